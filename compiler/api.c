@@ -1,0 +1,123 @@
+/* api.c: the public library functions of include/dfopt.h, over the internal stages. */
+#include "internal.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+df_doc *df_doc_parse(const char *name, const char *src, size_t len, df_diags *d)
+{
+    df_doc *doc = ir_doc_new(name, src, len);
+    size_t before = d->nerrors;
+    if (!parse_document(doc, d) || d->nerrors > before) {
+        df_doc_free(doc);
+        return NULL;
+    }
+    sema_stages(doc, d);
+#ifndef NDEBUG
+    ir_check(doc, "parse");
+#endif
+    return doc;
+}
+
+void df_doc_free(df_doc *doc)
+{
+    if (!doc)
+        return;
+    arena_free(&doc->arena);
+    free(doc);
+}
+
+/* Is name in the comma-separated list? */
+static bool listed(const char *list, const char *name)
+{
+    size_t n = strlen(name);
+    for (const char *p = list; p && *p;) {
+        const char *e = strchr(p, ',');
+        size_t len = e ? (size_t)(e - p) : strlen(p);
+        if (len == n && strncmp(p, name, n) == 0)
+            return true;
+        p = e ? e + 1 : NULL;
+    }
+    return false;
+}
+
+static bool names_known(const char *list, df_diags *d)
+{
+    bool ok = true;
+    for (const char *p = list; p && *p;) {
+        const char *e = strchr(p, ',');
+        size_t len = e ? (size_t)(e - p) : strlen(p);
+        char name[64];
+        if (len >= sizeof name)
+            len = sizeof name - 1;
+        memcpy(name, p, len);
+        name[len] = '\0';
+        if (len && !pipeline_find(name)) {
+            diag_addf_plain(d, DIAG_ERROR, "unknown pass '%s' (see --list-passes)", name);
+            ok = false;
+        }
+        p = e ? e + 1 : NULL;
+    }
+    return ok;
+}
+
+int df_doc_optimize(df_doc *doc, const df_options *opt, df_diags *d)
+{
+    if (!names_known(opt->passes, d) || !names_known(opt->skip, d) ||
+        (opt->dump_after && !pipeline_find(opt->dump_after))) {
+        if (opt->dump_after && !pipeline_find(opt->dump_after))
+            diag_addf_plain(d, DIAG_ERROR, "unknown pass '%s' (see --list-passes)",
+                            opt->dump_after);
+        return -1;
+    }
+    int changed = 0;
+    for (size_t i = 0; i < pipeline_len; i++) {
+        const df_pass *p = &pipeline[i];
+        bool run = opt->passes ? listed(opt->passes, p->name) : opt->level >= p->level;
+        if (!run || listed(opt->skip, p->name))
+            continue;
+        if (p->run(doc, d)) {
+            changed++;
+            sema_stages(doc, d);
+        }
+        if (opt->check)
+            ir_check(doc, p->name);
+        if (opt->dump_after && strcmp(opt->dump_after, p->name) == 0) {
+            df_buf b = {0};
+            print_json(doc, &b);
+            fwrite(b.p, 1, b.len, stderr);
+            buf_free(&b);
+        }
+    }
+    return changed;
+}
+
+static char *finish(df_buf *b, size_t *len)
+{
+    if (!b->p)
+        buf_put(b, "", 0);
+    if (len)
+        *len = b->len;
+    return b->p;
+}
+
+char *df_doc_print(const df_doc *doc, size_t *len)
+{
+    df_buf b = {0};
+    print_doc(doc, &b);
+    return finish(&b, len);
+}
+
+char *df_doc_dump(const df_doc *doc, size_t *len)
+{
+    df_buf b = {0};
+    print_dump(doc, &b);
+    return finish(&b, len);
+}
+
+char *df_doc_json(const df_doc *doc, size_t *len)
+{
+    df_buf b = {0};
+    print_json(doc, &b);
+    return finish(&b, len);
+}

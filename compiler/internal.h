@@ -1,0 +1,243 @@
+/*
+ * internal.h: what dfopt's modules share. The public API is include/dfopt.h.
+ *
+ * The IR
+ * ------
+ * A document (df_doc) owns the source bytes, one arena, and a doubly linked list of instruction
+ * nodes (df_node) in file order, grouped into stages by FROM. Every byte of the source belongs to
+ * exactly one place:
+ *
+ *     doc->head->lead   node text   next->lead   next text ...   doc->trailer
+ *
+ *   lead     the whole lines before an instruction that are not part of it: comments, blank lines,
+ *            parser directives, a BOM (for the first node);
+ *   text     the instruction itself, from the start of its first physical line to the end of its
+ *            last one, newline included: continuation lines, comment lines inside a continuation,
+ *            and heredoc bodies with their terminators;
+ *   trailer  whatever follows the last instruction.
+ *
+ * Printing concatenates these slices, so an untouched document prints back byte for byte. A pass
+ * that edits an instruction gives it new text (arena-allocated) and the parsed fields are rebuilt
+ * from that text by ir_node_set_text, so fields and text never disagree. All list surgery lives
+ * in ir.c; passes never write prev/next themselves.
+ *
+ * The parsed fields follow BuildKit's parser exactly (the conformance dump is printed from them):
+ * `logical` is the joined logical line (escape+newline removed, comment and empty lines inside a
+ * continuation dropped); flags and args are BuildKit's values; each carries `off`, its byte offset
+ * in the logical line, which segs map back to source line and column.
+ */
+#ifndef DF_INTERNAL_H
+#define DF_INTERNAL_H
+
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "../include/dfopt.h"
+#include "kinds.h"
+#include "util.h"
+
+/* ---- instruction kinds ---- */
+
+typedef enum df_kind {
+#define X(id, kw, rule, props) DF_##id,
+    DF_KINDS(X)
+#undef X
+    DF_UNKNOWN,
+    DF_NKINDS
+} df_kind;
+
+const char *kind_name(df_kind k);     /* lower-case keyword, "unknown" */
+unsigned kind_props(df_kind k);
+df_kind kind_lookup(df_slice keyword); /* case-insensitive; DF_UNKNOWN when not a keyword */
+
+/* ---- nodes ---- */
+
+typedef struct df_arg {
+    df_slice v;  /* value as BuildKit gives it (decoded for JSON) */
+    size_t off;  /* where it starts in the top-level node's logical line */
+} df_arg;
+
+typedef struct df_heredoc {
+    df_slice name;      /* delimiter, quotes removed */
+    df_slice word;      /* the opener word as written, e.g. <<-"EOF" */
+    size_t off;         /* opener word offset in the logical line */
+    df_slice body;      /* content lines, newlines included, terminator excluded */
+    bool chomp;         /* <<- : leading tabs stripped */
+    bool expand;        /* delimiter unquoted: variables expand in the body */
+    unsigned fd;        /* 3<<EOF */
+} df_heredoc;
+
+typedef struct df_seg {
+    size_t loff;  /* offset in the logical line */
+    size_t soff;  /* offset in the node text */
+} df_seg;
+
+enum {
+    DF_N_JSON = 1u << 0,   /* arguments in JSON (exec) form */
+    DF_N_EDITED = 1u << 1, /* text was re-rendered by a pass */
+};
+
+typedef struct df_node df_node;
+struct df_node {
+    df_node *prev, *next;
+    df_kind kind;
+    unsigned flags;
+    int stage;             /* index in doc->stages; -1 before the first FROM */
+
+    df_slice lead;         /* trivia before the instruction (see above) */
+    df_slice text;         /* the instruction's bytes */
+    size_t src_off;        /* offset of text in the source; SIZE_MAX when synthesized */
+    size_t line;           /* 1-based line of the first physical line (0 when synthesized) */
+
+    df_slice keyword;      /* as written */
+    df_slice logical;      /* joined logical line, keyword first */
+    df_seg *segs;
+    size_t nsegs;
+    df_arg *bflags;        /* builder flags: "--from=build", ... */
+    size_t nbflags;
+    df_arg *args;
+    size_t nargs;
+    df_heredoc *heredocs;
+    size_t nheredocs;
+    df_node *sub;          /* ONBUILD's instruction (not in the list) */
+    size_t rest_off;       /* where the arguments start in logical */
+};
+
+typedef struct df_stage {
+    df_slice name;        /* AS name (case kept); empty when unnamed */
+    df_slice base;        /* FROM image as written */
+    df_slice base_expanded; /* with global ARG defaults substituted */
+    int base_stage;       /* index of the stage it builds on, -1 for an image */
+    df_slice platform;    /* --platform value, empty when absent */
+    df_node *from;        /* the FROM node */
+    size_t index;
+} df_stage;
+
+struct df_doc {
+    df_arena arena;
+    const char *name;     /* file name for diagnostics */
+    df_slice src;
+    char escape;          /* '\\' or '`' */
+    bool crlf;            /* the file's lines end in CRLF */
+    df_slice syntax, check; /* directive values, empty when absent */
+    df_node *head, *tail;
+    df_slice trailer;
+    size_t nnodes;
+    df_stage *stages;
+    size_t nstages;
+    size_t *line_starts;  /* offsets of the starts of each source line */
+    size_t nlines;
+};
+
+/* ---- diagnostics (diag.c) ---- */
+
+typedef enum { DIAG_ERROR, DIAG_WARNING, DIAG_NOTE } diag_level;
+
+typedef struct diag {
+    diag_level level;
+    const char *file;
+    size_t line, col;       /* 1-based */
+    size_t end_col;         /* exclusive, on the same line; == col for a point */
+    char *message;
+    char *source_line;      /* the line's text without its newline, NULL when unknown */
+} diag;
+
+struct df_diags {
+    diag *v;
+    size_t n, cap;
+    size_t nerrors;
+};
+
+void diag_add(df_diags *d, diag_level level, const df_doc *doc, size_t src_off, size_t len,
+              const char *fmt, ...) __attribute__((format(printf, 6, 7)));
+void diag_addf_plain(df_diags *d, diag_level level, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+void diag_render(const df_diags *d, df_buf *out, bool color);
+
+/* ---- lexer and parser (lexer.c, parser.c) ---- */
+
+/* Parses the whole source into doc's node list; errors go to d. Returns false on errors. */
+bool parse_document(df_doc *doc, df_diags *d);
+/* Parses one logical line into node fields (splitCommand and the per-kind rule). The logical
+ * line and segs must be set. Returns false and reports on error. */
+bool parse_instruction(df_doc *doc, df_node *n, df_diags *d);
+/* Source offset of a logical-line offset of node n (for positions); SIZE_MAX when synthesized. */
+size_t node_src_offset(const df_node *n, size_t loff);
+/* Finds the heredoc openers in a logical line (BuildKit heredocsFromLine). */
+size_t lex_heredoc_openers(df_doc *doc, df_slice logical, df_heredoc **out);
+/* Lexes text holding exactly one instruction (optionally preceded by comment lines). */
+df_node *lex_one(df_doc *doc, df_slice text, df_diags *d);
+
+bool lex_is_space_rune(const char *p, size_t n, size_t *width);
+size_t lex_trim_left_space(const char *p, size_t n);
+
+/* ---- JSON (json.c) ---- */
+
+typedef enum { JSON_OK, JSON_NOT_ARRAY, JSON_NOT_STRINGS } json_result;
+/* Go encoding/json semantics for a JSON array of strings (elements decoded into the arena). */
+json_result json_string_array(df_arena *a, df_slice s, df_slice **elems, size_t **offs, size_t *n);
+void json_quote(df_buf *b, df_slice s);     /* a JSON string literal */
+void go_quote(df_buf *b, df_slice s);       /* Go strconv.Quote */
+
+/* ---- IR (ir.c) ---- */
+
+df_doc *ir_doc_new(const char *name, const char *src, size_t len);
+df_node *ir_node_new(df_doc *doc);
+void ir_append(df_doc *doc, df_node *n);
+void ir_insert_before(df_doc *doc, df_node *at, df_node *n);
+void ir_insert_after(df_doc *doc, df_node *at, df_node *n);
+void ir_unlink(df_doc *doc, df_node *n);
+void ir_replace(df_doc *doc, df_node *old, df_node *n);
+/* Gives n new instruction text (one instruction, ending in a newline) and re-parses its fields.
+ * Returns false (and reports) when the text does not parse as exactly one instruction. */
+bool ir_node_set_text(df_doc *doc, df_node *n, df_slice text, df_diags *d);
+/* Builds a new unlinked node from instruction text. NULL (and a report) when it does not parse. */
+df_node *ir_node_from_text(df_doc *doc, df_slice text, df_diags *d);
+/* The checker: links, spans, stage structure. Dies on an inconsistency (an internal bug). */
+void ir_check(const df_doc *doc, const char *after);
+/* Appends v as one shell word for ENV/LABEL values: bare when safe, else double-quoted with the
+ * document's escape character before " $ and itself (so BuildKit reads back exactly v). */
+void ir_quote_value(const df_doc *doc, df_buf *b, df_slice v);
+/* Appends the keyword (given in upper case) in the letter case of like's keyword. */
+void ir_keyword(const df_node *like, df_buf *b, const char *upper);
+/* Appends the document's newline unless like is the last node and had none. */
+void ir_end_line(const df_doc *doc, const df_node *like, df_buf *b);
+/* The newline the document uses ("\n" or "\r\n"). */
+df_slice ir_newline(const df_doc *doc);
+/* Line and column (1-based, byte columns) of a source offset. */
+void ir_line_col(const df_doc *doc, size_t off, size_t *line, size_t *col);
+
+/* ---- semantics (sema.c) ---- */
+
+/* Recomputes stages and each node's stage index. */
+void sema_stages(df_doc *doc, df_diags *d);
+/* The value of builder flag --name (without "--name="); false when absent. */
+bool node_flag(const df_node *n, const char *name, df_slice *value);
+/* The stage a `--from=` value or FROM base names, -1 when it is an image. */
+int sema_stage_ref(const df_doc *doc, df_slice ref, size_t before_stage);
+
+/* ---- printing (printer.c) ---- */
+
+void print_doc(const df_doc *doc, df_buf *out);
+void print_dump(const df_doc *doc, df_buf *out);
+void print_json(const df_doc *doc, df_buf *out);
+
+/* ---- passes (pipeline.c, passes/) ---- */
+
+typedef bool (*pass_fn)(df_doc *doc, df_diags *d);
+typedef struct df_pass {
+    const char *name;
+    int level;            /* the lowest -O level that runs it */
+    pass_fn run;
+    const char *summary;  /* one line */
+    const char *explain;  /* what it does, when it refuses, an example */
+} df_pass;
+
+extern const df_pass pipeline[];
+extern const size_t pipeline_len;
+const df_pass *pipeline_find(const char *name);
+
+#define PASS(name) bool pass_##name##_run(df_doc *doc, df_diags *d)
+#include "passes.h"
+
+#endif

@@ -1,0 +1,236 @@
+/*
+ * ir.c: documents, nodes, all list surgery, and the checker.
+ *
+ * Invariants (checked by ir_check):
+ *   - head/tail/prev/next form one consistent doubly linked list of doc->nnodes nodes;
+ *   - an unedited node's text is a slice of the source, and unedited source-backed nodes appear
+ *     in increasing source order without overlap;
+ *   - every node's text is non-empty and ends with a newline unless it is the last node;
+ *   - stages: a node's stage index is -1 before the first FROM and otherwise the index of the
+ *     last FROM at or before it; stage i's `from` node is a FROM.
+ */
+#include "internal.h"
+
+#include <string.h>
+
+df_doc *ir_doc_new(const char *name, const char *src, size_t len)
+{
+    df_doc *doc = xcalloc(1, sizeof *doc);
+    doc->name = name;
+    doc->src = (df_slice){src, len};
+    doc->escape = '\\';
+    /* the file's newline style: CRLF when its first line ends so */
+    const char *nl = memchr(src, '\n', len);
+    doc->crlf = nl && nl > src && nl[-1] == '\r';
+    return doc;
+}
+
+df_node *ir_node_new(df_doc *doc)
+{
+    df_node *n = arena_alloc(&doc->arena, sizeof *n);
+    n->stage = -1;
+    n->src_off = SIZE_MAX;
+    return n;
+}
+
+void ir_append(df_doc *doc, df_node *n)
+{
+    n->prev = doc->tail;
+    n->next = NULL;
+    if (doc->tail)
+        doc->tail->next = n;
+    else
+        doc->head = n;
+    doc->tail = n;
+    doc->nnodes++;
+}
+
+void ir_insert_before(df_doc *doc, df_node *at, df_node *n)
+{
+    if (!at) {
+        ir_append(doc, n);
+        return;
+    }
+    n->next = at;
+    n->prev = at->prev;
+    if (at->prev)
+        at->prev->next = n;
+    else
+        doc->head = n;
+    at->prev = n;
+    doc->nnodes++;
+}
+
+void ir_insert_after(df_doc *doc, df_node *at, df_node *n)
+{
+    if (!at || !at->next) {
+        ir_append(doc, n);
+        return;
+    }
+    ir_insert_before(doc, at->next, n);
+}
+
+void ir_unlink(df_doc *doc, df_node *n)
+{
+    if (n->prev)
+        n->prev->next = n->next;
+    else
+        doc->head = n->next;
+    if (n->next)
+        n->next->prev = n->prev;
+    else
+        doc->tail = n->prev;
+    n->prev = n->next = NULL;
+    doc->nnodes--;
+}
+
+void ir_replace(df_doc *doc, df_node *old, df_node *n)
+{
+    ir_insert_before(doc, old, n);
+    ir_unlink(doc, old);
+}
+
+df_node *ir_node_from_text(df_doc *doc, df_slice text, df_diags *d)
+{
+    df_node *n = lex_one(doc, text, d);
+    if (!n)
+        return NULL;
+    n->flags |= DF_N_EDITED;
+    return n;
+}
+
+bool ir_node_set_text(df_doc *doc, df_node *n, df_slice text, df_diags *d)
+{
+    df_node *fresh = ir_node_from_text(doc, text, d);
+    if (!fresh)
+        return false;
+    df_node *prev = n->prev, *next = n->next;
+    df_slice lead = n->lead;
+    int stage = n->stage;
+    if (fresh->lead.n) {
+        /* comment lines given with the text go after the existing lead */
+        df_buf b = {0};
+        buf_put_slice(&b, lead);
+        buf_put_slice(&b, fresh->lead);
+        lead = buf_to_arena(&b, &doc->arena);
+        buf_free(&b);
+    }
+    *n = *fresh;
+    n->prev = prev;
+    n->next = next;
+    n->lead = lead;
+    n->stage = stage;
+    return true;
+}
+
+df_slice ir_newline(const df_doc *doc)
+{
+    return doc->crlf ? SLICE("\r\n") : SLICE("\n");
+}
+
+static size_t *line_index(df_doc *doc)
+{
+    if (!doc->line_starts) {
+        size_t cap = 64, n = 0;
+        size_t *v = xmalloc(cap * sizeof *v);
+        v[n++] = 0;
+        for (const char *p = doc->src.p, *e = p + doc->src.n;
+             (p = memchr(p, '\n', (size_t)(e - p))); p++) {
+            if (n == cap)
+                v = xrealloc(v, (cap *= 2) * sizeof *v);
+            v[n++] = (size_t)(p - doc->src.p) + 1;
+        }
+        doc->line_starts = arena_alloc(&doc->arena, n * sizeof *v);
+        memcpy(doc->line_starts, v, n * sizeof *v);
+        doc->nlines = n;
+        free(v);
+    }
+    return doc->line_starts;
+}
+
+void ir_line_col(const df_doc *cdoc, size_t off, size_t *line, size_t *col)
+{
+    df_doc *doc = (df_doc *)cdoc; /* the index is a cache */
+    size_t *ls = line_index(doc);
+    size_t lo = 0, hi = doc->nlines;
+    while (hi - lo > 1) {
+        size_t mid = (lo + hi) / 2;
+        if (ls[mid] <= off)
+            lo = mid;
+        else
+            hi = mid;
+    }
+    *line = lo + 1;
+    *col = off - ls[lo] + 1;
+    if (lo == 0 && doc->src.n >= 3 && memcmp(doc->src.p, "\xEF\xBB\xBF", 3) == 0 && off >= 3)
+        *col -= 3;
+}
+
+void ir_check(const df_doc *doc, const char *after)
+{
+    const df_node *prev = NULL;
+    size_t count = 0, src_end = 0;
+    int stage = -1, nfrom = 0;
+    for (const df_node *n = doc->head; n; prev = n, n = n->next) {
+        count++;
+        if (n->prev != prev)
+            die("IR check after %s: broken prev link at node %zu", after, count);
+        if (n->text.n == 0)
+            die("IR check after %s: empty instruction text at node %zu", after, count);
+        if (n->next && n->text.p[n->text.n - 1] != '\n')
+            die("IR check after %s: node %zu does not end in a newline", after, count);
+        if (!(n->flags & DF_N_EDITED) && n->src_off != SIZE_MAX) {
+            if (n->text.p != doc->src.p + n->src_off || n->src_off < src_end ||
+                n->src_off + n->text.n > doc->src.n)
+                die("IR check after %s: node %zu text is not its source span", after, count);
+            src_end = n->src_off + n->text.n;
+        }
+        if (n->kind == DF_FROM) {
+            stage = nfrom++;
+            if ((size_t)stage >= doc->nstages || doc->stages[stage].from != n)
+                die("IR check after %s: FROM at node %zu is not stage %d", after, count, stage);
+        }
+        if (n->stage != stage)
+            die("IR check after %s: node %zu has stage %d, expected %d", after, count, n->stage,
+                stage);
+    }
+    if (prev != doc->tail || count != doc->nnodes)
+        die("IR check after %s: tail or count wrong", after);
+    if ((size_t)nfrom != doc->nstages)
+        die("IR check after %s: %d FROMs but %zu stages", after, nfrom, doc->nstages);
+}
+
+void ir_quote_value(const df_doc *doc, df_buf *b, df_slice v)
+{
+    bool plain = v.n > 0;
+    for (size_t i = 0; i < v.n && plain; i++) {
+        char c = v.p[i];
+        plain = !(c == ' ' || c == '\t' || c == '"' || c == '\'' || c == '$' || c == '\\' ||
+                  c == '`' || c == '\n' || c == '\r' || c == '=' || c == '#');
+    }
+    if (plain) {
+        buf_put_slice(b, v);
+        return;
+    }
+    buf_putc(b, '"');
+    for (size_t i = 0; i < v.n; i++) {
+        char c = v.p[i];
+        if (c == '"' || c == '$' || c == doc->escape)
+            buf_putc(b, doc->escape);
+        buf_putc(b, c);
+    }
+    buf_putc(b, '"');
+}
+
+void ir_keyword(const df_node *like, df_buf *b, const char *upper)
+{
+    bool lower = like && like->keyword.n && like->keyword.p[0] >= 'a' && like->keyword.p[0] <= 'z';
+    for (const char *p = upper; *p; p++)
+        buf_putc(b, lower && *p >= 'A' && *p <= 'Z' ? (char)(*p - 'A' + 'a') : *p);
+}
+
+void ir_end_line(const df_doc *doc, const df_node *like, df_buf *b)
+{
+    if (!like || (like->text.n && like->text.p[like->text.n - 1] == '\n') || like->next)
+        buf_put_slice(b, ir_newline(doc));
+}

@@ -1,0 +1,579 @@
+/*
+ * lexer.c: physical lines into logical lines, exactly as BuildKit's parser reads them.
+ *
+ *   file        := BOM? line*
+ *   line        := directive | comment | blank | instruction
+ *   directive   := '#' blank* name blank* '=' blank* value     (only in the leading comment block)
+ *   instruction := first-line continuation-line* heredoc-body*
+ *   continuation: a line whose last non-blank character is the escape character, not itself
+ *                 preceded by the escape character (a line that is only the escape also counts);
+ *                 the escape and trailing blanks are removed, the next line's leading blanks kept;
+ *                 comment lines and empty lines inside a continuation are dropped.
+ *   heredoc-body: for each `<<WORD` opener on the logical line of RUN/COPY/ADD (not JSON form),
+ *                 the following lines up to a line equal to WORD (after leading tabs for `<<-`).
+ *
+ * The lexer records where every piece of the logical line came from (segs), so any argument
+ * maps back to a source line and column, and splits the source into lead / text / trailer so
+ * the printer can reproduce it byte for byte (see internal.h).
+ */
+#include "internal.h"
+
+#include <string.h>
+
+/* ---- character classes (Go's unicode.IsSpace over UTF-8) ---- */
+
+bool lex_is_space_rune(const char *p, size_t n, size_t *width)
+{
+    const unsigned char *u = (const unsigned char *)p;
+    *width = 1;
+    if (n == 0)
+        return false;
+    if (u[0] < 0x80)
+        return u[0] == ' ' || (u[0] >= '\t' && u[0] <= '\r');
+    if (u[0] == 0xC2 && n >= 2 && (u[1] == 0x85 || u[1] == 0xA0)) {
+        *width = 2;
+        return true;
+    }
+    if (u[0] == 0xE1 && n >= 3 && u[1] == 0x9A && u[2] == 0x80) { /* U+1680 */
+        *width = 3;
+        return true;
+    }
+    if (u[0] == 0xE2 && n >= 3) {
+        unsigned cp = ((u[1] & 0x3Fu) << 6) | (u[2] & 0x3Fu);
+        unsigned r = 0x2000 | cp;
+        if ((u[1] & 0xC0) == 0x80 && (u[2] & 0xC0) == 0x80 &&
+            ((r >= 0x2000 && r <= 0x200A) || r == 0x2028 || r == 0x2029 || r == 0x202F ||
+             r == 0x205F)) {
+            *width = 3;
+            return true;
+        }
+    }
+    if (u[0] == 0xE3 && n >= 3 && u[1] == 0x80 && u[2] == 0x80) { /* U+3000 */
+        *width = 3;
+        return true;
+    }
+    return false;
+}
+
+size_t lex_trim_left_space(const char *p, size_t n)
+{
+    size_t i = 0, w;
+    while (i < n && lex_is_space_rune(p + i, n - i, &w))
+        i += w;
+    return i;
+}
+
+static size_t trim_newline(const char *p, size_t n)
+{
+    while (n > 0 && (p[n - 1] == '\r' || p[n - 1] == '\n'))
+        n--;
+    return n;
+}
+
+static bool is_comment(const char *p, size_t n)
+{
+    n = trim_newline(p, n);
+    size_t i = lex_trim_left_space(p, n);
+    return i < n && p[i] == '#';
+}
+
+/* BuildKit's continuation rule; *n is shortened when the line continues. */
+static bool continues(const char *p, size_t *n, char esc)
+{
+    size_t m = *n;
+    while (m > 0 && (p[m - 1] == ' ' || p[m - 1] == '\t'))
+        m--;
+    if (m == 0 || p[m - 1] != esc)
+        return false;
+    if (m >= 2 && p[m - 2] == esc)
+        return false;
+    *n = m - 1;
+    return true;
+}
+
+static bool is_re_space(char c) /* RE2's \s */
+{
+    return c == ' ' || c == '\t' || c == '\n' || c == '\f' || c == '\r';
+}
+
+static bool is_alpha(char c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+
+static bool is_digit(char c)
+{
+    return c >= '0' && c <= '9';
+}
+
+typedef struct lexer {
+    df_doc *doc;
+    df_diags *d;
+    const char *s;
+    size_t len, pos, lineno;
+    bool directives_done;
+    bool seen_syntax, seen_escape, seen_check;
+    df_buf logical;
+    df_seg *segs;
+    size_t nsegs, capsegs;
+    bool synth; /* text of a rewritten instruction, not the source */
+} lexer;
+
+static size_t line_end(const lexer *lx, size_t from)
+{
+    const char *nl = memchr(lx->s + from, '\n', lx->len - from);
+    return nl ? (size_t)(nl - lx->s) + 1 : lx->len;
+}
+
+/*
+ * directive := '#' space* name re-space* '=' re-space* value re-space*
+ * Returns false on a directive error (reported).
+ */
+static bool directive(lexer *lx, const char *p, size_t n)
+{
+    if (lx->directives_done)
+        return true;
+    if (n == 0 || p[0] != '#') {
+        lx->directives_done = true;
+        return true;
+    }
+    size_t i = 1;
+    i += lex_trim_left_space(p + i, n - i);
+    size_t name = i;
+    if (i >= n || !is_alpha(p[i])) {
+        lx->directives_done = true;
+        return true;
+    }
+    while (i < n && (is_alpha(p[i]) || is_digit(p[i])))
+        i++;
+    df_slice key = {p + name, i - name};
+    while (i < n && is_re_space(p[i]))
+        i++;
+    if (i >= n || p[i] != '=') {
+        lx->directives_done = true;
+        return true;
+    }
+    i++;
+    size_t after_eq = i;
+    while (i < n && is_re_space(p[i]))
+        i++;
+    if (i == n) {
+        if (after_eq == n) { /* nothing after '=' */
+            lx->directives_done = true;
+            return true;
+        }
+        i = n - 1; /* the regex's lazy value takes the last blank */
+    }
+    size_t vend = n;
+    while (vend > i + 1 && is_re_space(p[vend - 1]))
+        vend--;
+    df_slice value = {p + i, vend - i};
+    size_t off = (size_t)(p - lx->s);
+    bool *seen;
+    if (slice_eq_nocase(key, "syntax"))
+        seen = &lx->seen_syntax;
+    else if (slice_eq_nocase(key, "escape"))
+        seen = &lx->seen_escape;
+    else if (slice_eq_nocase(key, "check"))
+        seen = &lx->seen_check;
+    else {
+        lx->directives_done = true;
+        return true;
+    }
+    if (*seen) {
+        diag_add(lx->d, DIAG_ERROR, lx->doc, off, n, "only one %.*s parser directive can be used",
+                 (int)key.n, key.p);
+        return false;
+    }
+    *seen = true;
+    if (seen == &lx->seen_escape) {
+        if (!slice_eq_str(value, "`") && !slice_eq_str(value, "\\")) {
+            diag_add(lx->d, DIAG_ERROR, lx->doc, (size_t)(value.p - lx->s), value.n,
+                     "invalid escape token '" SLICE_FMT "' does not match ` or \\",
+                     SLICE_ARG(value));
+            return false;
+        }
+        lx->doc->escape = value.p[0];
+    } else if (seen == &lx->seen_syntax) {
+        lx->doc->syntax = value;
+    } else {
+        lx->doc->check = value;
+    }
+    return true;
+}
+
+static void add_piece(lexer *lx, const char *p, size_t n, size_t text_start)
+{
+    if (lx->nsegs == lx->capsegs) {
+        lx->capsegs = lx->capsegs ? lx->capsegs * 2 : 8;
+        lx->segs = xrealloc(lx->segs, lx->capsegs * sizeof *lx->segs);
+    }
+    lx->segs[lx->nsegs++] = (df_seg){lx->logical.len, (size_t)(p - lx->s) - text_start};
+    buf_put(&lx->logical, p, n);
+}
+
+/* Reads the bodies of n's heredocs; false (reported) when one is unterminated. */
+static bool heredoc_bodies(lexer *lx, df_node *n)
+{
+    for (size_t h = 0; h < n->nheredocs; h++) {
+        df_heredoc *hd = &n->heredocs[h];
+        size_t body = lx->pos;
+        bool done = false;
+        while (lx->pos < lx->len) {
+            size_t ls = lx->pos, le = line_end(lx, ls);
+            lx->pos = le;
+            lx->lineno++;
+            const char *p = lx->s + ls;
+            size_t m = trim_newline(p, le - ls);
+            if (hd->chomp)
+                while (m > 0 && *p == '\t')
+                    p++, m--;
+            if (slice_eq((df_slice){p, m}, hd->name)) {
+                hd->body = (df_slice){lx->s + body, ls - body};
+                done = true;
+                break;
+            }
+        }
+        if (!done) {
+            size_t at = node_src_offset(n, hd->off);
+            diag_add(lx->d, DIAG_ERROR, lx->doc, at, hd->word.n,
+                     "unterminated heredoc: no line \"" SLICE_FMT "\" closes the heredoc opened "
+                     "on line %zu",
+                     SLICE_ARG(hd->name), n->line);
+            return false;
+        }
+    }
+    return true;
+}
+
+static bool heredoc_capable(const df_node *n)
+{
+    const df_node *k = n->kind == DF_ONBUILD && n->sub ? n->sub : n;
+    return (kind_props(k->kind) & KP_HEREDOC) && !(k->flags & DF_N_JSON);
+}
+
+/* instruction := first-line continuation-line* heredoc-body*  (first line already read) */
+static df_node *instruction(lexer *lx, size_t ls, const char *tok, size_t tokn, bool cont,
+                            bool *ok)
+{
+    df_doc *doc = lx->doc;
+    df_node *n = ir_node_new(doc);
+    n->src_off = lx->synth ? SIZE_MAX : ls;
+    n->line = lx->synth ? 0 : lx->lineno;
+    lx->logical.len = 0;
+    lx->nsegs = 0;
+    add_piece(lx, tok, tokn, ls);
+    while (cont && lx->pos < lx->len) {
+        size_t cs = lx->pos, ce = line_end(lx, cs);
+        lx->pos = ce;
+        lx->lineno++;
+        const char *p = lx->s + cs;
+        size_t m = trim_newline(p, ce - cs);
+        if (is_comment(p, m) || lex_trim_left_space(p, m) == m)
+            continue;
+        cont = continues(p, &m, doc->escape);
+        add_piece(lx, p, m, ls);
+    }
+    if (lx->nsegs == 1)
+        n->logical = (df_slice){tok, tokn};
+    else
+        n->logical = arena_slice(&doc->arena, lx->logical.p, lx->logical.len);
+    n->segs = arena_alloc(&doc->arena, lx->nsegs * sizeof *n->segs);
+    memcpy(n->segs, lx->segs, lx->nsegs * sizeof *n->segs);
+    n->nsegs = lx->nsegs;
+    n->text = (df_slice){lx->s + ls, lx->pos - ls};
+    if (!parse_instruction(doc, n, lx->d)) {
+        *ok = false;
+        return n;
+    }
+    if (heredoc_capable(n) && memmem(n->logical.p, n->logical.n, "<<", 2)) {
+        n->nheredocs = lex_heredoc_openers(doc, n->logical, &n->heredocs);
+        if (!heredoc_bodies(lx, n)) {
+            *ok = false;
+            lx->pos = lx->len;
+        }
+        n->text = (df_slice){lx->s + ls, lx->pos - ls};
+    }
+    return n;
+}
+
+bool parse_document(df_doc *doc, df_diags *d)
+{
+    lexer lx = {.doc = doc, .d = d, .s = doc->src.p, .len = doc->src.n};
+    bool ok = true;
+    size_t lead = 0;
+    while (lx.pos < lx.len) {
+        size_t ls = lx.pos, le = line_end(&lx, ls);
+        lx.pos = le;
+        const char *p = lx.s + ls;
+        size_t n = le - ls;
+        if (ls == 0 && n >= 3 && memcmp(p, "\xEF\xBB\xBF", 3) == 0)
+            p += 3, n -= 3;
+        n = trim_newline(p, n);
+        size_t sp = lex_trim_left_space(p, n);
+        p += sp, n -= sp;
+        if (!directive(&lx, p, n)) {
+            ok = false;
+            break;
+        }
+        if (n > 0 && p[0] == '#')
+            n = 0;
+        lx.lineno++;
+        bool cont = continues(p, &n, doc->escape);
+        if (!cont && n == 0)
+            continue;
+        df_node *node = instruction(&lx, ls, p, n, cont, &ok);
+        node->lead = (df_slice){lx.s + lead, ls - lead};
+        ir_append(doc, node);
+        lead = lx.pos;
+    }
+    doc->trailer = (df_slice){lx.s + lead, lx.len - lead};
+    buf_free(&lx.logical);
+    free(lx.segs);
+    if (ok && !doc->head) {
+        diag_add(d, DIAG_ERROR, doc, lx.len, 0, "file with no instructions");
+        ok = false;
+    }
+    return ok;
+}
+
+size_t node_src_offset(const df_node *n, size_t loff)
+{
+    if (n->src_off == SIZE_MAX || n->nsegs == 0)
+        return SIZE_MAX;
+    size_t lo = 0, hi = n->nsegs;
+    while (hi - lo > 1) {
+        size_t mid = (lo + hi) / 2;
+        if (n->segs[mid].loff <= loff)
+            lo = mid;
+        else
+            hi = mid;
+    }
+    return n->src_off + n->segs[lo].soff + (loff - n->segs[lo].loff);
+}
+
+/* ---- heredoc openers ---- */
+
+/*
+ * BuildKit splits the logical line into shell words with quotes and escapes kept (the escape is
+ * always backslash here) and unset variables left as written; a word `[digits]<<[-]rest` with no
+ * further '<' opens a heredoc named by rest unquoted. A line the shell lexer rejects (unterminated
+ * quote, bad ${...}) has no heredocs.
+ */
+typedef struct word {
+    size_t start, end;
+} word;
+
+/* Skips a ${...} or $name starting at s[i] == '$'; false on a lexer error. */
+static bool skip_dollar(const char *s, size_t n, size_t *i)
+{
+    size_t j = *i + 1;
+    if (j >= n || s[j] != '{') {
+        *i = j;
+        return true;
+    }
+    j++;
+    if (j >= n || s[j] == '{' || s[j] == '}' || s[j] == ':')
+        return false;
+    int depth = 1;
+    for (; j < n; j++) {
+        if (s[j] == '\\' && j + 1 < n)
+            j++;
+        else if (s[j] == '$' && j + 1 < n && s[j + 1] == '{')
+            depth++, j++;
+        else if (s[j] == '}' && --depth == 0) {
+            *i = j + 1;
+            return true;
+        }
+    }
+    return false;
+}
+
+static size_t shell_words(const char *s, size_t n, word **out)
+{
+    size_t cap = 8, nw = 0;
+    word *w = xmalloc(cap * sizeof *w);
+    bool in = false;
+    size_t start = 0, i = 0, width;
+    while (i < n) {
+        char c = s[i];
+        if (lex_is_space_rune(s + i, n - i, &width)) {
+            if (in) {
+                if (nw == cap)
+                    w = xrealloc(w, (cap *= 2) * sizeof *w);
+                w[nw++] = (word){start, i};
+                in = false;
+            }
+            i += width;
+            continue;
+        }
+        if (!in)
+            in = true, start = i;
+        if (c == '\'') {
+            const char *q = memchr(s + i + 1, '\'', n - i - 1);
+            if (!q)
+                goto fail;
+            i = (size_t)(q - s) + 1;
+        } else if (c == '"') {
+            i++;
+            while (i < n && s[i] != '"') {
+                if (s[i] == '\\' && i + 1 < n)
+                    i += 2;
+                else if (s[i] == '$') {
+                    if (!skip_dollar(s, n, &i))
+                        goto fail;
+                } else
+                    i++;
+            }
+            if (i >= n)
+                goto fail;
+            i++;
+        } else if (c == '$') {
+            if (!skip_dollar(s, n, &i))
+                goto fail;
+        } else if (c == '\\') {
+            i += i + 1 < n ? 2 : 1;
+        } else {
+            i++;
+        }
+    }
+    if (in) {
+        if (nw == cap)
+            w = xrealloc(w, (cap *= 2) * sizeof *w);
+        w[nw++] = (word){start, n};
+    }
+    *out = w;
+    return nw;
+fail:
+    free(w);
+    *out = NULL;
+    return 0;
+}
+
+/* The heredoc name: rest unquoted; false unless it is exactly one word. */
+static bool heredoc_name(df_arena *a, const char *s, size_t n, df_slice *name)
+{
+    df_buf b = {0};
+    size_t words = 0, i = 0, width;
+    bool in = false;
+    while (i < n) {
+        char c = s[i];
+        if (lex_is_space_rune(s + i, n - i, &width)) {
+            in = false;
+            i += width;
+            continue;
+        }
+        if (!in)
+            in = true, words++;
+        if (c == '\'') {
+            const char *q = memchr(s + i + 1, '\'', n - i - 1);
+            size_t e = q ? (size_t)(q - s) : n;
+            buf_put(&b, s + i + 1, e - i - 1);
+            i = e + 1;
+        } else if (c == '"') {
+            for (i++; i < n && s[i] != '"'; i++) {
+                if (s[i] == '\\' && i + 1 < n &&
+                    (s[i + 1] == '"' || s[i + 1] == '$' || s[i + 1] == '\\'))
+                    i++;
+                buf_putc(&b, s[i]);
+            }
+            i++;
+        } else if (c == '\\') {
+            if (i + 1 < n)
+                buf_putc(&b, s[i + 1]);
+            i += 2;
+        } else {
+            buf_putc(&b, c);
+            i++;
+        }
+    }
+    bool ok = words == 1 && b.len > 0;
+    if (ok)
+        *name = buf_to_arena(&b, a);
+    buf_free(&b);
+    return ok;
+}
+
+static size_t count_quotes(const char *s, size_t n)
+{
+    size_t q = 0;
+    for (size_t i = 0; i < n; i++)
+        q += s[i] == '\'' || s[i] == '"';
+    return q;
+}
+
+size_t lex_heredoc_openers(df_doc *doc, df_slice logical, df_heredoc **out)
+{
+    word *w;
+    size_t nw = shell_words(logical.p, logical.n, &w), nh = 0;
+    df_heredoc *h = nw ? arena_alloc(&doc->arena, nw * sizeof *h) : NULL;
+    for (size_t k = 0; k < nw; k++) {
+        const char *s = logical.p + w[k].start;
+        size_t n = w[k].end - w[k].start, i = 0;
+        while (i < n && is_digit(s[i]))
+            i++;
+        if (n - i < 2 || s[i] != '<' || s[i + 1] != '<')
+            continue;
+        size_t digits = i;
+        i += 2;
+        bool chomp = i < n && s[i] == '-';
+        i += chomp;
+        if (i == n || memchr(s + i, '<', n - i))
+            continue;
+        df_slice name;
+        if (!heredoc_name(&doc->arena, s + i, n - i, &name))
+            continue;
+        unsigned fd = 0;
+        for (size_t j = 0; j < digits && fd < 100000; j++)
+            fd = fd * 10 + (unsigned)(s[j] - '0');
+        h[nh++] = (df_heredoc){
+            .name = name,
+            .word = {s, n},
+            .off = w[k].start,
+            .chomp = chomp,
+            .expand = count_quotes(name.p, name.n) == count_quotes(s + i, n - i),
+            .fd = fd,
+        };
+    }
+    free(w);
+    *out = h;
+    return nh;
+}
+
+df_node *lex_one(df_doc *doc, df_slice text, df_diags *d)
+{
+    lexer lx = {.doc = doc, .d = d, .s = text.p, .len = text.n, .directives_done = true,
+               .synth = true};
+    bool ok = true;
+    df_node *node = NULL;
+    size_t lead = 0;
+    while (lx.pos < lx.len && ok) {
+        size_t ls = lx.pos, le = line_end(&lx, ls);
+        lx.pos = le;
+        const char *p = lx.s + ls;
+        size_t n = trim_newline(p, le - ls);
+        size_t sp = lex_trim_left_space(p, n);
+        p += sp, n -= sp;
+        if (n > 0 && p[0] == '#')
+            n = 0;
+        lx.lineno++;
+        bool cont = continues(p, &n, doc->escape);
+        if (!cont && n == 0)
+            continue;
+        if (node) {
+            ok = false;
+            break;
+        }
+        node = instruction(&lx, ls, p, n, cont, &ok);
+        node->lead = (df_slice){lx.s + lead, ls - lead};
+        lead = lx.pos;
+    }
+    buf_free(&lx.logical);
+    free(lx.segs);
+    if (!ok || !node || lead != lx.len) {
+        diag_addf_plain(d, DIAG_ERROR, "internal: rewritten text is not one instruction: %.*s",
+                        (int)text.n, text.p);
+        return NULL;
+    }
+    return node;
+}

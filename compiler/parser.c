@@ -1,0 +1,431 @@
+/*
+ * parser.c: one logical line into an instruction, by BuildKit's rules.
+ *
+ *   instruction := blank* keyword (sep flags)? (sep arguments)? blank*
+ *   sep         := [\t\v\f\r ]+
+ *   flags       := ('--' word blank*)*         a lone `--` ends the flags and is dropped
+ *   arguments   := split by the keyword's rule (kinds.h):
+ *     JSON_OR_STRING   RUN CMD ENTRYPOINT SHELL: a JSON string array, else the rest as one string
+ *     JSON_OR_LIST     ADD COPY VOLUME: a JSON string array, else words split on sep
+ *     FIELDS           FROM EXPOSE: words split on sep
+ *     STRING           MAINTAINER USER WORKDIR STOPSIGNAL: the rest as one string
+ *     NAME_OR_NAMEVAL  ARG: quote-aware words, quotes kept
+ *     ENV, LABEL       `k=v ...` (triples k v "=") or legacy `k v w` (triple k "v w" "")
+ *     HEALTHCHECK      a type word (CMD, NONE, ...) then the JSON_OR_STRING rule
+ *     SUBCOMMAND       ONBUILD: the rest parsed as an instruction of its own
+ *   An unknown keyword is kept with one empty argument.
+ *
+ * Arguments keep BuildKit's values (what its dump prints); each records its offset in the logical
+ * line so diagnostics can point at it.
+ */
+#include "internal.h"
+
+#include <string.h>
+
+typedef enum {
+    RULE_JSON_OR_STRING,
+    RULE_JSON_OR_LIST,
+    RULE_FIELDS,
+    RULE_STRING,
+    RULE_NAME_OR_NAMEVAL,
+    RULE_ENV,
+    RULE_LABEL,
+    RULE_HEALTHCHECK,
+    RULE_SUBCOMMAND,
+    RULE_IGNORE,
+} rule;
+
+static const struct {
+    const char *name;
+    rule rule;
+    unsigned props;
+} kinds[DF_NKINDS] = {
+#define X(id, kw, r, p) [DF_##id] = {kw, r, p},
+    DF_KINDS(X)
+#undef X
+        [DF_UNKNOWN] = {"unknown", RULE_IGNORE, 0},
+};
+
+const char *kind_name(df_kind k)
+{
+    return kinds[k].name;
+}
+
+unsigned kind_props(df_kind k)
+{
+    return kinds[k].props;
+}
+
+df_kind kind_lookup(df_slice keyword)
+{
+    for (int k = 0; k < DF_UNKNOWN; k++)
+        if (slice_eq_nocase(keyword, kinds[k].name))
+            return (df_kind)k;
+    return DF_UNKNOWN;
+}
+
+/* ---- character classes ---- */
+
+static bool is_sep(char c) /* BuildKit's reWhitespace */
+{
+    return c == ' ' || c == '\t' || c == '\v' || c == '\f' || c == '\r';
+}
+
+static bool is_byte_space(char c) /* unicode.IsSpace(rune(byte)) */
+{
+    unsigned char u = (unsigned char)c;
+    return u == ' ' || (u >= '\t' && u <= '\r') || u == 0x85 || u == 0xA0;
+}
+
+static size_t trim_right_space(const char *p, size_t n)
+{
+    for (;;) {
+        size_t w;
+        if (n >= 1 && lex_is_space_rune(p + n - 1, 1, &w))
+            n -= 1;
+        else if (n >= 2 && lex_is_space_rune(p + n - 2, 2, &w) && w == 2)
+            n -= 2;
+        else if (n >= 3 && lex_is_space_rune(p + n - 3, 3, &w) && w == 3)
+            n -= 3;
+        else
+            return n;
+    }
+}
+
+/* ---- building argument lists ---- */
+
+typedef struct arglist {
+    df_arg *v;
+    size_t n, cap;
+} arglist;
+
+static void push(arglist *l, df_slice v, size_t off)
+{
+    if (l->n == l->cap) {
+        l->cap = l->cap ? l->cap * 2 : 8;
+        l->v = xrealloc(l->v, l->cap * sizeof *l->v);
+    }
+    l->v[l->n++] = (df_arg){v, off};
+}
+
+static df_arg *to_arena(df_doc *doc, arglist *l, size_t *n)
+{
+    *n = l->n;
+    df_arg *a = NULL;
+    if (l->n) {
+        a = arena_alloc(&doc->arena, l->n * sizeof *a);
+        memcpy(a, l->v, l->n * sizeof *a);
+    }
+    free(l->v);
+    *l = (arglist){0};
+    return a;
+}
+
+/* ---- the line rules ---- */
+
+typedef struct line {
+    df_doc *doc;
+    df_diags *d;
+    df_node *n;         /* the top-level node (for positions) */
+    const char *p;      /* the text being split */
+    size_t len;
+    size_t base;        /* offset of p in the top-level logical line */
+} line;
+
+static void error_at(const line *ln, size_t off, size_t len, const char *fmt, const char *arg)
+{
+    size_t at = node_src_offset(ln->n, ln->base + off);
+    diag_add(ln->d, DIAG_ERROR, ln->doc, at, len, fmt, arg);
+}
+
+/*
+ * flags := ('--' word)*   byte-wise words; quotes removed and backslash escapes applied.
+ * Returns the offset where the arguments start.
+ */
+static size_t builder_flags(const line *ln, size_t i, arglist *out)
+{
+    const char *s = ln->p;
+    size_t n = ln->len;
+    df_buf w = {0};
+    for (;;) {
+        while (i < n && is_byte_space(s[i]))
+            i++;
+        if (i >= n || s[i] != '-' || i + 1 >= n || s[i + 1] != '-')
+            break;
+        size_t start = i;
+        bool blank_ok = false;
+        char quote = 0;
+        w.len = 0;
+        for (; i < n; i++) {
+            char c = s[i];
+            if (quote) {
+                if (c == quote) {
+                    quote = 0;
+                    continue;
+                }
+            } else if (is_byte_space(c)) {
+                break;
+            } else if (c == '\'' || c == '"') {
+                quote = c;
+                blank_ok = true;
+                continue;
+            }
+            if (c == '\\') {
+                if (i + 1 == n) {
+                    quote = 0;
+                    continue;
+                }
+                c = s[++i];
+            }
+            buf_putc(&w, c);
+        }
+        if (w.len == 2 && memcmp(w.p, "--", 2) == 0)
+            break; /* a lone `--` ends the flags */
+        if (blank_ok || w.len > 0)
+            push(out, buf_to_arena(&w, &ln->doc->arena), ln->base + start);
+    }
+    buf_free(&w);
+    return i;
+}
+
+/* FIELDS: split on sep (the text is already trimmed) */
+static void fields(const line *ln, size_t i, size_t end, arglist *out)
+{
+    while (i < end) {
+        size_t s = i;
+        while (i < end && !is_sep(ln->p[i]))
+            i++;
+        push(out, (df_slice){ln->p + s, i - s}, ln->base + s);
+        while (i < end && is_sep(ln->p[i]))
+            i++;
+    }
+}
+
+/*
+ * NAME_OR_NAMEVAL, and the word split of ENV/LABEL: words split on unicode blanks outside
+ * quotes; quotes and escapes are kept; an escape at the very end is dropped.
+ */
+static void words(const line *ln, size_t i, size_t end, arglist *out)
+{
+    const char *s = ln->p;
+    char esc = ln->doc->escape;
+    df_buf w = {0};
+    bool in = false, blank_ok = false;
+    char quote = 0;
+    size_t start = i;
+    while (i < end) {
+        size_t width;
+        bool space = lex_is_space_rune(s + i, end - i, &width);
+        uint32_t r = utf8_decode(s + i, end - i, &width);
+        if (!in) {
+            if (space) {
+                i += width;
+                continue;
+            }
+            in = true, start = i, w.len = 0, blank_ok = false;
+        }
+        if (!quote) {
+            if (space) {
+                if (blank_ok || w.len)
+                    push(out, buf_to_arena(&w, &ln->doc->arena), ln->base + start);
+                in = false;
+                i += width;
+                continue;
+            }
+            if (r == '\'' || r == '"') {
+                quote = (char)r;
+                blank_ok = true;
+            }
+        } else if (r == (uint32_t)quote) {
+            quote = 0;
+            utf8_append(&w, r);
+            i += width;
+            continue;
+        }
+        if (r == (uint32_t)esc && (!quote || quote != '\'')) {
+            if (i + width == end) {
+                i += width;
+                continue;
+            }
+            utf8_append(&w, r);
+            i += width;
+            r = utf8_decode(s + i, end - i, &width);
+        }
+        utf8_append(&w, r);
+        i += width;
+    }
+    if (in && (blank_ok || w.len))
+        push(out, buf_to_arena(&w, &ln->doc->arena), ln->base + start);
+    buf_free(&w);
+}
+
+/* ENV, LABEL: name=value pairs, or the legacy `name value` */
+static bool name_val(const line *ln, size_t i, size_t end, const char *key, arglist *out)
+{
+    arglist ws = {0};
+    words(ln, i, end, &ws);
+    bool ok = true;
+    if (ws.n == 0) {
+        /* nothing */
+    } else if (!memchr(ws.v[0].v.p, '=', ws.v[0].v.n)) {
+        size_t k = i;
+        while (k < end && !is_sep(ln->p[k]))
+            k++;
+        size_t v = k;
+        while (v < end && is_sep(ln->p[v]))
+            v++;
+        if (k == end) {
+            error_at(ln, i, end - i, "%s must have two arguments", key);
+            ok = false;
+        } else {
+            push(out, (df_slice){ln->p + i, k - i}, ln->base + i);
+            push(out, (df_slice){ln->p + v, end - v}, ln->base + v);
+            push(out, (df_slice){"", 0}, ln->base + v);
+        }
+    } else {
+        for (size_t w = 0; w < ws.n && ok; w++) {
+            df_slice word = ws.v[w].v;
+            const char *eq = memchr(word.p, '=', word.n);
+            if (!eq) {
+                char *q = arena_strndup(&ln->doc->arena, word.p, word.n);
+                error_at(ln, ws.v[w].off - ln->base, word.n,
+                         "syntax error: can't find = in \"%s\"; must be of the form: name=value",
+                         q);
+                ok = false;
+                break;
+            }
+            size_t kn = (size_t)(eq - word.p);
+            push(out, (df_slice){word.p, kn}, ws.v[w].off);
+            push(out, (df_slice){eq + 1, word.n - kn - 1}, ws.v[w].off + kn + 1);
+            push(out, SLICE("="), ws.v[w].off + kn);
+        }
+    }
+    free(ws.v);
+    return ok;
+}
+
+/* JSON_OR_STRING and the JSON half of JSON_OR_LIST; returns 1 JSON, 0 not JSON, -1 error */
+static int json_form(const line *ln, size_t i, size_t end, arglist *out)
+{
+    size_t sp = lex_trim_left_space(ln->p + i, end - i);
+    if (i + sp >= end || ln->p[i + sp] != '[')
+        return 0;
+    df_slice *elems;
+    size_t *offs, n;
+    switch (json_string_array(&ln->doc->arena, (df_slice){ln->p + i, end - i}, &elems, &offs,
+                              &n)) {
+    case JSON_NOT_ARRAY:
+        return 0;
+    case JSON_NOT_STRINGS:
+        error_at(ln, i, end - i, "%s",
+                 "when using JSON array syntax, arrays must be comprised of strings only");
+        return -1;
+    case JSON_OK:
+        break;
+    }
+    for (size_t k = 0; k < n; k++)
+        push(out, elems[k], ln->base + i + offs[k]);
+    return 1;
+}
+
+static bool parse_line(df_doc *doc, df_node *top, df_node *n, size_t base, df_slice text,
+                       df_diags *d);
+
+static bool arguments(const line *ln, df_node *n, rule r, size_t i, size_t end, arglist *out,
+                      df_diags *d)
+{
+    int j;
+    switch (r) {
+    case RULE_JSON_OR_STRING:
+        if (i == end)
+            return true;
+        j = json_form(ln, i, end, out);
+        if (j < 0)
+            return false;
+        if (j > 0)
+            n->flags |= DF_N_JSON;
+        else
+            push(out, (df_slice){ln->p + i, end - i}, ln->base + i);
+        return true;
+    case RULE_JSON_OR_LIST:
+        j = json_form(ln, i, end, out);
+        if (j < 0)
+            return false;
+        if (j > 0)
+            n->flags |= DF_N_JSON;
+        else
+            fields(ln, i, end, out);
+        return true;
+    case RULE_FIELDS:
+        fields(ln, i, end, out);
+        return true;
+    case RULE_STRING:
+        if (i < end)
+            push(out, (df_slice){ln->p + i, end - i}, ln->base + i);
+        return true;
+    case RULE_NAME_OR_NAMEVAL:
+        words(ln, i, end, out);
+        return true;
+    case RULE_ENV:
+        return name_val(ln, i, end, "ENV", out);
+    case RULE_LABEL:
+        return name_val(ln, i, end, "LABEL", out);
+    case RULE_HEALTHCHECK: {
+        size_t sep = i;
+        while (sep < end && !is_byte_space(ln->p[sep]))
+            sep++;
+        if (sep == i)
+            return true;
+        size_t next = sep;
+        while (next < end && is_byte_space(ln->p[next]))
+            next++;
+        push(out, (df_slice){ln->p + i, sep - i}, ln->base + i);
+        return arguments(ln, n, RULE_JSON_OR_STRING, next, end, out, d);
+    }
+    case RULE_SUBCOMMAND:
+        if (i == end)
+            return true;
+        n->sub = ir_node_new(ln->doc);
+        return parse_line(ln->doc, ln->n, n->sub, ln->base + i,
+                          (df_slice){ln->p + i, end - i}, d);
+    case RULE_IGNORE:
+        push(out, (df_slice){"", 0}, ln->base + i);
+        return true;
+    }
+    unreachable();
+}
+
+static bool parse_line(df_doc *doc, df_node *top, df_node *n, size_t base, df_slice text,
+                       df_diags *d)
+{
+    line ln = {doc, d, top, text.p, text.n, base};
+    size_t i = lex_trim_left_space(text.p, text.n);
+    size_t end = trim_right_space(text.p, text.n);
+    if (end < i)
+        end = i;
+    size_t k = i;
+    while (k < end && !is_sep(text.p[k]))
+        k++;
+    n->keyword = (df_slice){text.p + i, k - i};
+    n->kind = kind_lookup(n->keyword);
+    while (k < end && is_sep(text.p[k]))
+        k++;
+    ln.len = end;
+    arglist fl = {0}, args = {0};
+    size_t a = builder_flags(&ln, k, &fl);
+    if (a < k)
+        a = k;
+    n->bflags = to_arena(doc, &fl, &n->nbflags);
+    size_t as = a + lex_trim_left_space(text.p + a, end - a);
+    n->rest_off = base + as;
+    bool ok = arguments(&ln, n, kinds[n->kind].rule, as, end, &args, d);
+    n->args = to_arena(doc, &args, &n->nargs);
+    return ok;
+}
+
+bool parse_instruction(df_doc *doc, df_node *n, df_diags *d)
+{
+    n->flags &= ~DF_N_JSON;
+    n->sub = NULL;
+    return parse_line(doc, n, n, 0, n->logical, d);
+}

@@ -1,0 +1,2 @@
+/* passes.h: the entry point of every pass (one per file in passes/); pipeline.c orders them. */
+PASS(maintainer);

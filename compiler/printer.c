@@ -1,0 +1,174 @@
+/*
+ * printer.c: the three renderings of a document.
+ *
+ *   print_doc   Dockerfile text: each node's lead and text, then the trailer (byte-exact for
+ *               untouched nodes; see internal.h)
+ *   print_dump  BuildKit's AST dump, `(keyword ["--flags"] "args"...)` per instruction
+ *   print_json  the IR as JSON for other tools (schema in README.md)
+ */
+#include "internal.h"
+
+#include <string.h>
+
+void print_doc(const df_doc *doc, df_buf *out)
+{
+    for (const df_node *n = doc->head; n; n = n->next) {
+        buf_put_slice(out, n->lead);
+        if (out->len && out->p[out->len - 1] != '\n')
+            buf_put_slice(out, ir_newline(doc)); /* a node moved after an unterminated line */
+        buf_put_slice(out, n->text);
+    }
+    buf_put_slice(out, doc->trailer);
+}
+
+static void dump_node(const df_node *n, df_buf *out)
+{
+    size_t start = out->len;
+    for (size_t i = 0; i < n->keyword.n; i++) {
+        char c = n->keyword.p[i];
+        buf_putc(out, c >= 'A' && c <= 'Z' ? (char)(c - 'A' + 'a') : c);
+    }
+    if (n->nbflags) {
+        buf_puts(out, " [");
+        for (size_t i = 0; i < n->nbflags; i++) {
+            if (i)
+                buf_putc(out, ' ');
+            go_quote(out, n->bflags[i].v);
+        }
+        buf_putc(out, ']');
+    }
+    if (n->sub) {
+        buf_puts(out, " (");
+        dump_node(n->sub, out);
+        buf_putc(out, ')');
+    }
+    for (size_t i = 0; i < n->nargs; i++) {
+        buf_putc(out, ' ');
+        go_quote(out, n->args[i].v);
+    }
+    if (out->len > start && out->p[start] == ' ') { /* Go's TrimSpace of an empty keyword */
+        memmove(out->p + start, out->p + start + 1, out->len - start - 1);
+        out->p[--out->len] = '\0';
+    }
+}
+
+void print_dump(const df_doc *doc, df_buf *out)
+{
+    for (const df_node *n = doc->head; n; n = n->next) {
+        buf_putc(out, '(');
+        dump_node(n, out);
+        buf_puts(out, ")\n");
+    }
+}
+
+/* ---- JSON ---- */
+
+static void json_pos(const df_doc *doc, const df_node *top, size_t loff, df_buf *out)
+{
+    size_t off = node_src_offset(top, loff), line, col;
+    if (off == SIZE_MAX) {
+        buf_puts(out, "\"line\":null,\"column\":null");
+        return;
+    }
+    ir_line_col(doc, off, &line, &col);
+    buf_printf(out, "\"line\":%zu,\"column\":%zu", line, col);
+}
+
+static void json_args(const df_doc *doc, const df_node *top, const char *key, const df_arg *v,
+                      size_t n, df_buf *out)
+{
+    buf_printf(out, ",\"%s\":[", key);
+    for (size_t i = 0; i < n; i++) {
+        buf_puts(out, i ? ",{\"value\":" : "{\"value\":");
+        json_quote(out, v[i].v);
+        buf_putc(out, ',');
+        json_pos(doc, top, v[i].off, out);
+        buf_putc(out, '}');
+    }
+    buf_putc(out, ']');
+}
+
+static void json_instruction(const df_doc *doc, const df_node *top, const df_node *n,
+                             df_buf *out)
+{
+    buf_puts(out, "{\"kind\":");
+    json_quote(out, slice_from(kind_name(n->kind)));
+    buf_puts(out, ",\"keyword\":");
+    json_quote(out, n->keyword);
+    buf_printf(out, ",\"form\":\"%s\"", n->flags & DF_N_JSON ? "exec" : "shell");
+    json_args(doc, top, "flags", n->bflags, n->nbflags, out);
+    json_args(doc, top, "args", n->args, n->nargs, out);
+    if (n->sub) {
+        buf_puts(out, ",\"instruction\":");
+        json_instruction(doc, top, n->sub, out);
+    }
+    buf_putc(out, '}');
+}
+
+void print_json(const df_doc *doc, df_buf *out)
+{
+    buf_puts(out, "{\"file\":");
+    json_quote(out, slice_from(doc->name ? doc->name : "-"));
+    buf_puts(out, ",\"escape\":");
+    json_quote(out, (df_slice){&doc->escape, 1});
+    buf_puts(out, ",\"syntax\":");
+    json_quote(out, doc->syntax);
+    buf_puts(out, ",\"check\":");
+    json_quote(out, doc->check);
+    buf_printf(out, ",\"newline\":\"%s\",\"stages\":[", doc->crlf ? "\\r\\n" : "\\n");
+    for (size_t i = 0; i < doc->nstages; i++) {
+        const df_stage *s = &doc->stages[i];
+        buf_printf(out, "%s{\"index\":%zu,\"name\":", i ? "," : "", i);
+        json_quote(out, s->name);
+        buf_puts(out, ",\"base\":");
+        json_quote(out, s->base);
+        buf_puts(out, ",\"base_expanded\":");
+        json_quote(out, s->base_expanded);
+        buf_puts(out, ",\"base_stage\":");
+        if (s->base_stage < 0)
+            buf_puts(out, "null");
+        else
+            buf_printf(out, "%d", s->base_stage);
+        buf_puts(out, ",\"platform\":");
+        json_quote(out, s->platform);
+        buf_printf(out, ",\"line\":%zu}", s->from->line);
+    }
+    buf_puts(out, "],\"instructions\":[");
+    for (const df_node *n = doc->head; n; n = n->next) {
+        size_t line = 0, col = 0, eline = 0, ecol = 0;
+        if (n->src_off != SIZE_MAX) {
+            ir_line_col(doc, n->src_off, &line, &col);
+            ir_line_col(doc, n->src_off + n->text.n, &eline, &ecol);
+        }
+        buf_puts(out, n == doc->head ? "{" : ",{");
+        buf_printf(out, "\"stage\":%d,\"line\":%zu,\"end_line\":%zu,", n->stage, line,
+                   n->text.n && n->text.p[n->text.n - 1] == '\n' && eline > line ? eline - 1
+                                                                               : eline);
+        if (n->src_off != SIZE_MAX)
+            buf_printf(out, "\"start\":%zu,\"end\":%zu,", n->src_off, n->src_off + n->text.n);
+        else
+            buf_puts(out, "\"start\":null,\"end\":null,");
+        buf_printf(out, "\"edited\":%s,\"text\":", n->flags & DF_N_EDITED ? "true" : "false");
+        json_quote(out, n->text);
+        buf_puts(out, ",\"comments\":");
+        json_quote(out, n->lead);
+        buf_puts(out, ",\"instruction\":");
+        json_instruction(doc, n, n, out);
+        buf_puts(out, ",\"heredocs\":[");
+        for (size_t h = 0; h < n->nheredocs; h++) {
+            const df_heredoc *hd = &n->heredocs[h];
+            buf_puts(out, h ? ",{\"name\":" : "{\"name\":");
+            json_quote(out, hd->name);
+            buf_puts(out, ",\"word\":");
+            json_quote(out, hd->word);
+            buf_printf(out, ",\"chomp\":%s,\"expand\":%s,\"fd\":%u,\"body\":",
+                       hd->chomp ? "true" : "false", hd->expand ? "true" : "false", hd->fd);
+            json_quote(out, hd->body);
+            buf_putc(out, '}');
+        }
+        buf_puts(out, "]}");
+    }
+    buf_puts(out, "],\"trailer\":");
+    json_quote(out, doc->trailer);
+    buf_puts(out, "}\n");
+}

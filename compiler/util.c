@@ -1,0 +1,260 @@
+/* util.c: slices, the arena, growable buffers, and death on internal errors. */
+#include "util.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+df_slice slice_from(const char *s)
+{
+    return (df_slice){s, strlen(s)};
+}
+
+bool slice_eq(df_slice a, df_slice b)
+{
+    return a.n == b.n && (a.n == 0 || memcmp(a.p, b.p, a.n) == 0);
+}
+
+bool slice_eq_str(df_slice a, const char *s)
+{
+    return slice_eq(a, slice_from(s));
+}
+
+bool slice_eq_nocase(df_slice a, const char *s)
+{
+    size_t n = strlen(s);
+    return a.n == n && (n == 0 || strncasecmp(a.p, s, n) == 0);
+}
+
+bool slice_has_prefix(df_slice a, const char *prefix)
+{
+    size_t n = strlen(prefix);
+    return a.n >= n && memcmp(a.p, prefix, n) == 0;
+}
+
+/* ---- allocation ---- */
+
+void *xmalloc(size_t n)
+{
+    void *p = malloc(n ? n : 1);
+    if (!p)
+        die("out of memory (%zu bytes)", n);
+    return p;
+}
+
+void *xrealloc(void *p, size_t n)
+{
+    p = realloc(p, n ? n : 1);
+    if (!p)
+        die("out of memory (%zu bytes)", n);
+    return p;
+}
+
+void *xcalloc(size_t n, size_t m)
+{
+    void *p = calloc(n ? n : 1, m ? m : 1);
+    if (!p)
+        die("out of memory (%zu x %zu bytes)", n, m);
+    return p;
+}
+
+struct df_arena_chunk {
+    df_arena_chunk *next;
+    size_t size;
+    _Alignas(16) char data[];
+};
+
+enum { ARENA_CHUNK = 64 * 1024, ARENA_ALIGN = 16 };
+
+void *arena_alloc(df_arena *a, size_t n)
+{
+    n = (n + ARENA_ALIGN - 1) & ~(size_t)(ARENA_ALIGN - 1);
+    if (n == 0)
+        n = ARENA_ALIGN;
+    if ((size_t)(a->end - a->cur) < n || !a->cur) {
+        size_t size = n > ARENA_CHUNK / 4 ? n : ARENA_CHUNK;
+        df_arena_chunk *c = xmalloc(sizeof *c + size);
+        c->size = size;
+        if (size == n && a->head) {
+            /* A big one-off: keep the current chunk for small allocations. */
+            c->next = a->head->next;
+            a->head->next = c;
+            memset(c->data, 0, n);
+            return c->data;
+        }
+        c->next = a->head;
+        a->head = c;
+        a->cur = c->data;
+        a->end = c->data + size;
+    }
+    void *p = a->cur;
+    a->cur += n;
+    memset(p, 0, n);
+    return p;
+}
+
+char *arena_strndup(df_arena *a, const char *s, size_t n)
+{
+    char *p = arena_alloc(a, n + 1);
+    if (n)
+        memcpy(p, s, n);
+    p[n] = '\0';
+    return p;
+}
+
+df_slice arena_slice(df_arena *a, const char *s, size_t n)
+{
+    return (df_slice){arena_strndup(a, s, n), n};
+}
+
+void arena_free(df_arena *a)
+{
+    df_arena_chunk *c = a->head;
+    while (c) {
+        df_arena_chunk *next = c->next;
+        free(c);
+        c = next;
+    }
+    a->head = NULL;
+    a->cur = a->end = NULL;
+}
+
+/* ---- buffers ---- */
+
+static void buf_grow(df_buf *b, size_t extra)
+{
+    size_t need = b->len + extra + 1;
+    if (need <= b->cap)
+        return;
+    size_t cap = b->cap ? b->cap : 256;
+    while (cap < need)
+        cap *= 2;
+    b->p = xrealloc(b->p, cap);
+    b->cap = cap;
+}
+
+void buf_put(df_buf *b, const char *s, size_t n)
+{
+    buf_grow(b, n);
+    if (n)
+        memcpy(b->p + b->len, s, n);
+    b->len += n;
+    b->p[b->len] = '\0';
+}
+
+void buf_puts(df_buf *b, const char *s)
+{
+    buf_put(b, s, strlen(s));
+}
+
+void buf_putc(df_buf *b, char c)
+{
+    buf_grow(b, 1);
+    b->p[b->len++] = c;
+    b->p[b->len] = '\0';
+}
+
+void buf_put_slice(df_buf *b, df_slice s)
+{
+    buf_put(b, s.p, s.n);
+}
+
+void buf_printf(df_buf *b, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(NULL, 0, fmt, ap);
+    va_end(ap);
+    if (n < 0)
+        die("vsnprintf failed");
+    buf_grow(b, (size_t)n);
+    va_start(ap, fmt);
+    vsnprintf(b->p + b->len, (size_t)n + 1, fmt, ap);
+    va_end(ap);
+    b->len += (size_t)n;
+}
+
+void buf_free(df_buf *b)
+{
+    free(b->p);
+    b->p = NULL;
+    b->len = b->cap = 0;
+}
+
+df_slice buf_to_arena(df_buf *b, df_arena *a)
+{
+    df_slice s = arena_slice(a, b->p ? b->p : "", b->len);
+    b->len = 0;
+    if (b->p)
+        b->p[0] = '\0';
+    return s;
+}
+
+_Noreturn void die_at(const char *file, int line, const char *fmt, ...)
+{
+    va_list ap;
+    fflush(stdout);
+    fprintf(stderr, "dfopt: internal error at %s:%d: ", file, line);
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fputc('\n', stderr);
+    abort();
+}
+
+uint32_t utf8_decode(const char *p, size_t n, size_t *width)
+{
+    const unsigned char *u = (const unsigned char *)p;
+    *width = 1;
+    if (n == 0)
+        return 0xFFFD;
+    if (u[0] < 0x80)
+        return u[0];
+    size_t len;
+    uint32_t r, min;
+    if ((u[0] & 0xE0) == 0xC0)
+        len = 2, r = u[0] & 0x1Fu, min = 0x80;
+    else if ((u[0] & 0xF0) == 0xE0)
+        len = 3, r = u[0] & 0x0Fu, min = 0x800;
+    else if ((u[0] & 0xF8) == 0xF0)
+        len = 4, r = u[0] & 0x07u, min = 0x10000;
+    else
+        return 0xFFFD;
+    if (n < len)
+        return 0xFFFD;
+    for (size_t i = 1; i < len; i++) {
+        if ((u[i] & 0xC0) != 0x80)
+            return 0xFFFD;
+        r = (r << 6) | (u[i] & 0x3Fu);
+    }
+    if (r < min || r > 0x10FFFF || (r >= 0xD800 && r <= 0xDFFF))
+        return 0xFFFD;
+    *width = len;
+    return r;
+}
+
+void utf8_append(df_buf *b, uint32_t r)
+{
+    char s[4];
+    if (r < 0x80) {
+        buf_putc(b, (char)r);
+        return;
+    }
+    if (r < 0x800) {
+        s[0] = (char)(0xC0 | (r >> 6));
+        s[1] = (char)(0x80 | (r & 0x3F));
+        buf_put(b, s, 2);
+    } else if (r < 0x10000) {
+        s[0] = (char)(0xE0 | (r >> 12));
+        s[1] = (char)(0x80 | ((r >> 6) & 0x3F));
+        s[2] = (char)(0x80 | (r & 0x3F));
+        buf_put(b, s, 3);
+    } else {
+        s[0] = (char)(0xF0 | (r >> 18));
+        s[1] = (char)(0x80 | ((r >> 12) & 0x3F));
+        s[2] = (char)(0x80 | ((r >> 6) & 0x3F));
+        s[3] = (char)(0x80 | (r & 0x3F));
+        buf_put(b, s, 4);
+    }
+}

@@ -1,0 +1,75 @@
+/*
+ * util.h: the small shared vocabulary of every dfopt module.
+ *
+ *   df_slice  a borrowed {pointer, length} view of bytes (usually into the source)
+ *   df_arena  a bump allocator; one per document, freed in one call
+ *   df_buf    a growable byte buffer for output that is built up piece by piece
+ *
+ * Allocation failure is not recoverable: xmalloc and the arena die with a message.
+ * die() and unreachable() are for internal bugs only, never for user errors.
+ */
+#ifndef DF_UTIL_H
+#define DF_UTIL_H
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+typedef struct df_slice {
+    const char *p;
+    size_t n;
+} df_slice;
+
+#define SLICE(lit) ((df_slice){(lit), sizeof(lit) - 1})
+#define SLICE_FMT "%.*s"
+#define SLICE_ARG(s) (int)(s).n, (s).p
+
+df_slice slice_from(const char *s);
+bool slice_eq(df_slice a, df_slice b);
+bool slice_eq_str(df_slice a, const char *s);
+bool slice_eq_nocase(df_slice a, const char *s);
+bool slice_has_prefix(df_slice a, const char *prefix);
+
+/* Arena: chunks of at least 64 KiB; allocations are 16-byte aligned. */
+typedef struct df_arena_chunk df_arena_chunk;
+typedef struct df_arena {
+    df_arena_chunk *head;
+    char *cur, *end;
+} df_arena;
+
+void *arena_alloc(df_arena *a, size_t n);         /* zeroed */
+char *arena_strndup(df_arena *a, const char *s, size_t n); /* NUL-terminated copy */
+df_slice arena_slice(df_arena *a, const char *s, size_t n);
+void arena_free(df_arena *a);
+
+/* Growable buffer. Contents are always NUL-terminated (not counted in len). */
+typedef struct df_buf {
+    char *p;
+    size_t len, cap;
+} df_buf;
+
+void buf_put(df_buf *b, const char *s, size_t n);
+void buf_puts(df_buf *b, const char *s);
+void buf_putc(df_buf *b, char c);
+void buf_put_slice(df_buf *b, df_slice s);
+void buf_printf(df_buf *b, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+void buf_free(df_buf *b);
+/* Moves the contents into the arena and resets the buffer. */
+df_slice buf_to_arena(df_buf *b, df_arena *a);
+
+/* UTF-8 as Go decodes it: an invalid or truncated sequence is U+FFFD with width 1. */
+uint32_t utf8_decode(const char *p, size_t n, size_t *width);
+void utf8_append(df_buf *b, uint32_t r);
+
+void *xmalloc(size_t n);
+void *xrealloc(void *p, size_t n);
+void *xcalloc(size_t n, size_t m);
+
+_Noreturn void die_at(const char *file, int line, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+#define die(...) die_at(__FILE__, __LINE__, __VA_ARGS__)
+#define unreachable() die_at(__FILE__, __LINE__, "unreachable")
+
+#endif

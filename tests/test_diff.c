@@ -1,0 +1,400 @@
+/* test_diff.c: unified diffs, checked by hand, by patch/git apply, and against GNU diff -u. */
+#define _POSIX_C_SOURCE 200809L
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "diff.h"
+
+/* ---- helpers ---- */
+
+/* Diffs a against b with labels "a" and "b" and checks the result is exactly want. */
+static void check_diff(const char *a, const char *b, const char *want)
+{
+    df_buf out = {0};
+    bool changed = diff_unified(&out, a, strlen(a), b, strlen(b), "a", "b");
+    assert_true(changed);
+    assert_string_equal(out.p, want);
+    buf_free(&out);
+}
+
+/* "line1\n" ... "line<n>\n", with line k (1-based) replaced by "LINE<k>\n" when edit[k]. */
+static char *numbered(int n, const bool *edit)
+{
+    df_buf b = {0};
+    for (int k = 1; k <= n; k++)
+        buf_printf(&b, "%s%d\n", edit && edit[k] ? "LINE" : "line", k);
+    return b.p;
+}
+
+/* Deterministic xorshift32, so cases do not depend on the C library's rand(). */
+static uint32_t next_rand(uint32_t *state)
+{
+    uint32_t x = *state;
+    x ^= x << 13;
+    x ^= x >> 17;
+    x ^= x << 5;
+    return *state = x;
+}
+
+static unsigned below(uint32_t *state, unsigned n)
+{
+    return next_rand(state) % n;
+}
+
+static void write_file(const char *path, const char *s, size_t n)
+{
+    FILE *f = fopen(path, "wb");
+    assert_non_null(f);
+    assert_int_equal(fwrite(s, 1, n, f), n);
+    assert_int_equal(fclose(f), 0);
+}
+
+static char *read_file(const char *path, size_t *n)
+{
+    FILE *f = fopen(path, "rb");
+    assert_non_null(f);
+    df_buf b = {0};
+    char chunk[4096];
+    size_t got;
+    while ((got = fread(chunk, 1, sizeof chunk, f)) > 0)
+        buf_put(&b, chunk, got);
+    fclose(f);
+    buf_put(&b, "", 0);
+    *n = b.len;
+    return b.p;
+}
+
+static char *read_command(const char *cmd, size_t *n)
+{
+    FILE *p = popen(cmd, "r");
+    assert_non_null(p);
+    df_buf b = {0};
+    char chunk[4096];
+    size_t got;
+    while ((got = fread(chunk, 1, sizeof chunk, p)) > 0)
+        buf_put(&b, chunk, got);
+    pclose(p);
+    buf_put(&b, "", 0);
+    *n = b.len;
+    return b.p;
+}
+
+static char *make_temp_dir(void)
+{
+    static char dir[64];
+    strcpy(dir, "/tmp/test_diff.XXXXXX");
+    assert_non_null(mkdtemp(dir));
+    return dir;
+}
+
+static void remove_temp_dir(const char *dir)
+{
+    char cmd[128];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+    assert_int_equal(system(cmd), 0);
+}
+
+/* Drops the final '\n' of t, if any. */
+static void drop_final_newline(df_buf *t)
+{
+    if (t->len > 0 && t->p[t->len - 1] == '\n')
+        t->p[--t->len] = '\0';
+}
+
+/* ---- exact output ---- */
+
+static void test_identical(void **state)
+{
+    (void)state;
+    df_buf out = {0};
+    char *t = numbered(20, NULL);
+    assert_false(diff_unified(&out, t, strlen(t), t, strlen(t), "a", "b"));
+    assert_int_equal(out.len, 0);
+    assert_false(diff_unified(&out, "", 0, "", 0, "a", "b"));
+    assert_false(diff_unified(&out, NULL, 0, NULL, 0, "a", "b"));
+    assert_false(diff_unified(&out, "x", 1, "x", 1, "a", "b"));
+    assert_int_equal(out.len, 0);
+    free(t);
+}
+
+static void test_one_change_in_middle(void **state)
+{
+    (void)state;
+    bool edit[21] = {[10] = true};
+    char *a = numbered(20, NULL), *b = numbered(20, edit);
+    check_diff(a, b,
+               "--- a\n+++ b\n"
+               "@@ -7,7 +7,7 @@\n"
+               " line7\n line8\n line9\n"
+               "-line10\n"
+               "+LINE10\n"
+               " line11\n line12\n line13\n");
+    free(a);
+    free(b);
+}
+
+static void test_insert_at_start(void **state)
+{
+    (void)state;
+    check_diff("l1\nl2\nl3\nl4\nl5\n", "new\nl1\nl2\nl3\nl4\nl5\n",
+               "--- a\n+++ b\n@@ -1,3 +1,4 @@\n+new\n l1\n l2\n l3\n");
+}
+
+static void test_insert_at_end(void **state)
+{
+    (void)state;
+    check_diff("l1\nl2\nl3\nl4\nl5\n", "l1\nl2\nl3\nl4\nl5\nnew\n",
+               "--- a\n+++ b\n@@ -3,3 +3,4 @@\n l3\n l4\n l5\n+new\n");
+}
+
+static void test_insert_into_empty(void **state)
+{
+    (void)state;
+    check_diff("", "x\ny\n", "--- a\n+++ b\n@@ -0,0 +1,2 @@\n+x\n+y\n");
+    check_diff("", "x\n", "--- a\n+++ b\n@@ -0,0 +1 @@\n+x\n");
+}
+
+static void test_delete_everything(void **state)
+{
+    (void)state;
+    check_diff("x\ny\n", "", "--- a\n+++ b\n@@ -1,2 +0,0 @@\n-x\n-y\n");
+    check_diff("x\n", "", "--- a\n+++ b\n@@ -1 +0,0 @@\n-x\n");
+}
+
+static void test_no_final_newline(void **state)
+{
+    (void)state;
+    check_diff("a\nb\nc", "a\nb\nc\n",
+               "--- a\n+++ b\n@@ -1,3 +1,3 @@\n a\n b\n"
+               "-c\n\\ No newline at end of file\n+c\n");
+    check_diff("a\nb\nc\n", "a\nb\nc",
+               "--- a\n+++ b\n@@ -1,3 +1,3 @@\n a\n b\n"
+               "-c\n+c\n\\ No newline at end of file\n");
+    check_diff("x\ny", "z\ny",
+               "--- a\n+++ b\n@@ -1,2 +1,2 @@\n-x\n+z\n y\n\\ No newline at end of file\n");
+    check_diff("x", "", "--- a\n+++ b\n@@ -1 +0,0 @@\n-x\n\\ No newline at end of file\n");
+    check_diff("x", "y",
+               "--- a\n+++ b\n@@ -1 +1 @@\n-x\n\\ No newline at end of file\n"
+               "+y\n\\ No newline at end of file\n");
+}
+
+static void test_far_changes_two_hunks(void **state)
+{
+    (void)state;
+    /* Lines 8..14 (seven) separate the changes: contexts do not touch. */
+    bool edit[31] = {[7] = true, [15] = true};
+    char *a = numbered(30, NULL), *b = numbered(30, edit);
+    check_diff(a, b,
+               "--- a\n+++ b\n"
+               "@@ -4,7 +4,7 @@\n line4\n line5\n line6\n-line7\n+LINE7\n line8\n line9\n line10\n"
+               "@@ -12,7 +12,7 @@\n line12\n line13\n line14\n-line15\n+LINE15\n"
+               " line16\n line17\n line18\n");
+    free(a);
+    free(b);
+}
+
+static void test_close_changes_one_hunk(void **state)
+{
+    (void)state;
+    /* Lines 8..13 (six) separate the changes: contexts touch, so one hunk. */
+    bool edit[31] = {[7] = true, [14] = true};
+    char *a = numbered(30, NULL), *b = numbered(30, edit);
+    check_diff(a, b,
+               "--- a\n+++ b\n"
+               "@@ -4,14 +4,14 @@\n line4\n line5\n line6\n-line7\n+LINE7\n"
+               " line8\n line9\n line10\n line11\n line12\n line13\n-line14\n+LINE14\n"
+               " line15\n line16\n line17\n");
+    free(a);
+    free(b);
+}
+
+static void test_crlf(void **state)
+{
+    (void)state;
+    check_diff("FROM x\r\nRUN a\r\nCMD b\r\n", "FROM x\r\nRUN z\r\nCMD b\r\n",
+               "--- a\n+++ b\n@@ -1,3 +1,3 @@\n FROM x\r\n-RUN a\r\n+RUN z\r\n CMD b\r\n");
+    /* A CR is content: "RUN a\r\n" and "RUN a\n" differ. */
+    check_diff("RUN a\r\n", "RUN a\n", "--- a\n+++ b\n@@ -1 +1 @@\n-RUN a\r\n+RUN a\n");
+}
+
+static void test_large_input_few_changes(void **state)
+{
+    (void)state;
+    enum { N = 200000 };
+    static bool edit[N + 1];
+    edit[3] = edit[N / 2] = edit[N - 1] = true;
+    char *a = numbered(N, NULL), *b = numbered(N, edit);
+    df_buf out = {0};
+    assert_true(diff_unified(&out, a, strlen(a), b, strlen(b), "a", "b"));
+    int hunks = 0;
+    for (const char *p = out.p; (p = strstr(p, "\n@@ ")) != NULL; p++)
+        hunks++;
+    assert_int_equal(hunks, 3);
+    assert_non_null(strstr(out.p, "@@ -99997,7 +99997,7 @@\n"));
+    buf_free(&out);
+    free(a);
+    free(b);
+}
+
+/* ---- random cases ---- */
+
+/* Lines for patch cases: few, so they repeat and the diff has choices to make. */
+static const char *const vocab[] = {
+    "FROM alpine:3.19\n", "RUN apk add curl\n", "\n", "# comment\n", "COPY . /app\n",
+    "RUN make \\\n", "    install\n", "WORKDIR /app\r\n", "ENV A=1\n", "CMD [\"sh\"]\n",
+};
+enum { VOCAB = sizeof vocab / sizeof vocab[0] };
+
+/* Line i of a random text: from vocab, or "line <i>" (every fifth with CRLF) when unique. */
+static void put_old_line(df_buf *t, bool unique, const unsigned *lines, unsigned i)
+{
+    if (unique)
+        buf_printf(t, "line %u%s", i, i % 5 == 4 ? "\r\n" : "\n");
+    else
+        buf_puts(t, vocab[lines[i]]);
+}
+
+static void put_new_line(df_buf *t, bool unique, uint32_t *rng, unsigned *fresh)
+{
+    if (unique)
+        buf_printf(t, "new %u\n", (*fresh)++);
+    else
+        buf_puts(t, vocab[below(rng, VOCAB)]);
+}
+
+/* One random pair: a of up to 40 lines, b from a by a few deletions, insertions and
+ * replacements; either side may lose its final newline. With unique set, every line
+ * (original or inserted) is distinct, so the shortest edit script is unique. */
+static void random_pair(uint32_t *rng, bool unique, df_buf *a, df_buf *b)
+{
+    unsigned n = below(rng, 41), fresh = 0;
+    unsigned *lines = calloc(n + 1, sizeof *lines);
+    assert_non_null(lines);
+    for (unsigned i = 0; i < n; i++) {
+        lines[i] = below(rng, VOCAB);
+        put_old_line(a, unique, lines, i);
+    }
+    unsigned edits = 1 + below(rng, 4), pos = 0;
+    for (unsigned e = 0; e < edits; e++) {
+        unsigned at = pos + below(rng, n - pos + 1);
+        for (; pos < at; pos++)
+            put_old_line(b, unique, lines, pos);
+        unsigned del = below(rng, 4), ins = below(rng, 4);
+        pos = pos + del < n ? pos + del : n;
+        for (unsigned k = 0; k < ins; k++)
+            put_new_line(b, unique, rng, &fresh);
+    }
+    for (; pos < n; pos++)
+        put_old_line(b, unique, lines, pos);
+    if (below(rng, 4) == 0)
+        drop_final_newline(a);
+    if (below(rng, 4) == 0)
+        drop_final_newline(b);
+    buf_put(a, "", 0);
+    buf_put(b, "", 0);
+    free(lines);
+}
+
+/* Applies the diff of a into b in dir with `cmd` and checks Dockerfile then equals b. */
+static void check_applies(const char *dir, const char *cmd, const df_buf *a, const df_buf *b)
+{
+    char path[128], shell[256];
+    snprintf(path, sizeof path, "%s/Dockerfile", dir);
+    write_file(path, a->p, a->len);
+    snprintf(shell, sizeof shell, "cd '%s' && %s < fix.patch >/dev/null 2>&1", dir, cmd);
+    assert_int_equal(system(shell), 0);
+    size_t n;
+    char *got = read_file(path, &n);
+    assert_int_equal(n, b->len);
+    assert_memory_equal(got, b->p, n);
+    free(got);
+}
+
+static void test_patch_applies_random_edits(void **state)
+{
+    (void)state;
+    char *dir = make_temp_dir();
+    uint32_t rng = 0x5eed1234u;
+    int nonl = 0;
+    for (int i = 0; i < 40; i++) {
+        df_buf a = {0}, b = {0}, patch = {0};
+        random_pair(&rng, false, &a, &b);
+        bool changed = diff_unified(&patch, a.p, a.len, b.p, b.len, "a/Dockerfile", "b/Dockerfile");
+        assert_int_equal(changed, a.len != b.len || memcmp(a.p, b.p, a.len) != 0);
+        if (changed) {
+            char path[128];
+            snprintf(path, sizeof path, "%s/fix.patch", dir);
+            write_file(path, patch.p, patch.len);
+            check_applies(dir, "patch -p1 --batch --no-backup-if-mismatch -r -", &a, &b);
+            check_applies(dir, "git apply", &a, &b);
+            nonl += strstr(patch.p, "No newline") != NULL;
+        }
+        buf_free(&a);
+        buf_free(&b);
+        buf_free(&patch);
+    }
+    assert_true(nonl > 0);
+    remove_temp_dir(dir);
+}
+
+/* Our hunks against GNU diff -u's, its two header lines (with timestamps) stripped. */
+static void test_matches_gnu_diff(void **state)
+{
+    (void)state;
+    char *dir = make_temp_dir();
+    char pa[128], pb[128], cmd[320];
+    snprintf(pa, sizeof pa, "%s/a", dir);
+    snprintf(pb, sizeof pb, "%s/b", dir);
+    snprintf(cmd, sizeof cmd, "diff -u '%s' '%s'", pa, pb);
+    uint32_t rng = 0xd1ffu;
+    for (int i = 0; i < 12; i++) {
+        df_buf a = {0}, b = {0}, ours = {0};
+        random_pair(&rng, true, &a, &b);
+        write_file(pa, a.p, a.len);
+        write_file(pb, b.p, b.len);
+        size_t n;
+        char *gnu = read_command(cmd, &n);
+        bool changed = diff_unified(&ours, a.p, a.len, b.p, b.len, "a", "b");
+        assert_int_equal(changed, n > 0);
+        const char *want = gnu, *got = ours.p ? ours.p : "";
+        for (int k = 0; k < 2 && *want; k++) {
+            want = strchr(want, '\n') + 1;
+            got = strchr(got, '\n') + 1;
+        }
+        assert_string_equal(got, want);
+        free(gnu);
+        buf_free(&a);
+        buf_free(&b);
+        buf_free(&ours);
+    }
+    remove_temp_dir(dir);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_identical),
+        cmocka_unit_test(test_one_change_in_middle),
+        cmocka_unit_test(test_insert_at_start),
+        cmocka_unit_test(test_insert_at_end),
+        cmocka_unit_test(test_insert_into_empty),
+        cmocka_unit_test(test_delete_everything),
+        cmocka_unit_test(test_no_final_newline),
+        cmocka_unit_test(test_far_changes_two_hunks),
+        cmocka_unit_test(test_close_changes_one_hunk),
+        cmocka_unit_test(test_crlf),
+        cmocka_unit_test(test_large_input_few_changes),
+        cmocka_unit_test(test_patch_applies_random_edits),
+        cmocka_unit_test(test_matches_gnu_diff),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,27 @@
+#!/bin/sh
+# Makes sure the build dependencies are present (Debian package names).
+# As root, missing packages are installed with apt-get; otherwise the command to run is printed.
+set -eu
+need=""
+command -v pkg-config >/dev/null 2>&1 || need="pkg-config"
+for pc in libpcre2-8:libpcre2-dev yaml-0.1:libyaml-dev cmocka:libcmocka-dev; do
+    mod=${pc%%:*} pkg=${pc#*:}
+    if ! command -v pkg-config >/dev/null 2>&1 || ! pkg-config --exists "$mod"; then
+        need="$need $pkg"
+    fi
+done
+for tool in cc make patch diff; do
+    command -v "$tool" >/dev/null 2>&1 || case $tool in
+        cc) need="$need gcc" ;; *) need="$need $tool" ;; esac
+done
+[ -z "$need" ] && exit 0
+if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+    echo "deps: installing$need" >&2
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get install -y --no-install-recommends $need >/dev/null 2>&1 ||
+        { apt-get update >/dev/null && apt-get install -y --no-install-recommends $need >/dev/null; }
+    exit 0
+fi
+echo "deps: missing$need; install them with:" >&2
+echo "    sudo apt-get install -y$need" >&2
+exit 1
