@@ -19,14 +19,13 @@
  *             | '${' name '}'
  *   name     := digit {digit} | one of @ * # ? - $ ! | namechar {namechar}
  *
- * A rawword keeps its escape characters (BuildKit's rawEscapes), because the
- * glob compiler reads them: a pattern knows \* \? \\ (literal), \} \/ (the
- * backslash is dropped), * (any string), ? (one character); neither wildcard
- * matches a newline, everything else, [ ] included, is literal, and any other
- * \x is an error. The pattern and replacement are expanded before use, so a
- * variable's value may contribute wildcards. # and % remove the shortest match,
- * ## and %% the longest; / replaces the leftmost-longest match, // every match,
- * with Go's ReplaceAllString expanding $$, $0 and ${0} in the replacement.
+ * A rawword keeps its escape characters (BuildKit's rawEscapes) for the glob
+ * compiler: \* \? \\ are literal, \} \/ drop the backslash, other \x are errors;
+ * * is any string, ? one character (neither matches a newline), all else is
+ * literal, [ ] included. Patterns are expanded first, so values may hold
+ * wildcards. # and % remove the shortest match, ## and %% the longest; / replaces
+ * the leftmost-longest match, // every match, Go's ReplaceAllString expanding
+ * $$, $0 and ${0} in its replacement.
  *
  * Quirks kept on purpose because BuildKit has them: ':' may precede any
  * modifier (${v:#p}); a "\x" inside double quotes within a rawword keeps both
@@ -69,35 +68,24 @@ typedef struct splitter {
     df_buf list;       /* df_slice entries */
 } splitter;
 
-/* ---- characters ---- */
-
 /* Decodes the UTF-8 sequence at s; invalid bytes are U+FFFD of length 1. */
 static uint32_t rune_at(const char *str, size_t n, size_t *len)
 {
     const unsigned char *s = (const unsigned char *)str;
-    uint32_t r, min;
-    size_t need;
+    /* continuation bytes after a lead byte; 0x80-0xC1 and 0xF5-0xFF never lead */
+    size_t more = s[0] < 0xC2 ? 0 : s[0] < 0xE0 ? 1 : s[0] < 0xF0 ? 2 : s[0] < 0xF5 ? 3 : 0;
+    uint32_t r = s[0] & (0x3Fu >> more), min = more == 1 ? 0x80 : more == 2 ? 0x800 : 0x10000;
     *len = 1;
-    if (s[0] < 0x80)
-        return s[0];
-    if (s[0] >= 0xC2 && s[0] <= 0xDF)
-        need = 1, r = s[0] & 0x1F, min = 0x80;
-    else if ((s[0] & 0xF0) == 0xE0)
-        need = 2, r = s[0] & 0x0F, min = 0x800;
-    else if (s[0] >= 0xF0 && s[0] <= 0xF4)
-        need = 3, r = s[0] & 0x07, min = 0x10000;
-    else
-        return 0xFFFD;
-    if (n <= need)
-        return 0xFFFD;
-    for (size_t i = 1; i <= need; i++) {
+    if (s[0] < 0x80 || !more || n <= more)
+        return s[0] < 0x80 ? s[0] : 0xFFFD;
+    for (size_t i = 1; i <= more; i++) {
         if ((s[i] & 0xC0) != 0x80)
             return 0xFFFD;
         r = r << 6 | (s[i] & 0x3F);
     }
     if (r < min || r > 0x10FFFF || (r >= 0xD800 && r <= 0xDFFF))
-        return 0xFFFD;
-    *len = need + 1;
+        return 0xFFFD; /* overlong, out of range, or a surrogate */
+    *len = more + 1;
     return r;
 }
 
@@ -116,39 +104,37 @@ static bool is_space(uint32_t r)
            r == 0x205F || r == 0x3000;
 }
 
-static bool is_digit(int c)
-{
-    return c >= '0' && c <= '9';
-}
-
 static bool is_name_rune(uint32_t r)
 {
     if (r < 0x80)
-        return is_digit((int)r) || r == '_' || ((r | 0x20) >= 'a' && (r | 0x20) <= 'z');
+        return (r >= '0' && r <= '9') || r == '_' || ((r | 0x20) >= 'a' && (r | 0x20) <= 'z');
     if (r <= 0xBF)
         return r == 0xAA || r == 0xB5 || r == 0xBA;
     return r != 0xD7 && r != 0xF7 && !(r >= 0x2000 && r <= 0x206F) &&
            !(r >= 0x3000 && r <= 0x3003) && r != 0xFFFD && !is_space(r);
 }
 
-/* ---- words ---- */
-
-static void split_raw(splitter *sp, const char *s, size_t n)
+static void end_word(splitter *sp)
 {
-    buf_put(&sp->word, s, n);
-    sp->in_word = true;
+    df_slice w = buf_to_arena(&sp->word, sp->arena);
+    buf_put(&sp->list, (const char *)&w, sizeof w);
+    sp->in_word = false;
 }
 
-static void split_text(splitter *sp, const char *s, size_t n)
+/* Adds text to the words: raw text as it is, other text ends a word at each
+ * blank (an empty word is never ended, so "" alone makes no word). */
+static void split(splitter *sp, const char *s, size_t n, bool raw)
 {
+    if (raw) {
+        buf_put(&sp->word, s, n);
+        sp->in_word = true;
+        return;
+    }
     for (size_t i = 0, len; i < n; i += len) {
-        if (!is_space(rune_at(s + i, n - i, &len))) {
-            split_raw(sp, s + i, len);
-        } else if (sp->in_word && sp->word.len) {
-            df_slice w = buf_to_arena(&sp->word, sp->arena);
-            buf_put(&sp->list, (const char *)&w, sizeof w);
-            sp->in_word = false;
-        }
+        if (!is_space(rune_at(s + i, n - i, &len)))
+            split(sp, s + i, len, true);
+        else if (sp->in_word && sp->word.len)
+            end_word(sp);
     }
 }
 
@@ -202,8 +188,8 @@ static df_slice name(lexer *lx)
 {
     size_t start = lx->pos;
     int c = peek(lx);
-    if (is_digit(c)) {
-        while (is_digit(peek(lx)))
+    if (c >= '0' && c <= '9') {
+        while (lx->pos < lx->n && lx->s[lx->pos] >= '0' && lx->s[lx->pos] <= '9')
             lx->pos++;
     } else if (c == '@' || c == '*' || c == '#' || c == '?' || c == '-' || c == '$' || c == '!') {
         lx->pos++;
@@ -220,8 +206,10 @@ static bool single_quoted(lexer *lx, df_buf *out)
 {
     size_t open = lx->pos++;
     const char *close = memchr(lx->s + lx->pos, '\'', lx->n - lx->pos);
-    if (!close)
+    if (!close) {
+        lx->pos = lx->n;
         return fail(lx, open, "unterminated single quote");
+    }
     buf_put(out, lx->s + lx->pos, (size_t)(close - (lx->s + lx->pos)));
     lx->pos = (size_t)(close - lx->s) + 1;
     return true;
@@ -279,33 +267,25 @@ static bool word_upto(lexer *lx, int stop, bool raw, df_buf *out, splitter *sp)
             ok = c == '$' ? dollar(lx, out) : c == '"' ? double_quoted(lx, out) : single_quoted(lx, out);
             if (!ok)
                 goto done;
-            if (sp && c == '$')
-                split_text(sp, tail(out, at), out->len - at);
-            else if (sp)
-                split_raw(sp, tail(out, at), out->len - at);
+            if (sp) /* expansions are split, quoted text is not */
+                split(sp, tail(out, at), out->len - at, c != '$');
             continue;
         }
-        if (c == lx->esc) {
+        bool escaped = c == lx->esc;
+        if (escaped) {
             lx->pos++;
-            if (raw) {
+            if (raw)
                 buf_putc(out, (char)c);
-                if (sp)
-                    split_raw(sp, tail(out, at), 1);
-            }
+            if (raw && sp)
+                split(sp, tail(out, at), 1, true);
             if (lx->pos == lx->n)
                 break;
-            start = lx->pos;
-            skip_rune(lx);
-            buf_put(out, lx->s + start, lx->pos - start);
-            if (sp)
-                split_raw(sp, lx->s + start, lx->pos - start);
-            continue;
         }
         start = lx->pos;
         skip_rune(lx);
         buf_put(out, lx->s + start, lx->pos - start);
         if (sp)
-            split_text(sp, lx->s + start, lx->pos - start);
+            split(sp, lx->s + start, lx->pos - start, escaped);
     }
     if (stop != END)
         ok = fail(lx, lx->pos, "unexpected end of word");
@@ -322,19 +302,11 @@ static bool glob_compile(df_slice p, int *g, size_t *ng)
     size_t k = 0;
     for (size_t i = 0; i < p.n;) {
         unsigned char c = (unsigned char)p.p[i++];
-        if (c == '*') {
-            g[k++] = G_STAR;
-        } else if (c == '?') {
-            g[k++] = G_ANY;
-        } else if (c == '\\') {
-            if (i < p.n && (p.p[i] == '}' || p.p[i] == '/'))
-                continue;
-            if (i == p.n || (p.p[i] != '*' && p.p[i] != '?' && p.p[i] != '\\'))
-                return false;
-            g[k++] = (unsigned char)p.p[i++];
-        } else {
-            g[k++] = c;
-        }
+        if (c == '\\' && i < p.n && (p.p[i] == '}' || p.p[i] == '/'))
+            continue; /* the escape of } and / belongs to ${} syntax */
+        if (c == '\\' && (i == p.n || (p.p[i] != '*' && p.p[i] != '?' && p.p[i] != '\\')))
+            return false;
+        g[k++] = c == '\\' ? (unsigned char)p.p[i++] : c == '*' ? G_STAR : c == '?' ? G_ANY : c;
     }
     *ng = k;
     return true;
@@ -377,12 +349,9 @@ static bool glob_find(const int *g, size_t ng, df_slice s, size_t from, size_t *
 {
     for (size_t st = from; st <= s.n; st += st < s.n ? rune_len(s.p + st, s.n - st) : 1) {
         bool *ends = glob_ends(g, ng, s, st, a, b);
-        for (size_t e = s.n + 1; e-- > st;) {
-            if (ends[e]) {
-                *ms = st, *me = e;
-                return true;
-            }
-        }
+        for (size_t e = s.n + 1; e-- > st;)
+            if (ends[e])
+                return *ms = st, *me = e, true;
     }
     return false;
 }
@@ -461,21 +430,17 @@ static bool apply_glob(lexer *lx, size_t at, int op, bool greedy, df_slice v, df
             buf_put(out, v.p + cut, v.n - cut);
         else
             buf_put(out, v.p, v.n - cut);
-    } else if (op == '/') {
-        if (glob_find(g, ng, v, 0, &ms, &me, a, b)) {
-            buf_put(out, v.p, ms);
-            buf_put_slice(out, rep);
-            buf_put(out, v.p + me, v.n - me);
-        } else {
-            buf_put_slice(out, v);
-        }
     } else {
-        /* Go's ReplaceAllString loop, including its empty-match rules. */
+        /* / replaces the first match literally; // is Go's ReplaceAllString loop. */
         for (size_t from = 0; from <= v.n && glob_find(g, ng, v, from, &ms, &me, a, b);) {
             buf_put(out, v.p + last, ms - last);
-            if (me > last || ms == 0)
+            if (op == '/')
+                buf_put_slice(out, rep);
+            else if (me > last || ms == 0)
                 put_template(out, rep, (df_slice){v.p + ms, me - ms});
             last = me;
+            if (op == '/')
+                break;
             size_t w = from < v.n ? rune_len(v.p + from, v.n - from) : 0;
             from = from + w > me ? from + w : from + 1 > me ? from + 1 : me;
         }
@@ -513,20 +478,6 @@ static bool replace(lexer *lx, size_t at, df_slice var, df_buf *out)
     buf_free(&pat);
     buf_free(&rep);
     return ok;
-}
-
-/* ${v?msg} and ${v:?msg}: the message names the variable. */
-static bool required(lexer *lx, size_t at, df_slice var, df_slice msg, const char *dflt)
-{
-    df_buf b = {0};
-    buf_printf(&b, SLICE_FMT ": ", SLICE_ARG(var));
-    if (msg.n)
-        buf_put_slice(&b, msg);
-    else
-        buf_puts(&b, dflt);
-    fail(lx, at, buf_to_arena(&b, lx->arena).p);
-    buf_free(&b);
-    return false;
 }
 
 /* What follows '${' name: '}' | [':'] op word '}' | '/' ... */
@@ -580,9 +531,13 @@ static bool braced(lexer *lx, size_t at, df_slice var, df_buf *out)
             buf_put_slice(out, null ? w : v);
         else if (op == '+')
             buf_put_slice(out, null ? (df_slice){"", 0} : w);
-        else if (op == '?' && null)
-            ok = required(lx, at, var, w, set ? "is not allowed to be empty" : "is not allowed to be unset");
-        else if (op == '?')
+        else if (op == '?' && null) { /* the message names the variable */
+            df_slice msg = w.n ? w : slice_from(set ? "is not allowed to be empty" : "is not allowed to be unset");
+            df_buf b = {0};
+            buf_printf(&b, SLICE_FMT ": " SLICE_FMT, SLICE_ARG(var), SLICE_ARG(msg));
+            ok = fail(lx, at, buf_to_arena(&b, lx->arena).p);
+            buf_free(&b);
+        } else if (op == '?')
             buf_put_slice(out, v);
         else if (w.n && w.p[0] == op)
             ok = apply_glob(lx, at, op, true, v, (df_slice){w.p + 1, w.n - 1}, w, out);
@@ -627,26 +582,13 @@ static bool dollar(lexer *lx, df_buf *out)
 
 /* ---- entry points ---- */
 
-static void lexer_init(lexer *lx, df_arena *arena, df_slice w, char escape, expand_error *err)
-{
-    memset(lx, 0, sizeof *lx);
-    lx->arena = arena;
-    lx->s = w.p ? w.p : "";
-    lx->n = w.n;
-    lx->esc = (unsigned char)escape;
-    lx->err = err;
-}
-
 static bool expand(df_arena *arena, df_slice w, char escape, expand_lookup_fn lookup, void *ctx,
                    bool keep_unset, df_slice *out, splitter *sp, expand_error *err)
 {
     expand_error dummy;
-    lexer lx;
+    lexer lx = {.arena = arena, .s = w.p ? w.p : "", .n = w.n, .esc = (unsigned char)escape,
+                .keep_unset = keep_unset, .lookup = lookup, .ctx = ctx, .err = err ? err : &dummy};
     df_buf b = {0};
-    lexer_init(&lx, arena, w, escape, err ? err : &dummy);
-    lx.lookup = lookup;
-    lx.ctx = ctx;
-    lx.keep_unset = keep_unset;
     bool ok = word_upto(&lx, END, false, &b, sp);
     if (ok && out)
         *out = buf_to_arena(&b, arena);
@@ -665,10 +607,8 @@ bool expand_words(df_arena *arena, df_slice word, char escape, expand_lookup_fn 
 {
     splitter sp = {.arena = arena};
     bool ok = expand(arena, word, escape, lookup, ctx, keep_unset, NULL, &sp, err);
-    if (ok && sp.word.len) {
-        df_slice w = buf_to_arena(&sp.word, arena);
-        buf_put(&sp.list, (const char *)&w, sizeof w);
-    }
+    if (ok && sp.word.len)
+        end_word(&sp);
     *nwords = ok ? sp.list.len / sizeof **words : 0;
     *words = arena_alloc(arena, *nwords * sizeof **words);
     if (*nwords)
@@ -682,9 +622,8 @@ bool expand_words(df_arena *arena, df_slice word, char escape, expand_lookup_fn 
 size_t expand_references(df_arena *arena, df_slice word, char escape, df_slice **names)
 {
     expand_error err;
-    lexer lx;
-    lexer_init(&lx, arena, word, escape, &err);
-    lx.scan_only = true;
+    lexer lx = {.arena = arena, .s = word.p ? word.p : "", .n = word.n, .esc = (unsigned char)escape,
+                .scan_only = true, .err = &err};
     while (lx.pos < lx.n) {
         df_buf junk = {0};
         size_t before = lx.pos;

@@ -10,7 +10,7 @@ for pc in libpcre2-8:libpcre2-dev yaml-0.1:libyaml-dev cmocka:libcmocka-dev; do
         need="$need $pkg"
     fi
 done
-for tool in cc make patch diff; do
+for tool in cc make patch diff git python3; do
     command -v "$tool" >/dev/null 2>&1 || case $tool in
         cc) need="$need gcc" ;; *) need="$need $tool" ;; esac
 done

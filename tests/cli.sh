@@ -1,0 +1,94 @@
+#!/usr/bin/env bash
+# The dfopt command as a user drives it: modes, exit codes, in-place safety, diffs that apply.
+#   tests/cli.sh BIN
+set -u
+bin=${1:?usage: tests/cli.sh BIN}
+case $bin in /*) ;; *) bin=$PWD/$bin ;; esac
+tmp=$(mktemp -d); trap 'chmod -R u+w "$tmp"; rm -rf "$tmp"' EXIT
+pass=0 fail=0
+check() { # check NAME COMMAND...: the command must succeed
+    local name=$1; shift
+    if "$@" >"$tmp/log" 2>&1; then pass=$((pass + 1)); else fail=$((fail + 1)); echo "$name ... FAILED"; sed 's/^/    /' "$tmp/log" | head -20; fi
+}
+status() { "$@" >/dev/null 2>&1; echo $?; }
+
+cat >"$tmp/clean.Dockerfile" <<'EOF'
+FROM alpine:3.20
+RUN echo hello
+EOF
+cat >"$tmp/dirty.Dockerfile" <<'EOF'
+# a comment
+FROM debian:bookworm
+MAINTAINER Jane Doe <jane@example.com>
+RUN echo hello
+EOF
+printf 'FROM alpine\nENV ONLYKEY\n' >"$tmp/bad.Dockerfile"
+
+check "--version" bash -c "'$bin' --version | grep -q '^dfopt '"
+check "--help" bash -c "'$bin' --help | grep -q '^usage: dfopt'"
+check "unknown option exits 2" test "$(status "$bin" --frobnicate)" = 2
+check "unknown pass exits 2" test "$(status "$bin" --passes=nope "$tmp/clean.Dockerfile")" = 2
+check "--list-passes" bash -c "'$bin' --list-passes | grep -q '^maintainer '"
+check "--explain" bash -c "'$bin' --explain maintainer | grep -q 'Refuses\\|refuses'"
+check "--explain unknown exits 2" test "$(status "$bin" --explain nope)" = 2
+
+check "-O0 identity" cmp <("$bin" -O0 "$tmp/dirty.Dockerfile") "$tmp/dirty.Dockerfile"
+check "stdin" cmp <("$bin" -O0 - <"$tmp/dirty.Dockerfile") "$tmp/dirty.Dockerfile"
+check "stdin by default" cmp <("$bin" -O0 <"$tmp/dirty.Dockerfile") "$tmp/dirty.Dockerfile"
+check "process substitution" cmp <("$bin" -O0 <(cat "$tmp/dirty.Dockerfile")) "$tmp/dirty.Dockerfile"
+check "-O1 rewrites" bash -c "'$bin' '$tmp/dirty.Dockerfile' | grep -q '^LABEL maintainer=\"Jane Doe <jane@example.com>\"$'"
+
+check "--check clean exits 0 silently" bash -c "[ -z \"\$('$bin' --check '$tmp/clean.Dockerfile')\" ] && '$bin' --check '$tmp/clean.Dockerfile'"
+check "--check dirty exits 1" test "$(status "$bin" --check "$tmp/dirty.Dockerfile")" = 1
+check "--check dirty prints nothing" test -z "$("$bin" --check "$tmp/dirty.Dockerfile")"
+check "--check -O0 exits 0" test "$(status "$bin" --check -O0 "$tmp/dirty.Dockerfile")" = 0
+
+# --diff applies with patch -p1 and git apply, giving dfopt's output
+mkdir -p "$tmp/p" && cp "$tmp/dirty.Dockerfile" "$tmp/p/Dockerfile"
+(cd "$tmp/p" && "$bin" --diff Dockerfile >../d.patch)
+check "--diff labels" grep -q '^--- a/Dockerfile$' "$tmp/d.patch"
+check "--diff applies (patch -p1)" bash -c "cd '$tmp/p' && patch -s -p1 <../d.patch && cmp Dockerfile <('$bin' '$tmp/dirty.Dockerfile')"
+cp "$tmp/dirty.Dockerfile" "$tmp/p/Dockerfile"
+check "--diff applies (git apply)" bash -c "cd '$tmp/p' && git apply ../d.patch && cmp Dockerfile <('$bin' '$tmp/dirty.Dockerfile')"
+check "--diff clean prints nothing" test -z "$("$bin" --diff "$tmp/clean.Dockerfile")"
+
+# -i: atomic, mode kept, untouched when unchanged or on error
+cp "$tmp/dirty.Dockerfile" "$tmp/i.Dockerfile" && chmod 640 "$tmp/i.Dockerfile"
+check "-i exits 0" "$bin" -i "$tmp/i.Dockerfile"
+check "-i rewrote" cmp "$tmp/i.Dockerfile" <("$bin" "$tmp/dirty.Dockerfile")
+check "-i keeps the mode" test "$(stat -c %a "$tmp/i.Dockerfile")" = 640
+check "-i leaves no temporary" test -z "$(find "$tmp" -name '.dfopt-*')"
+cp "$tmp/clean.Dockerfile" "$tmp/c.Dockerfile" && touch -d '2020-01-01' "$tmp/c.Dockerfile"
+before=$(stat -c '%i %Y' "$tmp/c.Dockerfile")
+check "-i unchanged file untouched" bash -c "'$bin' -i '$tmp/c.Dockerfile' && test \"\$(stat -c '%i %Y' '$tmp/c.Dockerfile')\" = '$before'"
+cp "$tmp/bad.Dockerfile" "$tmp/b.Dockerfile"
+check "-i parse error exits 2" test "$(status "$bin" -i "$tmp/b.Dockerfile")" = 2
+check "-i parse error leaves file" cmp "$tmp/b.Dockerfile" "$tmp/bad.Dockerfile"
+cp "$tmp/dirty.Dockerfile" "$tmp/m1.Dockerfile"; cp "$tmp/bad.Dockerfile" "$tmp/m2.Dockerfile"
+check "-i several files, one bad, exits 2" test "$(status "$bin" -i "$tmp/m1.Dockerfile" "$tmp/m2.Dockerfile")" = 2
+check "-i several files: good one rewritten" cmp "$tmp/m1.Dockerfile" <("$bin" "$tmp/dirty.Dockerfile")
+check "-i several files: bad one intact" cmp "$tmp/m2.Dockerfile" "$tmp/bad.Dockerfile"
+ln -s dirty.Dockerfile "$tmp/link.Dockerfile"
+check "-i refuses a symlink" test "$(status "$bin" -i "$tmp/link.Dockerfile")" = 2
+check "-i symlink target intact" cmp "$tmp/dirty.Dockerfile" <(cat "$tmp/link.Dockerfile") 
+check "-i symlink still a link" test -L "$tmp/link.Dockerfile"
+if [ "$(id -u)" != 0 ]; then
+    mkdir "$tmp/ro" && cp "$tmp/dirty.Dockerfile" "$tmp/ro/Dockerfile" && chmod a-w "$tmp/ro"
+    check "-i read-only directory exits 2" test "$(status "$bin" -i "$tmp/ro/Dockerfile")" = 2
+    check "-i read-only directory leaves file" cmp "$tmp/ro/Dockerfile" "$tmp/dirty.Dockerfile"
+fi
+check "-i on stdin is a usage error" test "$(status "$bin" -i - </dev/null)" = 2
+
+# -o
+check "-o writes the result" bash -c "'$bin' -o '$tmp/out.Dockerfile' '$tmp/dirty.Dockerfile' && cmp '$tmp/out.Dockerfile' <('$bin' '$tmp/dirty.Dockerfile')"
+
+# errors
+check "parse error exits 2" test "$(status "$bin" "$tmp/bad.Dockerfile")" = 2
+check "parse error format" bash -c "'$bin' '$tmp/bad.Dockerfile' 2>&1 >/dev/null | head -1 | grep -q '^$tmp/bad.Dockerfile:2:5: error: '"
+check "missing file exits 2" test "$(status "$bin" "$tmp/nope")" = 2
+check "directory exits 2" bash -c "'$bin' '$tmp' 2>&1 | grep -q 'is a directory'; test \${PIPESTATUS[0]} = 2"
+check "--emit=dump" bash -c "'$bin' --emit=dump '$tmp/clean.Dockerfile' | cmp - <(printf '(from \"alpine:3.20\")\n(run \"echo hello\")\n')"
+check "--emit=json" bash -c "'$bin' --emit=json '$tmp/clean.Dockerfile' | python3 -c 'import json,sys; d=json.load(sys.stdin); assert d[\"instructions\"][1][\"instruction\"][\"args\"][0][\"value\"]==\"echo hello\"'"
+
+echo "cli: $pass passed, $fail failed"
+[ "$fail" = 0 ]

@@ -1,0 +1,87 @@
+#!/usr/bin/env bash
+# The checks over whole files, run by `make test` after the unit tests.
+#
+#   tests/run.sh BIN [SECTION...]      sections: conformance roundtrip golden invariants cli
+#   UPDATE=1 tests/run.sh BIN golden   rewrite the golden files (review the diff!)
+#
+# Each check prints `name ... ok` or the difference; the script ends with a count and exits 1
+# when anything failed. Nothing is skipped: a missing prerequisite is a failure.
+set -u
+bin=${1:?usage: tests/run.sh BIN [SECTION...]}; shift
+case $bin in /*) ;; *) bin=$PWD/$bin ;; esac
+top=$(cd "$(dirname "$0")/.." && pwd)
+cd "$top" || exit 2
+sections=${*:-conformance roundtrip golden invariants cli}
+shared=${DFOPT_SHARED:-$top/../shared}
+tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
+pass=0 fail=0
+
+ok() { pass=$((pass + 1)); [ -n "${VERBOSE:-}" ] && echo "$1 ... ok"; return 0; }
+bad() { fail=$((fail + 1)); echo "$1 ... FAILED${2:+: $2}"; }
+
+corpus_files() { find corpus -name '*.Dockerfile' -type f | LC_ALL=C sort; }
+conformance_files() { find "$shared/conformance" -path '*/testfiles/*' -name Dockerfile | LC_ALL=C sort; }
+
+need_shared() {
+    [ -d "$shared/conformance" ] && return 0
+    bad "shared data" "no conformance cases at $shared (set DFOPT_SHARED)"; return 1
+}
+
+for section in $sections; do
+case $section in
+conformance)
+    need_shared || continue
+    if out=$("$shared/tools/conformance.sh" "$bin" 2>&1); then ok "conformance: ${out##*$'\n'}"
+    else bad "conformance" "$out"; fi ;;
+roundtrip)
+    need_shared || continue
+    if out=$("$shared/tools/roundtrip.sh" "$bin" 2>&1); then ok "roundtrip: ${out##*$'\n'}"
+    else bad "roundtrip" "$out"; fi
+    n=$(corpus_files | wc -l)
+    if [ "$n" -ge 40 ]; then ok "corpus size ($n files)"; else bad "corpus size" "$n files, want 40"; fi ;;
+golden)
+    # corpus/<name>.Dockerfile -> corpus/<name>.O1.golden, corpus/<name>.O2.golden
+    while read -r f; do
+        stem=${f%.Dockerfile}
+        for level in O1 O2; do
+            "$bin" "-$level" "$f" >"$tmp/out" 2>"$tmp/err"; rc=$?
+            if [ -n "${UPDATE:-}" ]; then cp "$tmp/out" "$stem.$level.golden"; continue; fi
+            if [ $rc != 0 ]; then bad "$stem -$level" "exit $rc: $(cat "$tmp/err")"
+            elif [ ! -f "$stem.$level.golden" ]; then bad "$stem -$level" "no $stem.$level.golden (make golden-update)"
+            elif cmp -s "$tmp/out" "$stem.$level.golden"; then ok "$stem -$level"
+            else bad "$stem -$level" "output differs:"; diff -u "$stem.$level.golden" "$tmp/out" | head -40; fi
+        done
+    done < <(corpus_files)
+    # tests/bad/<name>.Dockerfile -> tests/bad/<name>.stderr: the diagnostics, byte for byte
+    for f in tests/bad/*.Dockerfile; do
+        [ -f "$f" ] || continue
+        want=${f%.Dockerfile}.stderr
+        (cd tests/bad && "$bin" "$(basename "$f")" >/dev/null 2>"$tmp/err"); rc=$?
+        if [ -n "${UPDATE:-}" ]; then cp "$tmp/err" "$want"; continue; fi
+        if [ $rc != 2 ]; then bad "$f" "exit $rc, want 2"
+        elif cmp -s "$tmp/err" "$want"; then ok "$f"
+        else bad "$f" "diagnostics differ:"; diff -u "$want" "$tmp/err" | head -20; fi
+    done ;;
+invariants)
+    # Over every corpus and conformance file, at every level: the output re-parses, and
+    # optimizing the output again changes nothing (idempotence).
+    files=$(corpus_files)
+    [ -d "$shared/conformance" ] && files="$files"$'\n'"$(conformance_files)"
+    while read -r f; do
+        for level in O1 O2; do
+            if ! "$bin" "-$level" "$f" >"$tmp/once" 2>"$tmp/err"; then bad "$f -$level" "$(cat "$tmp/err")"; continue; fi
+            if ! "$bin" --emit=dump "$tmp/once" >/dev/null 2>"$tmp/err"; then bad "$f -$level re-parse" "$(cat "$tmp/err")"; continue; fi
+            "$bin" "-$level" "$tmp/once" >"$tmp/twice" 2>/dev/null
+            if cmp -s "$tmp/once" "$tmp/twice"; then ok "$f -$level idempotent"
+            else bad "$f -$level idempotent" "second run changed:"; diff -u "$tmp/once" "$tmp/twice" | head -20; fi
+        done
+    done <<<"$files" ;;
+cli)
+    if out=$(tests/cli.sh "$bin" 2>&1); then ok "cli: ${out##*$'\n'}"; else bad "cli" "$out"; fi ;;
+*) echo "tests/run.sh: unknown section $section"; exit 2 ;;
+esac
+done
+
+[ -n "${UPDATE:-}" ] && { echo "golden files rewritten; review them with git diff"; exit 0; }
+echo "run.sh: $pass passed, $fail failed ($sections)"
+[ "$fail" = 0 ]
