@@ -22,6 +22,7 @@ LIB_OBJS = \
 	$(BUILD)/compiler/ir.o \
 	$(BUILD)/compiler/sema.o \
 	$(BUILD)/compiler/expand.o \
+	$(BUILD)/compiler/shell.o \
 	$(BUILD)/compiler/printer.o \
 	$(BUILD)/compiler/diag.o \
 	$(BUILD)/compiler/diff.o \
@@ -34,6 +35,7 @@ DRIVER_OBJS = $(BUILD)/compiler/driver.o
 TESTS = \
 	$(BUILD)/tests/test_diff \
 	$(BUILD)/tests/test_expand \
+	$(BUILD)/tests/test_shell \
 	$(BUILD)/tests/test_lexer \
 	$(BUILD)/tests/test_parser \
 	$(BUILD)/tests/test_json \
@@ -43,7 +45,7 @@ TESTS = \
 	$(BUILD)/tests/test_diag
 
 HEADERS = include/dfopt.h compiler/internal.h compiler/kinds.h compiler/util.h \
-	compiler/passes.h compiler/expand.h compiler/diff.h
+	compiler/passes.h compiler/expand.h compiler/diff.h compiler/shell.h
 
 .PHONY: all deps test unit check-shared asan ubsan install uninstall clean bench golden-update
 

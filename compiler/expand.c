@@ -34,10 +34,7 @@
  * ${v/p/r}; unquoted expansions are split into words, quoted text never is, and
  * empty words are dropped.
  *
- * Differences: a name character is an ASCII letter, digit or '_', or any
- * non-ASCII character that is not obviously punctuation or space (BuildKit asks
- * Unicode's letter/digit classes); bytes that are not UTF-8 pass through
- * unchanged where Go would substitute U+FFFD; error messages are our own.
+ * Where this differs from BuildKit is listed in expand.h.
  */
 #include "expand.h"
 
@@ -171,6 +168,18 @@ static bool get(lexer *lx, df_slice name, df_slice *value)
 {
     *value = (df_slice){"", 0};
     return lx->lookup && lx->lookup(lx->ctx, name, value);
+}
+
+/* Appends var's value; with keep_unset an unset var is written back as $var or ${var}. */
+static void put_value(lexer *lx, df_slice var, bool braces, df_buf *out)
+{
+    df_slice v;
+    if (lx->scan_only)
+        return;
+    if (!get(lx, var, &v) && lx->keep_unset)
+        buf_printf(out, braces ? "${" SLICE_FMT "}" : "$" SLICE_FMT, SLICE_ARG(var));
+    else
+        buf_put_slice(out, v);
 }
 
 static size_t add_ref(lexer *lx, df_slice name)
@@ -452,98 +461,83 @@ static bool apply_glob(lexer *lx, size_t at, int op, bool greedy, df_slice v, df
 
 /* ---- ${...} ---- */
 
-/* ${v/p/r} and ${v//p/r}, after the first '/'. */
-static bool replace(lexer *lx, size_t at, df_slice var, df_buf *out)
-{
-    bool all = peek(lx) == '/', ok = false;
-    df_buf pat = {0}, rep = {0};
-    df_slice v;
-    if (all)
-        lx->pos++;
-    if (!word_upto(lx, '/', true, &pat, NULL)) {
-        if (lx->pos == lx->n)
-            fail(lx, at, "missing '/' in ${}");
-    } else if (!word_upto(lx, '}', true, &rep, NULL)) {
-        if (lx->pos == lx->n)
-            fail(lx, at, "missing '}'");
-    } else if (lx->scan_only) {
-        ok = true;
-    } else if (!get(lx, var, &v) && lx->keep_unset) {
-        buf_printf(out, "${" SLICE_FMT "/" SLICE_FMT "/" SLICE_FMT "}", SLICE_ARG(var),
-                   SLICE_ARG(contents(&pat)), SLICE_ARG(contents(&rep)));
-        ok = true;
-    } else {
-        ok = apply_glob(lx, at, all ? 'A' : '/', true, v, contents(&pat), contents(&rep), out);
-    }
-    buf_free(&pat);
-    buf_free(&rep);
-    return ok;
-}
-
-/* What follows '${' name: '}' | [':'] op word '}' | '/' ... */
+/*
+ * What follows '${' name: '}' | [':'] op word '}' | '/' ['/'] rawword '/' rawword '}'.
+ * Like BuildKit, the words are parsed before the operator is judged.
+ */
 static bool braced(lexer *lx, size_t at, df_slice var, df_buf *out)
 {
     size_t mod = lx->pos;
     int c = peek(lx), op = c;
-    df_slice v, w;
-    bool set = false, ok = true;
+    df_buf pb = {0}, wb = {0};
+    df_slice v, w, pat;
+    bool set = false, ok = false;
     if (c == END)
         return fail(lx, at, "missing '}'");
     skip_rune(lx);
     if (c == '}') {
-        if (lx->scan_only)
-            return true;
-        if (!get(lx, var, &v) && lx->keep_unset)
-            buf_printf(out, "${" SLICE_FMT "}", SLICE_ARG(var));
-        else
-            buf_put_slice(out, v);
+        put_value(lx, var, true, out);
         return true;
     }
-    if (c == '/')
-        return replace(lx, at, var, out);
     if (c == ':') {
-        op = peek(lx);
-        if (op != END)
+        if ((op = peek(lx)) != END)
             skip_rune(lx);
-    } else if (c != '-' && c != '+' && c != '?' && c != '#' && c != '%') {
+    } else if (c == '/' && peek(lx) == '/') {
+        op = 'A';
+        lx->pos++;
+    } else if (c != '-' && c != '+' && c != '?' && c != '#' && c != '%' && c != '/') {
         return fail(lx, mod, "unsupported modifier in substitution");
     }
     df_slice chs = {lx->s + mod, lx->pos - mod};
-    df_buf wb = {0};
-    if (!word_upto(lx, '}', op == '#' || op == '%', &wb, NULL)) {
+    bool known = c == '/' || op == '-' || op == '+' || op == '?' || op == '#' || op == '%';
+    if (c == '/' && !word_upto(lx, '/', true, &pb, NULL)) {
+        if (lx->pos == lx->n)
+            fail(lx, at, "missing '/' in ${}");
+        goto done;
+    }
+    if (!word_upto(lx, '}', c == '/' || op == '#' || op == '%', &wb, NULL)) {
         if (lx->pos == lx->n)
             fail(lx, at, "missing '}'");
-        buf_free(&wb);
-        return false;
+        goto done;
     }
     w = contents(&wb);
-    bool known = op == '-' || op == '+' || op == '?' || op == '#' || op == '%';
-    if (lx->scan_only) {
-        ok = known || fail(lx, mod, "unsupported modifier in substitution");
-    } else if (!(set = get(lx, var, &v)) && lx->keep_unset) {
-        buf_printf(out, "${" SLICE_FMT SLICE_FMT SLICE_FMT "}", SLICE_ARG(var), SLICE_ARG(chs),
-                   SLICE_ARG(w));
+    pat = contents(&pb);
+    if (!lx->scan_only && !(set = get(lx, var, &v)) && lx->keep_unset) {
+        ok = true;
+        if (c == '/') /* BuildKit writes ${v//p/r} back as ${v/p/r} */
+            buf_printf(out, "${" SLICE_FMT "/" SLICE_FMT "/" SLICE_FMT "}", SLICE_ARG(var),
+                       SLICE_ARG(pat), SLICE_ARG(w));
+        else
+            buf_printf(out, "${" SLICE_FMT SLICE_FMT SLICE_FMT "}", SLICE_ARG(var), SLICE_ARG(chs),
+                       SLICE_ARG(w));
     } else if (!known) {
-        ok = fail(lx, mod, "unsupported modifier in substitution");
+        fail(lx, mod, "unsupported modifier in substitution");
+    } else if (lx->scan_only) {
+        ok = true;
+    } else if (c == '/') {
+        ok = apply_glob(lx, at, op == 'A' ? 'A' : '/', true, v, pat, w, out);
     } else {
         bool null = !set || (c == ':' && v.n == 0);
+        ok = true;
         if (op == '-')
             buf_put_slice(out, null ? w : v);
-        else if (op == '+')
-            buf_put_slice(out, null ? (df_slice){"", 0} : w);
-        else if (op == '?' && null) { /* the message names the variable */
+        else if (op == '+' && !null)
+            buf_put_slice(out, w);
+        else if (op == '?' && !null)
+            buf_put_slice(out, v);
+        else if (op == '?') { /* the message names the variable */
             df_slice msg = w.n ? w : slice_from(set ? "is not allowed to be empty" : "is not allowed to be unset");
             df_buf b = {0};
             buf_printf(&b, SLICE_FMT ": " SLICE_FMT, SLICE_ARG(var), SLICE_ARG(msg));
             ok = fail(lx, at, buf_to_arena(&b, lx->arena).p);
             buf_free(&b);
-        } else if (op == '?')
-            buf_put_slice(out, v);
-        else if (w.n && w.p[0] == op)
-            ok = apply_glob(lx, at, op, true, v, (df_slice){w.p + 1, w.n - 1}, w, out);
-        else
-            ok = apply_glob(lx, at, op, false, v, w, w, out);
+        } else if (op == '#' || op == '%') {
+            bool greedy = w.n && w.p[0] == op;
+            ok = apply_glob(lx, at, op, greedy, v, (df_slice){w.p + greedy, w.n - greedy}, w, out);
+        }
     }
+done:
+    buf_free(&pb);
     buf_free(&wb);
     return ok;
 }
@@ -552,17 +546,14 @@ static bool braced(lexer *lx, size_t at, df_slice var, df_buf *out)
 static bool dollar(lexer *lx, df_buf *out)
 {
     size_t at = lx->pos++;
-    df_slice v;
     if (peek(lx) != '{') {
         df_slice var = name(lx);
-        if (!var.n)
+        if (!var.n) {
             buf_putc(out, '$');
-        else if (lx->scan_only)
-            add_ref(lx, var);
-        else if (!get(lx, var, &v) && lx->keep_unset)
-            buf_printf(out, "$" SLICE_FMT, SLICE_ARG(var));
-        else
-            buf_put_slice(out, v);
+            return true;
+        }
+        add_ref(lx, var);
+        put_value(lx, var, false, out);
         return true;
     }
     lx->pos++;

@@ -3,8 +3,12 @@
  * (moby/buildkit frontend/dockerfile/shell/lex.go) evaluates the arguments of
  * FROM, COPY, ENV, WORKDIR and the other instructions that expand variables.
  *
- * The grammar and the known differences from BuildKit are described at the top
- * of expand.c.
+ * The grammar is described at the top of expand.c. Known differences from BuildKit:
+ *  - a name character is an ASCII letter, digit or '_', or any non-ASCII character
+ *    other than Latin-1 punctuation, general punctuation and Unicode blanks
+ *    (BuildKit asks Unicode's letter and digit classes);
+ *  - bytes that are not UTF-8 pass through unchanged (Go substitutes U+FFFD);
+ *  - error messages are dfopt's own; where BuildKit fails, this fails too.
  */
 #ifndef DF_EXPAND_H
 #define DF_EXPAND_H

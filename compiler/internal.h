@@ -202,6 +202,19 @@ void ir_quote_value(const df_doc *doc, df_buf *b, df_slice v);
 void ir_keyword(const df_node *like, df_buf *b, const char *upper);
 /* Appends the document's newline unless like is the last node and had none. */
 void ir_end_line(const df_doc *doc, const df_node *like, df_buf *b);
+/* Edits of a node's text addressed by logical-line offsets (args[i].off etc.): collect them,
+ * then apply all at once; the node is re-parsed. A range that spans a line continuation or edits
+ * that overlap are refused (false, node unchanged). */
+typedef struct ir_edit {
+    size_t loff, llen;
+    df_slice ins;
+} ir_edit;
+typedef struct ir_edits {
+    ir_edit *v;
+    size_t n, cap;
+} ir_edits;
+void ir_edit_add(ir_edits *e, size_t loff, size_t llen, df_slice ins);
+bool ir_edit_apply(df_doc *doc, df_node *n, ir_edits *e, df_diags *d);
 /* The newline the document uses ("\n" or "\r\n"). */
 df_slice ir_newline(const df_doc *doc);
 /* Line and column (1-based, byte columns) of a source offset. */

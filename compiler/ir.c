@@ -234,3 +234,61 @@ void ir_end_line(const df_doc *doc, const df_node *like, df_buf *b)
     if (!like || (like->text.n && like->text.p[like->text.n - 1] == '\n') || like->next)
         buf_put_slice(b, ir_newline(doc));
 }
+
+/* ---- text edits ---- */
+
+static int edit_cmp(const void *a, const void *b)
+{
+    const ir_edit *x = a, *y = b;
+    return x->loff < y->loff ? -1 : x->loff > y->loff ? 1 : 0;
+}
+
+void ir_edit_add(ir_edits *e, size_t loff, size_t llen, df_slice ins)
+{
+    if (e->n == e->cap) {
+        e->cap = e->cap ? e->cap * 2 : 8;
+        e->v = xrealloc(e->v, e->cap * sizeof *e->v);
+    }
+    e->v[e->n++] = (ir_edit){loff, llen, ins};
+}
+
+/* The offset in the node's text of logical offset loff; at_end picks the end of the previous
+ * piece when loff falls on a piece boundary (for the end of a deleted range). */
+static size_t text_offset(const df_node *n, size_t loff, bool at_end)
+{
+    size_t lo = 0;
+    for (size_t i = 0; i < n->nsegs; i++) {
+        if (n->segs[i].loff < loff || (n->segs[i].loff == loff && !at_end))
+            lo = i;
+        else
+            break;
+    }
+    return n->segs[lo].soff + (loff - n->segs[lo].loff);
+}
+
+bool ir_edit_apply(df_doc *doc, df_node *n, ir_edits *e, df_diags *d)
+{
+    qsort(e->v, e->n, sizeof *e->v, edit_cmp);
+    df_buf b = {0};
+    size_t at = 0;
+    bool ok = true;
+    for (size_t i = 0; i < e->n && ok; i++) {
+        size_t from = text_offset(n, e->v[i].loff, false);
+        size_t to = e->v[i].llen ? text_offset(n, e->v[i].loff + e->v[i].llen, true) : from;
+        if (from < at || to < from || to > n->text.n) {
+            ok = false; /* overlapping edits or a range across pieces: refuse */
+            break;
+        }
+        buf_put(&b, n->text.p + at, from - at);
+        buf_put_slice(&b, e->v[i].ins);
+        at = to;
+    }
+    if (ok) {
+        buf_put(&b, n->text.p + at, n->text.n - at);
+        ok = ir_node_set_text(doc, n, buf_to_arena(&b, &doc->arena), d);
+    }
+    buf_free(&b);
+    free(e->v);
+    *e = (ir_edits){0};
+    return ok;
+}

@@ -1,0 +1,510 @@
+/*
+ * shell.c: reading a RUN script as POSIX sh does, far enough to know its simple commands.
+ *
+ * The lexer follows the sh token rules (XCU 2.3): quotes ('...', "...", \x), expansions ($name,
+ * ${...}, $(...), $((...)), `...`) kept inside words, operators && || ; & | ;; ( ), newlines,
+ * redirections with optional IO numbers, comments from a # at the start of a word. Reserved words
+ * are recognized only where a command starts. Compound commands are not modeled beyond their
+ * nesting: the simple commands inside them are listed with depth > 0 and the script is marked
+ * compound, so passes that need certainty can refuse.
+ */
+#include "shell.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct sh {
+    const char *s;
+    size_t n, i;
+    df_arena *a;
+    sh_script *out;
+    size_t cap;
+    int depth;
+    bool at_start;     /* the next word is in command position */
+    df_buf val;
+    sh_word *w;        /* words of the command being built */
+    size_t nw, capw;
+    sh_cmd cur;
+    bool have;         /* cur has something */
+} sh;
+
+static bool is_blank(char c)
+{
+    return c == ' ' || c == '\t';
+}
+
+static bool is_meta(char c)
+{
+    return is_blank(c) || c == '\n' || c == ';' || c == '&' || c == '|' || c == '(' ||
+           c == ')' || c == '<' || c == '>';
+}
+
+static bool is_name_start(char c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_';
+}
+
+static bool is_name_char(char c)
+{
+    return is_name_start(c) || (c >= '0' && c <= '9');
+}
+
+static bool fail(sh *p, const char *why)
+{
+    if (p->out->ok) {
+        p->out->ok = false;
+        p->out->why = why;
+    }
+    return false;
+}
+
+/* Skips a balanced (...) starting after the opener; quotes inside respected. */
+static bool skip_parens(sh *p)
+{
+    int depth = 1;
+    while (p->i < p->n) {
+        char c = p->s[p->i++];
+        if (c == '\\')
+            p->i++;
+        else if (c == '\'') {
+            const char *q = memchr(p->s + p->i, '\'', p->n - p->i);
+            if (!q)
+                return fail(p, "unbalanced single quote");
+            p->i = (size_t)(q - p->s) + 1;
+        } else if (c == '"') {
+            while (p->i < p->n && p->s[p->i] != '"')
+                p->i += p->s[p->i] == '\\' ? 2 : 1;
+            if (p->i >= p->n)
+                return fail(p, "unbalanced double quote");
+            p->i++;
+        } else if (c == '(')
+            depth++;
+        else if (c == ')' && --depth == 0)
+            return true;
+    }
+    return fail(p, "unbalanced parenthesis in $(...)");
+}
+
+/* After a '$' (p->i at the character following it); returns false on a lexer error. */
+static bool dollar(sh *p, bool *literal)
+{
+    if (p->i >= p->n) {
+        buf_putc(&p->val, '$');
+        return true;
+    }
+    char c = p->s[p->i];
+    if (c == '(') {
+        p->i++;
+        *literal = false;
+        return skip_parens(p);
+    }
+    if (c == '{') {
+        int depth = 1;
+        for (p->i++; p->i < p->n; p->i++) {
+            if (p->s[p->i] == '\\')
+                p->i++;
+            else if (p->s[p->i] == '{')
+                depth++;
+            else if (p->s[p->i] == '}' && --depth == 0) {
+                p->i++;
+                *literal = false;
+                return true;
+            }
+        }
+        return fail(p, "unbalanced ${");
+    }
+    if (is_name_start(c)) {
+        while (p->i < p->n && is_name_char(p->s[p->i]))
+            p->i++;
+        *literal = false;
+        return true;
+    }
+    if ((c >= '0' && c <= '9') || strchr("@*#?-$!", c)) {
+        p->i++;
+        *literal = false;
+        return true;
+    }
+    buf_putc(&p->val, '$');
+    return true;
+}
+
+static bool backquote(sh *p)
+{
+    while (p->i < p->n && p->s[p->i] != '`')
+        p->i += p->s[p->i] == '\\' ? 2 : 1;
+    if (p->i >= p->n)
+        return fail(p, "unbalanced backquote");
+    p->i++;
+    return true;
+}
+
+/* word := (unquoted-char | '\' char | '...' | "..." | expansion)+ */
+static bool word(sh *p, sh_word *w)
+{
+    size_t start = p->i;
+    bool literal = true, glob = false;
+    p->val.len = 0;
+    while (p->i < p->n && !is_meta(p->s[p->i])) {
+        char c = p->s[p->i++];
+        if (c == '\\') {
+            if (p->i < p->n && p->s[p->i] != '\n')
+                buf_putc(&p->val, p->s[p->i]);
+            p->i++;
+        } else if (c == '\'') {
+            const char *q = memchr(p->s + p->i, '\'', p->n - p->i);
+            if (!q)
+                return fail(p, "unbalanced single quote");
+            buf_put(&p->val, p->s + p->i, (size_t)(q - p->s) - p->i);
+            p->i = (size_t)(q - p->s) + 1;
+        } else if (c == '"') {
+            for (;;) {
+                if (p->i >= p->n)
+                    return fail(p, "unbalanced double quote");
+                char d = p->s[p->i++];
+                if (d == '"')
+                    break;
+                if (d == '\\' && p->i < p->n && strchr("$`\"\\\n", p->s[p->i])) {
+                    if (p->s[p->i] != '\n')
+                        buf_putc(&p->val, p->s[p->i]);
+                    p->i++;
+                } else if (d == '$') {
+                    if (!dollar(p, &literal))
+                        return false;
+                } else if (d == '`') {
+                    literal = false;
+                    if (!backquote(p))
+                        return false;
+                } else {
+                    buf_putc(&p->val, d);
+                }
+            }
+        } else if (c == '$') {
+            if (!dollar(p, &literal))
+                return false;
+        } else if (c == '`') {
+            literal = false;
+            if (!backquote(p))
+                return false;
+        } else {
+            glob |= c == '*' || c == '?' || c == '[';
+            buf_putc(&p->val, c);
+        }
+    }
+    *w = (sh_word){start, p->i - start, arena_slice(p->a, p->val.p ? p->val.p : "", p->val.len),
+                   literal, glob};
+    return true;
+}
+
+static void push_word(sh *p, sh_word w)
+{
+    if (p->nw == p->capw) {
+        p->capw = p->capw ? p->capw * 2 : 8;
+        p->w = xrealloc(p->w, p->capw * sizeof *p->w);
+    }
+    p->w[p->nw++] = w;
+}
+
+static void end_command(sh *p, sh_op op)
+{
+    if (!p->have) {
+        /* an operator after a compound command: give it to the last command at this depth */
+        if (p->out->ncmds && op != SH_OTHER)
+            p->out->cmds[p->out->ncmds - 1].op = op;
+        p->at_start = true;
+        return;
+    }
+    sh_script *o = p->out;
+    if (o->ncmds == p->cap) {
+        p->cap = p->cap ? p->cap * 2 : 8;
+        sh_cmd *v = arena_alloc(p->a, p->cap * sizeof *v);
+        if (o->ncmds)
+            memcpy(v, o->cmds, o->ncmds * sizeof *v);
+        o->cmds = v;
+    }
+    sh_cmd c = p->cur;
+    c.op = op;
+    c.words = p->nw ? arena_alloc(p->a, p->nw * sizeof *c.words) : NULL;
+    if (p->nw)
+        memcpy(c.words, p->w, p->nw * sizeof *c.words);
+    c.nwords = p->nw;
+    o->cmds[o->ncmds++] = c;
+    p->nw = 0;
+    p->have = false;
+    p->at_start = true;
+    memset(&p->cur, 0, sizeof p->cur);
+}
+
+static bool is_assignment(const sh *p, const sh_word *w)
+{
+    const char *s = p->s + w->off;
+    if (!is_name_start(s[0]))
+        return false;
+    for (size_t i = 1; i < w->len; i++) {
+        if (s[i] == '=')
+            return true;
+        if (!is_name_char(s[i]))
+            return false;
+    }
+    return false;
+}
+
+static bool word_eq(const sh *p, const sh_word *w, const char *s)
+{
+    return w->len == strlen(s) && memcmp(p->s + w->off, s, w->len) == 0;
+}
+
+/* A reserved word in command position; returns true when it was consumed as one. */
+static bool reserved(sh *p, const sh_word *w)
+{
+    static const char *opening[] = {"if", "while", "until", "{"};
+    static const char *middle[] = {"then", "elif", "else", "do"};
+    static const char *closing[] = {"fi", "done", "}", "esac"};
+    for (size_t k = 0; k < 4; k++) {
+        if (word_eq(p, w, opening[k])) {
+            p->out->compound = true;
+            p->depth++;
+            return true;
+        }
+        if (word_eq(p, w, middle[k]))
+            return true;
+        if (word_eq(p, w, closing[k])) {
+            p->depth--;
+            if (p->depth < 0)
+                fail(p, "unbalanced compound command");
+            p->at_start = false;
+            return true;
+        }
+    }
+    if (word_eq(p, w, "!")) {
+        p->cur.negated = true;
+        return true;
+    }
+    if (word_eq(p, w, "for") || word_eq(p, w, "case") || word_eq(p, w, "select")) {
+        /* the loop header or case body is not a command: skip to `do` / `esac` */
+        p->out->compound = true;
+        bool is_case = word_eq(p, w, "case");
+        p->depth++;
+        while (p->i < p->n && p->out->ok) {
+            while (p->i < p->n && (is_blank(p->s[p->i]) || p->s[p->i] == '\n' ||
+                                   strchr(";&|()<>", p->s[p->i])))
+                p->i++;
+            sh_word x;
+            if (p->i >= p->n || !word(p, &x))
+                break;
+            if (!is_case && word_eq(p, &x, "do"))
+                return true;
+            if (is_case && word_eq(p, &x, "esac")) {
+                p->depth--;
+                p->at_start = false;
+                return true;
+            }
+        }
+        return fail(p, is_case ? "case without esac" : "for without do");
+    }
+    return false;
+}
+
+static bool redirection(sh *p)
+{
+    char c = p->s[p->i++];
+    if (p->i < p->n && (p->s[p->i] == c || p->s[p->i] == '&' || p->s[p->i] == '|' ||
+                        (c == '<' && p->s[p->i] == '>')))
+        p->i++;
+    if (c == '<' && p->s[p->i - 1] == '<' && p->i >= 2 && p->s[p->i - 2] == '<') {
+        p->out->heredoc = true;
+        if (p->i < p->n && p->s[p->i] == '-')
+            p->i++;
+    }
+    while (p->i < p->n && is_blank(p->s[p->i]))
+        p->i++;
+    sh_word target;
+    if (p->i >= p->n || is_meta(p->s[p->i]))
+        return fail(p, "redirection without a target");
+    if (!word(p, &target))
+        return false;
+    p->cur.nredirs++;
+    p->have = true;
+    return true;
+}
+
+bool sh_parse(df_arena *a, df_slice script, sh_script *out)
+{
+    memset(out, 0, sizeof *out);
+    out->ok = true;
+    sh p = {.s = script.p, .n = script.n, .a = a, .out = out, .at_start = true};
+    sh_op last = SH_END;
+    while (p.i < p.n && out->ok) {
+        char c = p.s[p.i];
+        if (is_blank(c)) {
+            p.i++;
+            continue;
+        }
+        if (c == '\\' && p.i + 1 < p.n && p.s[p.i + 1] == '\n') {
+            p.i += 2;
+            continue;
+        }
+        if (c == '#' ) {
+            out->comment = true;
+            while (p.i < p.n && p.s[p.i] != '\n')
+                p.i++;
+            continue;
+        }
+        sh_op op = SH_END;
+        if (c == '\n' || c == ';') {
+            op = SH_SEQ;
+            if (c == ';' && p.i + 1 < p.n && p.s[p.i + 1] == ';')
+                op = SH_OTHER, p.i++;
+            p.i++;
+        } else if (c == '&') {
+            op = p.i + 1 < p.n && p.s[p.i + 1] == '&' ? SH_AND : SH_BG;
+            p.i += op == SH_AND ? 2 : 1;
+            if (op == SH_BG && p.i < p.n && p.s[p.i] == '>') { /* bash &> */
+                p.i--;
+                op = SH_END;
+                if (!redirection(&p))
+                    break;
+                continue;
+            }
+            if (op == SH_BG)
+                out->background = true;
+        } else if (c == '|') {
+            op = p.i + 1 < p.n && p.s[p.i + 1] == '|' ? SH_OR : SH_PIPE;
+            p.i += op == SH_OR ? 2 : 1;
+            if (op == SH_PIPE && p.i < p.n && p.s[p.i] == '&')
+                p.i++;
+        } else if (c == '(' || c == ')') {
+            p.i++;
+            out->compound = true;
+            if (c == '(' && p.have && p.nw == 1 && p.i < p.n && p.s[p.i] == ')') {
+                p.i++; /* name() : a function definition */
+                p.nw = 0;
+                p.have = false;
+                continue;
+            }
+            end_command(&p, SH_OTHER);
+            p.depth += c == '(' ? 1 : -1;
+            if (p.depth < 0)
+                fail(&p, "unbalanced parenthesis");
+            continue;
+        } else if (c == '<' || c == '>') {
+            if (!redirection(&p))
+                break;
+            continue;
+        }
+        if (op != SH_END) {
+            if (!p.have && (op == SH_AND || op == SH_OR || op == SH_PIPE) && last != SH_END &&
+                p.out->ncmds == 0)
+                fail(&p, "operator without a command before it");
+            end_command(&p, op);
+            last = op;
+            continue;
+        }
+        /* IO number: digits directly followed by < or > */
+        size_t d = p.i;
+        while (d < p.n && p.s[d] >= '0' && p.s[d] <= '9')
+            d++;
+        if (d > p.i && d < p.n && (p.s[d] == '<' || p.s[d] == '>')) {
+            p.i = d;
+            if (!redirection(&p))
+                break;
+            continue;
+        }
+        sh_word w;
+        if (!word(&p, &w))
+            break;
+        if (p.at_start && p.nw == 0 && reserved(&p, &w))
+            continue;
+        if (!p.have) {
+            p.cur.off = w.off;
+            p.cur.depth = p.depth;
+            p.have = true;
+        }
+        if (p.nw == p.cur.nassign && is_assignment(&p, &w))
+            p.cur.nassign++;
+        push_word(&p, w);
+        p.cur.end = w.off + w.len;
+        p.at_start = false;
+        last = SH_END;
+    }
+    if (out->ok) {
+        if (p.have)
+            end_command(&p, SH_END);
+        else if (last == SH_AND || last == SH_OR || last == SH_PIPE)
+            out->trailing_op = true;
+        if (p.depth != 0)
+            fail(&p, "unbalanced compound command");
+    }
+    free(p.w);
+    buf_free(&p.val);
+    return out->ok;
+}
+
+bool sh_word_is(const sh_cmd *c, size_t i, const char *s)
+{
+    return i < c->nwords && c->words[i].literal && slice_eq_str(c->words[i].value, s);
+}
+
+static bool starts_dash(const sh_cmd *c, size_t i)
+{
+    return i < c->nwords && c->words[i].value.n > 0 && c->words[i].value.p[0] == '-';
+}
+
+size_t sh_program(const sh_cmd *c)
+{
+    size_t i = c->nassign;
+    for (;;) {
+        if (i >= c->nwords)
+            return c->nwords;
+        if (sh_word_is(c, i, "sudo")) {
+            i++;
+            while (starts_dash(c, i)) {
+                df_slice o = c->words[i].value;
+                bool arg = o.n == 2 && strchr("ugCDhpRrTtU", o.p[1]);
+                i += arg ? 2 : 1;
+                if (slice_eq_str(o, "--"))
+                    break;
+            }
+        } else if (sh_word_is(c, i, "env")) {
+            i++;
+            while (i < c->nwords && (starts_dash(c, i) ||
+                                     memchr(c->words[i].value.p, '=', c->words[i].value.n)))
+                i++;
+        } else if (sh_word_is(c, i, "command") || sh_word_is(c, i, "nohup") ||
+                   sh_word_is(c, i, "time")) {
+            i++;
+            while (starts_dash(c, i))
+                i++;
+        } else if (sh_word_is(c, i, "nice")) {
+            i++;
+            if (sh_word_is(c, i, "-n"))
+                i += 2;
+            else if (starts_dash(c, i))
+                i++;
+        } else {
+            return i;
+        }
+    }
+}
+
+bool sh_changes_state(const sh_cmd *c)
+{
+    static const char *builtins[] = {
+        "cd", "pushd", "popd", "export", "unset", "set", "shopt", "umask", "trap", "alias",
+        "unalias", "source", ".", "eval", "exec", "exit", "return", "readonly", "local",
+        "declare", "typeset", "ulimit", "hash", "shift", "builtin", "enable", "wait", "read",
+        "getopts", "break", "continue", "logout", "disown", "bind", "complete",
+    };
+    if (c->nwords == c->nassign)
+        return c->nassign > 0;
+    size_t i = c->nassign;
+    while (sh_word_is(c, i, "command") || sh_word_is(c, i, "builtin"))
+        i++;
+    if (i >= c->nwords)
+        return false;
+    if (!c->words[i].literal)
+        return true; /* $CMD: unknown */
+    for (size_t k = 0; k < sizeof builtins / sizeof *builtins; k++)
+        if (sh_word_is(c, i, builtins[k]))
+            return true;
+    return false;
+}

@@ -1,0 +1,133 @@
+/* test_shell.c: the RUN script model. */
+#include "testutil.h"
+#include "shell.h"
+
+static df_arena arena;
+
+static sh_script parse(const char *s)
+{
+    sh_script sc;
+    sh_parse(&arena, slice_from(s), &sc);
+    return sc;
+}
+
+static void test_and_chain(void **state)
+{
+    (void)state;
+    sh_script sc = parse("apt-get update &&   apt-get install -y curl; echo done");
+    assert_true(sc.ok);
+    assert_int_equal(sc.ncmds, 3);
+    assert_int_equal(sc.cmds[0].op, SH_AND);
+    assert_int_equal(sc.cmds[1].op, SH_SEQ);
+    assert_int_equal(sc.cmds[2].op, SH_END);
+    assert_int_equal(sc.cmds[1].nwords, 4);
+    assert_slice(sc.cmds[1].words[3].value, "curl");
+    assert_int_equal(sc.cmds[1].words[3].off, 39);
+    assert_false(sc.compound || sc.comment || sc.background);
+}
+
+static void test_quotes_and_expansions(void **state)
+{
+    (void)state;
+    sh_script sc = parse("echo 'a b' \"c $HOME\" d\\ e $(ls \"x)\" | wc -l) `pwd`");
+    assert_true(sc.ok);
+    assert_int_equal(sc.ncmds, 1);
+    assert_int_equal(sc.cmds[0].nwords, 6);
+    assert_slice(sc.cmds[0].words[1].value, "a b");
+    assert_true(sc.cmds[0].words[1].literal);
+    assert_false(sc.cmds[0].words[2].literal);
+    assert_slice(sc.cmds[0].words[3].value, "d e");
+    assert_false(sc.cmds[0].words[4].literal);
+    assert_false(sc.cmds[0].words[5].literal);
+}
+
+static void test_unbalanced(void **state)
+{
+    (void)state;
+    assert_false(parse("echo 'oops").ok);
+    assert_false(parse("echo \"oops").ok);
+    assert_false(parse("echo $(oops").ok);
+    assert_false(parse("if true; then echo").ok);
+}
+
+static void test_comment_background_trailing(void **state)
+{
+    (void)state;
+    assert_true(parse("echo a # note && echo b").comment);
+    assert_int_equal(parse("echo a # note && echo b").ncmds, 1);
+    assert_false(parse("echo a#b").comment);
+    assert_true(parse("sleep 1 & echo b").background);
+    assert_true(parse("echo a &&").trailing_op);
+    assert_true(parse("echo a |").trailing_op);
+    assert_false(parse("echo a").trailing_op);
+}
+
+static void test_compound(void **state)
+{
+    (void)state;
+    sh_script sc = parse("if [ -f x ]; then rm x; fi && echo ok");
+    assert_true(sc.ok);
+    assert_true(sc.compound);
+    assert_int_equal(sc.ncmds, 3);
+    assert_int_equal(sc.cmds[0].depth, 1);
+    assert_int_equal(sc.cmds[1].depth, 1);
+    assert_int_equal(sc.cmds[2].depth, 0);
+    sc = parse("for f in a b; do echo $f; done");
+    assert_true(sc.ok);
+    assert_int_equal(sc.ncmds, 1);
+    assert_slice(sc.cmds[0].words[0].value, "echo");
+    sc = parse("case $x in a) echo a;; *) echo b;; esac; echo c");
+    assert_true(sc.ok);
+    assert_int_equal(sc.ncmds, 1);
+    assert_slice(sc.cmds[0].words[1].value, "c");
+    sc = parse("(cd /x && make)");
+    assert_true(sc.ok && sc.compound);
+    assert_int_equal(sc.cmds[0].depth, 1);
+}
+
+static void test_redirections_and_assignments(void **state)
+{
+    (void)state;
+    sh_script sc = parse("FOO=1 BAR=2 make -j4 >/dev/null 2>&1 </dev/null");
+    assert_true(sc.ok);
+    assert_int_equal(sc.ncmds, 1);
+    assert_int_equal(sc.cmds[0].nassign, 2);
+    assert_int_equal(sc.cmds[0].nwords, 4);
+    assert_int_equal(sc.cmds[0].nredirs, 3);
+    assert_true(parse("cat <<EOF").heredoc);
+}
+
+static void test_program_and_state(void **state)
+{
+    (void)state;
+    sh_script sc = parse("sudo -u root env DEBIAN_FRONTEND=noninteractive apt-get install x");
+    assert_int_equal(sh_program(&sc.cmds[0]), 5);
+    sc = parse("cd /src");
+    assert_true(sh_changes_state(&sc.cmds[0]));
+    sc = parse("X=1");
+    assert_true(sh_changes_state(&sc.cmds[0]));
+    sc = parse("X=1 make");
+    assert_false(sh_changes_state(&sc.cmds[0]));
+    sc = parse("export PATH=/x");
+    assert_true(sh_changes_state(&sc.cmds[0]));
+    sc = parse("$CMD x");
+    assert_true(sh_changes_state(&sc.cmds[0]));
+    sc = parse("apt-get install -y curl");
+    assert_false(sh_changes_state(&sc.cmds[0]));
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_and_chain),
+        cmocka_unit_test(test_quotes_and_expansions),
+        cmocka_unit_test(test_unbalanced),
+        cmocka_unit_test(test_comment_background_trailing),
+        cmocka_unit_test(test_compound),
+        cmocka_unit_test(test_redirections_and_assignments),
+        cmocka_unit_test(test_program_and_state),
+    };
+    int rc = cmocka_run_group_tests(tests, NULL, NULL);
+    arena_free(&arena);
+    return rc;
+}
