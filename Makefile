@@ -47,7 +47,16 @@ TESTS = \
 HEADERS = include/dfopt.h compiler/internal.h compiler/kinds.h compiler/util.h \
 	compiler/passes.h compiler/expand.h compiler/diff.h compiler/shell.h
 
-.PHONY: all deps test unit check-shared asan ubsan install uninstall clean bench golden-update
+# The fuzz harnesses (fuzz/), built two ways: libFuzzer targets with clang (`make fuzz` runs each
+# for FUZZ_SECONDS) and plain replay programs that `make test` runs over the seeds and
+# tests/fuzz-regressions/ (tests/run.sh, section fuzz).
+FUZZ_HARNESSES = parse pipeline
+FUZZ_SECONDS  ?= 60
+FUZZ_BUILD     = build/libfuzzer
+FUZZ_COMMON    = fuzz/common.c fuzz/config.c
+FUZZ_REPLAY    = $(FUZZ_HARNESSES:%=$(BUILD)/fuzz-replay/fuzz_%)
+
+.PHONY: all deps test unit check-shared asan ubsan install uninstall clean bench golden-update verify-build fuzz
 
 all: $(BUILD)/dfopt
 
@@ -73,8 +82,23 @@ $(BUILD)/tests/%: tests/%.c $(BUILD)/libdfopt.a tests/testutil.h
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) $< $(BUILD)/libdfopt.a $(PKG_LIBS) $(CMOCKA) $(ALL_LDFLAGS) -o $@
 
+$(BUILD)/fuzz-replay/%: fuzz/%.c fuzz/replay.c $(FUZZ_COMMON) fuzz/fuzz.h $(BUILD)/libdfopt.a
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) $< fuzz/replay.c $(FUZZ_COMMON) $(BUILD)/libdfopt.a $(PKG_LIBS) $(ALL_LDFLAGS) -o $@
+
+$(BUILD)/fuzz/%: fuzz/%.c $(FUZZ_COMMON) fuzz/fuzz.h $(BUILD)/libdfopt.a
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -fsanitize=fuzzer $< $(FUZZ_COMMON) $(BUILD)/libdfopt.a $(PKG_LIBS) $(ALL_LDFLAGS) -o $@
+
+# libFuzzer with ASan and UBSan (clang); findings are left in $(FUZZ_BUILD)/fuzz/findings-*.
+fuzz:
+	$(MAKE) BUILD=$(FUZZ_BUILD) CC=clang OPT="-O1 -g" \
+		SAN="-fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=undefined" \
+		$(FUZZ_HARNESSES:%=$(FUZZ_BUILD)/fuzz/fuzz_%)
+	@fuzz/run.sh $(FUZZ_BUILD)/fuzz $(FUZZ_SECONDS) $(FUZZ_HARNESSES)
+
 # Unit tests, then the checks over the conformance cases and corpus/ (tests/run.sh).
-test: $(BUILD)/dfopt $(TESTS)
+test: $(BUILD)/dfopt $(TESTS) $(FUZZ_REPLAY)
 	@for t in $(TESTS); do echo "== $$t"; $$t || exit 1; done
 	@tests/run.sh $(BUILD)/dfopt
 
@@ -86,6 +110,11 @@ asan:
 
 ubsan:
 	$(MAKE) BUILD=build/ubsan OPT="-O1 -g" SAN="-fsanitize=undefined -fno-sanitize-recover=undefined" test
+
+# Builds original and optimized images of tests/build/<case>/ with buildah and compares them
+# (needs root and Debian's mirror; a minute or two). VERIFY_CASES picks cases.
+verify-build: $(BUILD)/dfopt
+	@tests/build/verify.sh $(BUILD)/dfopt $(VERIFY_CASES)
 
 bench: $(BUILD)/dfopt
 	@bench/run.sh $(BUILD)/dfopt

@@ -400,3 +400,26 @@ bool diff_unified(df_buf *out, const char *a, size_t alen, const char *b, size_t
     side_free(&sb);
     return n > 0;
 }
+
+size_t diff_hunks(const char *a, size_t alen, const char *b, size_t blen, diff_hunk **out)
+{
+    *out = NULL;
+    if (alen == blen && (alen == 0 || memcmp(a, b, alen) == 0))
+        return 0;
+    side sa, sb;
+    split(&sa, a, alen);
+    split(&sb, b, blen);
+    diff_lines(&sa, &sb, assign_ids(&sa, &sb));
+    long n;
+    change *ch = collect_changes(&sa, &sb, &n);
+    if (n > 0) {
+        *out = xmalloc((size_t)n * sizeof **out);
+        for (long k = 0; k < n; k++)
+            (*out)[k] = (diff_hunk){(size_t)ch[k].a0, (size_t)ch[k].adel, (size_t)ch[k].b0,
+                                    (size_t)ch[k].bins};
+    }
+    free(ch);
+    side_free(&sa);
+    side_free(&sb);
+    return (size_t)n;
+}

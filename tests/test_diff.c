@@ -379,6 +379,84 @@ static void test_matches_gnu_diff(void **state)
     remove_temp_dir(dir);
 }
 
+/* ---- diff_hunks ---- */
+
+/* Offset of the start of line k (0-based) of s; len when k is past the last line. */
+static size_t line_offset(const char *s, size_t len, size_t k)
+{
+    size_t off = 0;
+    while (k-- > 0 && off < len) {
+        const char *nl = memchr(s + off, '\n', len - off);
+        off = nl ? (size_t)(nl - s) + 1 : len;
+    }
+    return off;
+}
+
+static void test_hunks_by_hand(void **state)
+{
+    (void)state;
+    diff_hunk *h;
+    assert_int_equal(diff_hunks("a\nb\n", 4, "a\nb\n", 4, &h), 0);
+    assert_null(h);
+    const char *a = "1\n2\n3\n4\n5\n", *b = "0\n1\nTWO\n3\n5\n";
+    size_t n = diff_hunks(a, strlen(a), b, strlen(b), &h);
+    assert_int_equal(n, 3);
+    assert_true(h[0].a0 == 0 && h[0].alen == 0 && h[0].b0 == 0 && h[0].blen == 1); /* insert 0 */
+    assert_true(h[1].a0 == 1 && h[1].alen == 1 && h[1].b0 == 2 && h[1].blen == 1); /* 2 -> TWO */
+    assert_true(h[2].a0 == 3 && h[2].alen == 1 && h[2].b0 == 4 && h[2].blen == 0); /* drop 4 */
+    free(h);
+    /* adjacent changed lines are one hunk; a missing final newline is a change */
+    n = diff_hunks("x\ny\nz", 5, "X\nY\nz\n", 6, &h);
+    assert_int_equal(n, 1);
+    assert_true(h[0].a0 == 0 && h[0].alen == 3 && h[0].b0 == 0 && h[0].blen == 3);
+    free(h);
+}
+
+/* Random edits: replacing each hunk's a-lines by its b-lines rebuilds b exactly, hunks are in
+ * order and separated by unchanged lines, and the count of changed lines matches the unified
+ * diff's -/+ lines. */
+static void test_hunks_rebuild_random_edits(void **state)
+{
+    (void)state;
+    uint32_t rng = 0x40c5u;
+    for (int i = 0; i < 60; i++) {
+        df_buf a = {0}, b = {0}, rebuilt = {0}, uni = {0};
+        random_pair(&rng, false, &a, &b);
+        diff_hunk *h;
+        size_t n = diff_hunks(a.p, a.len, b.p, b.len, &h);
+        assert_int_equal(n > 0, a.len != b.len || memcmp(a.p, b.p, a.len) != 0);
+        size_t at = 0, changed = 0;
+        for (size_t k = 0; k < n; k++) {
+            assert_true(h[k].alen + h[k].blen > 0);
+            if (k > 0)
+                assert_true(h[k].a0 > h[k - 1].a0 + h[k - 1].alen);
+            size_t s = line_offset(a.p, a.len, h[k].a0);
+            buf_put(&rebuilt, a.p + at, s - at);
+            size_t bs = line_offset(b.p, b.len, h[k].b0);
+            buf_put(&rebuilt, b.p + bs, line_offset(b.p, b.len, h[k].b0 + h[k].blen) - bs);
+            at = line_offset(a.p, a.len, h[k].a0 + h[k].alen);
+            changed += h[k].alen + h[k].blen;
+        }
+        buf_put(&rebuilt, a.p + at, a.len - at);
+        assert_int_equal(rebuilt.len, b.len);
+        assert_memory_equal(rebuilt.p, b.p, b.len);
+        diff_unified(&uni, a.p, a.len, b.p, b.len, "a", "b");
+        size_t marks = 0;
+        for (const char *p = uni.p; p && *p; p = strchr(p, '\n') + 1) {
+            if ((*p == '-' || *p == '+') && strncmp(p, "---", 3) != 0 && strncmp(p, "+++", 3) != 0)
+                marks++;
+            if (!strchr(p, '\n'))
+                break;
+        }
+        assert_int_equal(changed, marks);
+        free(h);
+        buf_free(&a);
+        buf_free(&b);
+        buf_free(&rebuilt);
+        buf_free(&uni);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -395,6 +473,8 @@ int main(void)
         cmocka_unit_test(test_large_input_few_changes),
         cmocka_unit_test(test_patch_applies_random_edits),
         cmocka_unit_test(test_matches_gnu_diff),
+        cmocka_unit_test(test_hunks_by_hand),
+        cmocka_unit_test(test_hunks_rebuild_random_edits),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
