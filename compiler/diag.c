@@ -76,8 +76,6 @@ void diag_add(df_diags *d, diag_level level, const df_doc *doc, size_t off, size
         return;
     ir_line_col(doc, off, &g->line, &g->col);
     size_t ls = off - (g->col - 1), le = ls;
-    if (g->line == 1 && doc->src.n >= 3 && memcmp(doc->src.p, "\xEF\xBB\xBF", 3) == 0)
-        ls += 3, le = ls;
     while (le < doc->src.n && doc->src.p[le] != '\n')
         le++;
     size_t shown = le;

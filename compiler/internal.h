@@ -49,6 +49,7 @@ typedef enum df_kind {
 const char *kind_name(df_kind k);     /* lower-case keyword, "unknown" */
 unsigned kind_props(df_kind k);
 df_kind kind_lookup(df_slice keyword); /* case-insensitive; DF_UNKNOWN when not a keyword */
+void kind_lower(df_buf *b, df_slice keyword); /* Go's strings.ToLower, as BuildKit's dump */
 
 /* ---- nodes ---- */
 
@@ -111,6 +112,7 @@ typedef struct df_stage {
     df_slice platform;    /* --platform value, empty when absent */
     df_node *from;        /* the FROM node */
     size_t index;
+    int prev_same;        /* the previous stage with the same name (case-insensitive), or -1 */
 } df_stage;
 
 struct df_doc {
@@ -125,6 +127,9 @@ struct df_doc {
     size_t nnodes;
     df_stage *stages;
     size_t nstages;
+    size_t stages_cap;    /* room in stages (sema_stages reuses it) */
+    int *stage_names;     /* open-addressing table: 1 + last stage index per name, 0 empty;
+                           * stages_cap * 2 slots (a power of two), NULL when no stages */
     size_t *line_starts;  /* offsets of the starts of each source line */
     size_t nlines;
 };

@@ -13,7 +13,10 @@
  */
 #include "internal.h"
 
+#include <locale.h>
+#include <math.h>
 #include <string.h>
+#include <wctype.h>
 
 enum { MAX_DEPTH = 10000 };
 
@@ -21,6 +24,7 @@ typedef struct jp {
     const char *s;
     size_t n, i;
     df_buf str;
+    bool range_error; /* a number a float64 cannot hold: Go's Unmarshal fails */
 } jp;
 
 static void ws(jp *p)
@@ -114,6 +118,8 @@ static bool string(jp *p)
     return false;
 }
 
+static bool number_syntax(jp *p);
+
 static bool digits(jp *p)
 {
     size_t s = p->i;
@@ -123,6 +129,29 @@ static bool digits(jp *p)
 }
 
 static bool number(jp *p)
+{
+    size_t start = p->i;
+    bool ok = number_syntax(p);
+    if (ok) {
+        char tmp[64];
+        size_t len = p->i - start;
+        if (len >= sizeof tmp) { /* long numbers: only the exponent can overflow */
+            const char *e = memchr(p->s + start, 'e', len);
+            if (!e)
+                e = memchr(p->s + start, 'E', len);
+            double digits = (double)(e ? (size_t)(e - p->s) - start : len);
+            double ex = e ? strtod(e + 1, NULL) : 0;
+            p->range_error |= digits + ex > 308;
+        } else {
+            memcpy(tmp, p->s + start, len);
+            tmp[len] = '\0';
+            p->range_error |= isinf(strtod(tmp, NULL));
+        }
+    }
+    return ok;
+}
+
+static bool number_syntax(jp *p)
 {
     if (p->s[p->i] == '-')
         p->i++;
@@ -188,7 +217,7 @@ static bool members(jp *p, char close, int depth)
 /* value := ws (...) ws */
 static bool value(jp *p, int depth)
 {
-    if (depth > MAX_DEPTH)
+    if (depth >= MAX_DEPTH)
         return false;
     ws(p);
     if (p->i >= p->n)
@@ -215,7 +244,7 @@ json_result json_string_array(df_arena *a, df_slice s, df_slice **elems, size_t 
     if (p.i >= p.n || p.s[p.i] != '[')
         return JSON_NOT_ARRAY;
     /* validate first, as Go does, then collect */
-    if (!value(&p, 0) || p.i != p.n) {
+    if (!value(&p, 0) || p.i != p.n || p.range_error) {
         buf_free(&p.str);
         return JSON_NOT_ARRAY;
     }
@@ -292,17 +321,25 @@ void json_quote(df_buf *b, df_slice s)
     buf_putc(b, '"');
 }
 
-/* unicode.IsPrint for a valid non-ASCII rune (controls, format characters, separators, private
- * use and noncharacters are not printable). */
+/* unicode.IsPrint for a valid non-ASCII rune: letters, marks, numbers, punctuation and symbols;
+ * not controls, format characters, separators, private use, unassigned code points (the C
+ * library's Unicode tables in a UTF-8 locale answer for those). */
 static bool printable(uint32_t r)
 {
+    static locale_t utf8;
+    if (!utf8)
+        utf8 = newlocale(LC_CTYPE_MASK, "C.UTF-8", (locale_t)0);
+    if (utf8 && !iswprint_l((wint_t)r, utf8))
+        return false;
     if (r < 0xA1 || r == 0xAD)
         return false;
     if ((r >= 0x600 && r <= 0x605) || r == 0x61C || r == 0x6DD || r == 0x70F || r == 0x8E2 ||
         r == 0x180E || r == 0x1680 || (r >= 0x2000 && r <= 0x200F) ||
         (r >= 0x2028 && r <= 0x202F) || (r >= 0x205F && r <= 0x206F) || r == 0x3000 ||
         (r >= 0xE000 && r <= 0xF8FF) || r == 0xFEFF || (r >= 0xFFF9 && r <= 0xFFFB) ||
-        r == 0xFFFE || r == 0xFFFF || r >= 0xF0000 || (r >= 0xE0000 && r <= 0xE007F))
+        r == 0xFFFE || r == 0xFFFF || r >= 0xF0000 || (r >= 0xE0000 && r <= 0xE007F) ||
+        r == 0x110BD || r == 0x110CD || (r >= 0x13430 && r <= 0x1343F) ||
+        (r >= 0x1BCA0 && r <= 0x1BCA3) || (r >= 0x1D173 && r <= 0x1D17A))
         return false;
     return true;
 }

@@ -181,8 +181,11 @@ static bool directive(lexer *lx, const char *p, size_t n)
         return true;
     }
     if (*seen) {
-        diag_add(lx->d, DIAG_ERROR, lx->doc, off, n, "only one %.*s parser directive can be used",
-                 (int)key.n, key.p);
+        const char *what = seen == &lx->seen_syntax   ? "syntax"
+                           : seen == &lx->seen_escape ? "escape"
+                                                      : "check";
+        diag_add(lx->d, DIAG_ERROR, lx->doc, off, n, "only one %s parser directive can be used",
+                 what);
         return false;
     }
     *seen = true;
@@ -305,10 +308,10 @@ bool parse_document(df_doc *doc, df_diags *d)
     while (lx.pos < lx.len) {
         size_t ls = lx.pos, le = line_end(&lx, ls);
         lx.pos = le;
+        if (ls == 0 && le >= 3 && memcmp(lx.s, "\xEF\xBB\xBF", 3) == 0)
+            ls = 3; /* the BOM belongs to the lead, not to the first instruction */
         const char *p = lx.s + ls;
         size_t n = le - ls;
-        if (ls == 0 && n >= 3 && memcmp(p, "\xEF\xBB\xBF", 3) == 0)
-            p += 3, n -= 3;
         n = trim_newline(p, n);
         size_t sp = lex_trim_left_space(p, n);
         p += sp, n -= sp;

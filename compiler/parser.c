@@ -56,10 +56,69 @@ unsigned kind_props(df_kind k)
     return kinds[k].props;
 }
 
+/* Go's unicode.ToLower for the scripts keywords are realistically written in (Latin, Greek,
+ * Cyrillic, and the two letters that fold to ASCII: KELVIN SIGN and DOTTED CAPITAL I). */
+static uint32_t to_lower(uint32_t r)
+{
+    if (r >= 'A' && r <= 'Z')
+        return r + 32;
+    if (r < 0x80)
+        return r;
+    if (r == 0x212A)
+        return 'k';
+    if (r == 0x0130)
+        return 'i';
+    if (r == 0x212B)
+        return 0xE5;
+    if (r >= 0xC0 && r <= 0xDE && r != 0xD7)
+        return r + 0x20;
+    if ((r >= 0x100 && r <= 0x137) || (r >= 0x14A && r <= 0x177))
+        return r % 2 == 0 ? r + 1 : r;
+    if ((r >= 0x139 && r <= 0x148) || (r >= 0x179 && r <= 0x17E))
+        return r % 2 == 1 ? r + 1 : r;
+    if (r == 0x178)
+        return 0xFF;
+    if (r >= 0x391 && r <= 0x3A9 && r != 0x3A2)
+        return r + 0x20;
+    if (r >= 0x410 && r <= 0x42F)
+        return r + 0x20;
+    if (r >= 0x400 && r <= 0x40F)
+        return r + 0x50;
+    return r;
+}
+
+void kind_lower(df_buf *b, df_slice keyword)
+{
+    for (size_t i = 0; i < keyword.n;) {
+        size_t w;
+        uint32_t r = utf8_decode(keyword.p + i, keyword.n - i, &w);
+        utf8_append(b, to_lower(r));
+        i += w;
+    }
+}
+
 df_kind kind_lookup(df_slice keyword)
 {
+    bool ascii = true;
+    for (size_t i = 0; i < keyword.n && ascii; i++)
+        ascii = (unsigned char)keyword.p[i] < 0x80;
+    if (ascii) {
+        for (int k = 0; k < DF_UNKNOWN; k++)
+            if (slice_eq_nocase(keyword, kinds[k].name))
+                return (df_kind)k;
+        return DF_UNKNOWN;
+    }
+    char small[64];
+    df_buf b = {0};
+    if (keyword.n >= sizeof small / 2)
+        return DF_UNKNOWN; /* longer than any keyword, even with folding */
+    kind_lower(&b, keyword);
+    size_t n = b.len < sizeof small ? b.len : sizeof small - 1;
+    memcpy(small, b.p, n);
+    small[n] = '\0';
+    buf_free(&b);
     for (int k = 0; k < DF_UNKNOWN; k++)
-        if (slice_eq_nocase(keyword, kinds[k].name))
+        if (strcmp(small, kinds[k].name) == 0)
             return (df_kind)k;
     return DF_UNKNOWN;
 }
@@ -177,7 +236,7 @@ static size_t builder_flags(const line *ln, size_t i, arglist *out)
                 }
                 c = s[++i];
             }
-            buf_putc(&w, c);
+            utf8_append(&w, (unsigned char)c); /* BuildKit reads flags byte by byte */
         }
         if (w.len == 2 && memcmp(w.p, "--", 2) == 0)
             break; /* a lone `--` ends the flags */

@@ -13,9 +13,10 @@
 void print_doc(const df_doc *doc, df_buf *out)
 {
     for (const df_node *n = doc->head; n; n = n->next) {
-        buf_put_slice(out, n->lead);
-        if (out->len && out->p[out->len - 1] != '\n')
+        const df_slice *prev = n->prev ? &n->prev->text : NULL;
+        if (prev && prev->n && prev->p[prev->n - 1] != '\n')
             buf_put_slice(out, ir_newline(doc)); /* a node moved after an unterminated line */
+        buf_put_slice(out, n->lead);
         buf_put_slice(out, n->text);
     }
     buf_put_slice(out, doc->trailer);
@@ -24,10 +25,7 @@ void print_doc(const df_doc *doc, df_buf *out)
 static void dump_node(const df_node *n, df_buf *out)
 {
     size_t start = out->len;
-    for (size_t i = 0; i < n->keyword.n; i++) {
-        char c = n->keyword.p[i];
-        buf_putc(out, c >= 'A' && c <= 'Z' ? (char)(c - 'A' + 'a') : c);
-    }
+    kind_lower(out, n->keyword);
     if (n->nbflags) {
         buf_puts(out, " [");
         for (size_t i = 0; i < n->nbflags; i++) {

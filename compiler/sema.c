@@ -31,6 +31,32 @@ bool node_flag(const df_node *n, const char *name, df_slice *value)
     return false;
 }
 
+/* ASCII case-folded FNV-1a: stage names compare case-insensitively. */
+static size_t name_hash(df_slice name)
+{
+    uint64_t h = 0xcbf29ce484222325u;
+    for (size_t i = 0; i < name.n; i++) {
+        unsigned char c = (unsigned char)name.p[i];
+        h = (h ^ (c >= 'A' && c <= 'Z' ? c + 32u : c)) * 0x100000001b3u;
+    }
+    return (size_t)h;
+}
+
+/* The slot of name in doc->stage_names: the one holding a stage of that name, or the empty one
+ * where it would go. */
+static int *name_slot(const df_doc *doc, df_slice name)
+{
+    size_t mask = doc->stages_cap * 2 - 1;
+    for (size_t i = name_hash(name) & mask;; i = (i + 1) & mask) {
+        int *slot = &doc->stage_names[i];
+        if (*slot == 0)
+            return slot;
+        df_slice other = doc->stages[*slot - 1].name;
+        if (other.n == name.n && strncasecmp(other.p, name.p, name.n) == 0)
+            return slot;
+    }
+}
+
 int sema_stage_ref(const df_doc *doc, df_slice ref, size_t before)
 {
     if (ref.n == 0)
@@ -48,12 +74,24 @@ int sema_stage_ref(const df_doc *doc, df_slice ref, size_t before)
     }
     if (digits)
         return idx < before && idx < doc->nstages ? (int)idx : -1;
-    for (size_t i = before < doc->nstages ? before : doc->nstages; i-- > 0;) {
-        df_slice name = doc->stages[i].name;
-        if (name.n == ref.n && strncasecmp(name.p, ref.p, ref.n) == 0)
-            return (int)i;
+    if (!doc->stage_names)
+        return -1;
+    /* the last stage of that name, then back along its earlier namesakes */
+    int i = *name_slot(doc, ref) - 1;
+    while (i >= 0 && (size_t)i >= before)
+        i = doc->stages[i].prev_same;
+    return i;
+}
+
+/* Does expanding w (quotes, escapes, variables) leave it as it is? */
+static bool plain_word(df_slice w, char escape)
+{
+    for (size_t i = 0; i < w.n; i++) {
+        char c = w.p[i];
+        if (c == '$' || c == '\'' || c == '"' || c == escape)
+            return false;
     }
-    return -1;
+    return true;
 }
 
 typedef struct globals {
@@ -85,8 +123,11 @@ static void global_args(df_doc *doc, globals *g)
             if (!eq)
                 continue; /* declared without a default: stays unset */
             expand_error err;
-            if (!expand_word(&doc->arena, (df_slice){eq + 1, w.n - name.n - 1}, doc->escape,
-                             global_lookup, g, true, &value, &err))
+            df_slice raw = {eq + 1, w.n - name.n - 1};
+            if (plain_word(raw, doc->escape))
+                value = raw;
+            else if (!expand_word(&doc->arena, raw, doc->escape, global_lookup, g, true, &value,
+                                  &err))
                 continue;
             if (g->n == cap) {
                 cap = cap ? cap * 2 : 8;
@@ -107,7 +148,16 @@ void sema_stages(df_doc *doc, df_diags *d)
     size_t count = 0;
     for (df_node *n = doc->head; n; n = n->next)
         count += n->kind == DF_FROM;
-    doc->stages = count ? arena_alloc(&doc->arena, count * sizeof *doc->stages) : NULL;
+    if (count > doc->stages_cap) { /* passes re-run this: grow only, the arena never frees */
+        size_t cap = 8;
+        while (cap < count)
+            cap *= 2;
+        doc->stages = arena_alloc(&doc->arena, cap * sizeof *doc->stages);
+        doc->stage_names = arena_alloc(&doc->arena, cap * 2 * sizeof *doc->stage_names);
+        doc->stages_cap = cap;
+    } else if (doc->stage_names) {
+        memset(doc->stage_names, 0, doc->stages_cap * 2 * sizeof *doc->stage_names);
+    }
     doc->nstages = count;
     int stage = -1;
     for (df_node *n = doc->head; n; n = n->next) {
@@ -123,13 +173,19 @@ void sema_stages(df_doc *doc, df_diags *d)
                 s->name = n->args[2].v;
             node_flag(n, "platform", &s->platform);
             expand_error err;
-            if (s->base.n)
+            if (s->base.n && !plain_word(s->base, doc->escape))
                 expand_word(&doc->arena, s->base, doc->escape, global_lookup, &g, true,
                             &s->base_expanded, &err);
             s->base_stage = sema_stage_ref(doc, s->base_expanded, (size_t)stage);
             if (s->base_stage >= 0 && s->base_expanded.n &&
                 s->base_expanded.p[0] >= '0' && s->base_expanded.p[0] <= '9')
                 s->base_stage = -1; /* FROM 0 is an image name, not a stage index */
+            s->prev_same = -1;
+            if (s->name.n) {
+                int *slot = name_slot(doc, s->name);
+                s->prev_same = *slot - 1;
+                *slot = stage + 1;
+            }
         }
         n->stage = stage;
     }
