@@ -12,7 +12,22 @@ PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS))
 PKG_LIBS   = $(shell pkg-config --libs $(PKGS))
 CMOCKA     = $(shell pkg-config --cflags --libs cmocka)
 ALL_CFLAGS = $(WARN) $(OPT) -D_GNU_SOURCE -Iinclude -Icompiler $(PKG_CFLAGS) $(SAN) $(CFLAGS)
-ALL_LDFLAGS = $(SAN) $(LDFLAGS)
+ALL_LDFLAGS = $(SAN) -pthread $(LDFLAGS)
+
+# Where `make install` puts things (all under $(DESTDIR) when it is set, for packaging).
+BINDIR      ?= $(PREFIX)/bin
+LIBDIR      ?= $(PREFIX)/lib
+INCLUDEDIR  ?= $(PREFIX)/include
+MANDIR      ?= $(PREFIX)/share/man
+BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
+ZSHCOMPDIR  ?= $(PREFIX)/share/zsh/site-functions
+FISHCOMPDIR ?= $(PREFIX)/share/fish/vendor_completions.d
+VERSION    := $(shell sed -n 's/^\#define DFOPT_VERSION "\(.*\)"/\1/p' include/dfopt.h)
+# The shared library exports only what include/dfopt.h marks DF_API; the objects are built
+# position-independent with hidden visibility (the static library, the command and the tests
+# still link every internal symbol).
+SONAME     = libdfopt.so.0
+LIB_CFLAGS = -fPIC -fvisibility=hidden
 
 LIB_OBJS = \
 	$(BUILD)/compiler/util.o \
@@ -23,34 +38,76 @@ LIB_OBJS = \
 	$(BUILD)/compiler/sema.o \
 	$(BUILD)/compiler/expand.o \
 	$(BUILD)/compiler/shell.o \
+	$(BUILD)/compiler/context.o \
+	$(BUILD)/compiler/rewrite.o \
 	$(BUILD)/compiler/printer.o \
 	$(BUILD)/compiler/diag.o \
 	$(BUILD)/compiler/diff.o \
 	$(BUILD)/compiler/pipeline.o \
 	$(BUILD)/compiler/api.o \
-	$(BUILD)/passes/maintainer.o
+	$(BUILD)/compiler/stats.o \
+	$(BUILD)/compiler/lint.o \
+	$(BUILD)/compiler/lint_config.o \
+	$(BUILD)/compiler/lint_checks.o \
+	$(BUILD)/compiler/lint_format.o \
+	$(BUILD)/compiler/yaml.o \
+	$(BUILD)/compiler/spec.o \
+	$(BUILD)/compiler/gen_quote.o \
+	$(BUILD)/compiler/gen_emit.o \
+	$(BUILD)/compiler/gen_from.o \
+	$(BUILD)/compiler/gen.o \
+	$(BUILD)/passes/maintainer.o \
+	$(BUILD)/passes/runscript.o \
+	$(BUILD)/passes/merge_run.o \
+	$(BUILD)/passes/pkg_hygiene.o \
+	$(BUILD)/compiler/graph.o \
+	$(BUILD)/passes/dead_stage.o \
+	$(BUILD)/passes/multistage.o \
+	$(BUILD)/passes/multistage_steps.o \
+	$(BUILD)/passes/env_form.o \
+	$(BUILD)/passes/add_to_copy.o \
+	$(BUILD)/passes/workdir_abs.o \
+	$(BUILD)/passes/cd_workdir.o \
+	$(BUILD)/passes/copy_chown.o \
+	$(BUILD)/passes/hoist.o \
+	$(BUILD)/passes/copy_order.o \
+	$(BUILD)/passes/late_metadata.o \
+	$(BUILD)/passes/env_merge.o \
+	$(BUILD)/passes/label_merge.o \
+	$(BUILD)/passes/dup_config.o \
+	$(BUILD)/passes/exec_form.o \
+	$(BUILD)/passes/keyword_case.o
 
-DRIVER_OBJS = $(BUILD)/compiler/driver.o
+DRIVER_OBJS = $(BUILD)/compiler/driver.o $(BUILD)/compiler/parallel.o
 
 TESTS = \
 	$(BUILD)/tests/test_diff \
+	$(BUILD)/tests/test_yaml \
+	$(BUILD)/tests/test_multistage \
+	$(BUILD)/tests/test_lint \
 	$(BUILD)/tests/test_expand \
 	$(BUILD)/tests/test_shell \
+	$(BUILD)/tests/test_passes_run \
+	$(BUILD)/tests/test_passes_rewrite \
 	$(BUILD)/tests/test_lexer \
 	$(BUILD)/tests/test_parser \
 	$(BUILD)/tests/test_json \
 	$(BUILD)/tests/test_ir \
 	$(BUILD)/tests/test_printer \
 	$(BUILD)/tests/test_sema \
-	$(BUILD)/tests/test_diag
+	$(BUILD)/tests/test_diag \
+	$(BUILD)/tests/test_stats
 
 HEADERS = include/dfopt.h compiler/internal.h compiler/kinds.h compiler/util.h \
-	compiler/passes.h compiler/expand.h compiler/diff.h compiler/shell.h
+	compiler/passes.h compiler/expand.h compiler/diff.h compiler/shell.h passes/multistage.h compiler/lint.h \
+	compiler/lint_rules.h \
+	compiler/context.h compiler/rewrite.h compiler/gen.h compiler/stats.h compiler/parallel.h \
+	passes/runscript.h
 
 # The fuzz harnesses (fuzz/), built two ways: libFuzzer targets with clang (`make fuzz` runs each
 # for FUZZ_SECONDS) and plain replay programs that `make test` runs over the seeds and
 # tests/fuzz-regressions/ (tests/run.sh, section fuzz).
-FUZZ_HARNESSES = parse pipeline
+FUZZ_HARNESSES = parse pipeline yaml lint
 FUZZ_SECONDS  ?= 60
 FUZZ_BUILD     = build/libfuzzer
 FUZZ_COMMON    = fuzz/common.c fuzz/config.c
@@ -58,7 +115,7 @@ FUZZ_REPLAY    = $(FUZZ_HARNESSES:%=$(BUILD)/fuzz-replay/fuzz_%)
 
 .PHONY: all deps test unit check-shared asan ubsan install uninstall clean bench golden-update verify-build fuzz
 
-all: $(BUILD)/dfopt
+all: $(BUILD)/dfopt $(BUILD)/libdfopt.so
 
 deps: $(BUILD)/.deps
 
@@ -71,9 +128,18 @@ $(BUILD)/%.o: %.c $(HEADERS) | $(BUILD)/.deps
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -c $< -o $@
 
+$(LIB_OBJS): ALL_CFLAGS += $(LIB_CFLAGS)
+
 $(BUILD)/libdfopt.a: $(LIB_OBJS)
 	rm -f $@
 	ar rcs $@ $(LIB_OBJS)
+
+$(BUILD)/$(SONAME): $(LIB_OBJS)
+	$(CC) -shared -Wl,-soname,$(SONAME) -Wl,--no-undefined $(ALL_LDFLAGS) $(LIB_OBJS) \
+		$(PKG_LIBS) -o $@
+
+$(BUILD)/libdfopt.so: $(BUILD)/$(SONAME)
+	ln -sf $(SONAME) $@
 
 $(BUILD)/dfopt: $(DRIVER_OBJS) $(BUILD)/libdfopt.a
 	$(CC) $(ALL_LDFLAGS) $(DRIVER_OBJS) $(BUILD)/libdfopt.a $(PKG_LIBS) -o $@
@@ -100,10 +166,10 @@ fuzz:
 # Unit tests, then the checks over the conformance cases and corpus/ (tests/run.sh).
 test: $(BUILD)/dfopt $(TESTS) $(FUZZ_REPLAY)
 	@for t in $(TESTS); do echo "== $$t"; $$t || exit 1; done
-	@tests/run.sh $(BUILD)/dfopt
+	@CC="$(CC)" SAN="$(SAN)" tests/run.sh $(BUILD)/dfopt
 
 golden-update: $(BUILD)/dfopt
-	@UPDATE=1 tests/run.sh $(BUILD)/dfopt golden
+	@UPDATE=1 tests/run.sh $(BUILD)/dfopt golden graph gen lint
 
 asan:
 	$(MAKE) BUILD=build/asan OPT="-O1 -g" SAN="-fsanitize=address -fno-omit-frame-pointer" test
@@ -119,15 +185,35 @@ verify-build: $(BUILD)/dfopt
 bench: $(BUILD)/dfopt
 	@bench/run.sh $(BUILD)/dfopt
 
-install: $(BUILD)/dfopt
-	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/include $(DESTDIR)$(PREFIX)/lib
-	install -m 755 $(BUILD)/dfopt $(DESTDIR)$(PREFIX)/bin/dfopt
-	install -m 644 include/dfopt.h $(DESTDIR)$(PREFIX)/include/dfopt.h
-	install -m 644 $(BUILD)/libdfopt.a $(DESTDIR)$(PREFIX)/lib/libdfopt.a
+# The command, the libraries with include/*.h and dfopt.pc (its prefix is PREFIX; libdir is
+# written relative to it when LIBDIR lies inside, so `pkg-config --define-prefix` can relocate),
+# the man page and the shell completions. tests/install.sh installs into a temporary DESTDIR.
+install: $(BUILD)/dfopt $(BUILD)/libdfopt.a $(BUILD)/$(SONAME)
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(LIBDIR)/pkgconfig $(DESTDIR)$(INCLUDEDIR) \
+		$(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(BASHCOMPDIR) $(DESTDIR)$(ZSHCOMPDIR) \
+		$(DESTDIR)$(FISHCOMPDIR)
+	install -m 755 $(BUILD)/dfopt $(DESTDIR)$(BINDIR)/dfopt
+	install -m 644 include/*.h $(DESTDIR)$(INCLUDEDIR)/
+	install -m 644 $(BUILD)/libdfopt.a $(DESTDIR)$(LIBDIR)/libdfopt.a
+	install -m 755 $(BUILD)/$(SONAME) $(DESTDIR)$(LIBDIR)/$(SONAME)
+	ln -sf $(SONAME) $(DESTDIR)$(LIBDIR)/libdfopt.so
+	sed -e 's|@PREFIX@|$(PREFIX)|' \
+		-e 's|@LIBDIR@|$(patsubst $(PREFIX)/%,$${prefix}/%,$(LIBDIR))|' \
+		-e 's|@INCLUDEDIR@|$(patsubst $(PREFIX)/%,$${prefix}/%,$(INCLUDEDIR))|' \
+		-e 's|@VERSION@|$(VERSION)|' -e 's|@PKGS@|$(PKGS)|' \
+		dfopt.pc.in >$(DESTDIR)$(LIBDIR)/pkgconfig/dfopt.pc
+	install -m 644 docs/dfopt.1 $(DESTDIR)$(MANDIR)/man1/dfopt.1
+	install -m 644 completions/dfopt.bash $(DESTDIR)$(BASHCOMPDIR)/dfopt
+	install -m 644 completions/_dfopt $(DESTDIR)$(ZSHCOMPDIR)/_dfopt
+	install -m 644 completions/dfopt.fish $(DESTDIR)$(FISHCOMPDIR)/dfopt.fish
 
 uninstall:
-	rm -f $(DESTDIR)$(PREFIX)/bin/dfopt $(DESTDIR)$(PREFIX)/include/dfopt.h \
-		$(DESTDIR)$(PREFIX)/lib/libdfopt.a
+	rm -f $(DESTDIR)$(BINDIR)/dfopt $(DESTDIR)$(LIBDIR)/libdfopt.a \
+		$(addprefix $(DESTDIR)$(INCLUDEDIR)/,$(notdir $(wildcard include/*.h))) \
+		$(DESTDIR)$(LIBDIR)/$(SONAME) $(DESTDIR)$(LIBDIR)/libdfopt.so \
+		$(DESTDIR)$(LIBDIR)/pkgconfig/dfopt.pc $(DESTDIR)$(MANDIR)/man1/dfopt.1 \
+		$(DESTDIR)$(BASHCOMPDIR)/dfopt $(DESTDIR)$(ZSHCOMPDIR)/_dfopt \
+		$(DESTDIR)$(FISHCOMPDIR)/dfopt.fish
 
 clean:
 	rm -rf build

@@ -1,5 +1,6 @@
 /* api.c: the public library functions of include/dfopt.h, over the internal stages. */
 #include "internal.h"
+#include "context.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -61,6 +62,31 @@ static bool names_known(const char *list, df_diags *d)
     return ok;
 }
 
+/* Drops the diagnostics from index from on that repeat one of the first `upto` (a pass that
+ * refuses says so again in a later round). */
+static void drop_repeated(df_diags *d, size_t from, size_t upto)
+{
+    size_t k = from;
+    for (size_t i = from; i < d->n; i++) {
+        const diag *g = &d->v[i];
+        bool seen = false;
+        for (size_t j = 0; j < upto && !seen; j++) {
+            const diag *h = &d->v[j];
+            seen = h->level == g->level && h->line == g->line && h->col == g->col &&
+                   strcmp(h->message, g->message) == 0;
+        }
+        if (seen) {
+            if (g->level == DIAG_ERROR)
+                d->nerrors--;
+            free(g->message);
+            free(g->source_line);
+        } else {
+            d->v[k++] = *g;
+        }
+    }
+    d->n = k;
+}
+
 int df_doc_optimize(df_doc *doc, const df_options *opt, df_diags *d)
 {
     if (!names_known(opt->passes, d) || !names_known(opt->skip, d) ||
@@ -71,24 +97,43 @@ int df_doc_optimize(df_doc *doc, const df_options *opt, df_diags *d)
         return -1;
     }
     int changed = 0;
-    for (size_t i = 0; i < pipeline_len; i++) {
-        const df_pass *p = &pipeline[i];
-        bool run = opt->passes ? listed(opt->passes, p->name) : opt->level >= p->level;
-        if (!run || listed(opt->skip, p->name))
-            continue;
-        if (p->run(doc, d)) {
-            changed++;
-            sema_stages(doc, d);
+    doc->opt = opt;
+    if (opt->context && !doc->context)
+        doc->context = ctx_open(&doc->arena, opt->context);
+    /* A pass can make room for an earlier one (dup-config removing an ENTRYPOINT between a COPY
+     * and a RUN lets hoist move the RUN): the selected passes run again while a round changes
+     * something, so that optimizing the result once more changes nothing. */
+    enum { MAX_ROUNDS = 4 };
+    size_t first_round_diags = d->n;
+    for (int round = 0, before = -1; round < MAX_ROUNDS && changed != before; round++) {
+        before = changed;
+        size_t from = d->n;
+        for (size_t i = 0; i < pipeline_len; i++) {
+            const df_pass *p = &pipeline[i];
+            bool run = opt->passes ? listed(opt->passes, p->name) : opt->level >= p->level;
+            if (!run || listed(opt->skip, p->name))
+                continue;
+            if (p->run(doc, d)) {
+                changed++;
+                sema_stages(doc, d);
+                if (opt->pass_fired)
+                    opt->pass_fired(opt->pass_fired_arg, p->name);
+            }
+            if (opt->check)
+                ir_check(doc, p->name);
+            if (opt->dump_after && strcmp(opt->dump_after, p->name) == 0) {
+                df_buf b = {0};
+                print_json(doc, &b);
+                fwrite(b.p, 1, b.len, stderr);
+                buf_free(&b);
+            }
         }
-        if (opt->check)
-            ir_check(doc, p->name);
-        if (opt->dump_after && strcmp(opt->dump_after, p->name) == 0) {
-            df_buf b = {0};
-            print_json(doc, &b);
-            fwrite(b.p, 1, b.len, stderr);
-            buf_free(&b);
-        }
+        if (round == 0)
+            first_round_diags = d->n;
+        else
+            drop_repeated(d, from, first_round_diags);
     }
+    doc->opt = NULL;
     return changed;
 }
 
@@ -120,4 +165,9 @@ char *df_doc_json(const df_doc *doc, size_t *len)
     df_buf b = {0};
     print_json(doc, &b);
     return finish(&b, len);
+}
+
+const char *df_version(void)
+{
+    return DFOPT_VERSION;
 }

@@ -104,6 +104,76 @@ static const char *level_name(diag_level l)
     return l == DIAG_ERROR ? "error" : l == DIAG_WARNING ? "warning" : "note";
 }
 
+/*
+ * What a hostile file could do to a terminal or a CI log is bounded here: control characters
+ * (escape sequences) print as '?', a long message keeps its start and end, and a long source line
+ * is shown as a window around the caret.
+ */
+enum { MESSAGE_MAX = 600, LINE_MAX_SHOWN = 160, LINE_BEFORE = 60 };
+
+static void put_safe(df_buf *out, const char *s, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)s[i];
+        buf_putc(out, (c < 0x20 && c != '\t' && c != '\n') || c == 0x7f ? '?' : (char)c);
+    }
+}
+
+static void put_message(df_buf *out, const char *m)
+{
+    size_t n = strlen(m);
+    if (n <= MESSAGE_MAX) {
+        put_safe(out, m, n);
+        return;
+    }
+    size_t head = MESSAGE_MAX * 2 / 3, tail = MESSAGE_MAX - head;
+    put_safe(out, m, head);
+    buf_printf(out, "...[%zu bytes]...", n - head - tail);
+    put_safe(out, m + n - tail, tail);
+}
+
+static bool continuation_byte(char c)
+{
+    return ((unsigned char)c & 0xC0) == 0x80;
+}
+
+/* The source line (or its window) and the caret line under [col, end_col). */
+static void put_excerpt(df_buf *out, const diag *g, bool color)
+{
+    const char *s = g->source_line;
+    size_t n = strlen(s), col = g->col - 1, end = g->end_col ? g->end_col - 1 : col;
+    size_t from = 0, to = n;
+    if (n > LINE_MAX_SHOWN) {
+        from = col > LINE_BEFORE ? col - LINE_BEFORE : 0;
+        if (from > n)
+            from = n;
+        while (from > 0 && from < n && continuation_byte(s[from]))
+            from++;
+        to = n - from > LINE_MAX_SHOWN ? from + LINE_MAX_SHOWN : n;
+        while (to < n && to > from && continuation_byte(s[to]))
+            to--;
+    }
+    if (from > 0)
+        buf_puts(out, "...");
+    put_safe(out, s + from, to - from);
+    if (to < n)
+        buf_puts(out, "...");
+    buf_putc(out, '\n');
+    /* the caret line keeps the tabs of the source line so it lines up */
+    if (from > 0)
+        buf_puts(out, "   ");
+    for (size_t c = from; c < col && c < to; c++)
+        buf_putc(out, s[c] == '\t' ? '\t' : ' ');
+    if (color)
+        buf_puts(out, "\033[1;32m");
+    buf_putc(out, '^');
+    for (size_t c = col + 1; c < end && c < to; c++)
+        buf_putc(out, '~');
+    if (color)
+        buf_puts(out, "\033[0m");
+    buf_putc(out, '\n');
+}
+
 void diag_render(const df_diags *d, df_buf *out, bool color)
 {
     for (size_t i = 0; i < d->n; i++) {
@@ -117,22 +187,12 @@ void diag_render(const df_diags *d, df_buf *out, bool color)
             buf_printf(out, "%zu:%zu:", g->line, g->col);
         if (g->file || g->line)
             buf_putc(out, ' ');
-        buf_printf(out, "%s%s:%s %s%s\n", color ? lc : "", level_name(g->level),
-                   color ? "\033[0m\033[1m" : "", g->message, color ? "\033[0m" : "");
-        if (!g->source_line)
-            continue;
-        buf_printf(out, "%s\n", g->source_line);
-        /* the caret line keeps the tabs of the source line so it lines up */
-        for (size_t c = 1; c < g->col && g->source_line[c - 1]; c++)
-            buf_putc(out, g->source_line[c - 1] == '\t' ? '\t' : ' ');
-        if (color)
-            buf_puts(out, "\033[1;32m");
-        buf_putc(out, '^');
-        for (size_t c = g->col + 1; c < g->end_col; c++)
-            buf_putc(out, '~');
-        if (color)
-            buf_puts(out, "\033[0m");
-        buf_putc(out, '\n');
+        buf_printf(out, "%s%s:%s ", color ? lc : "", level_name(g->level),
+                   color ? "\033[0m\033[1m" : "");
+        put_message(out, g->message);
+        buf_printf(out, "%s\n", color ? "\033[0m" : "");
+        if (g->source_line)
+            put_excerpt(out, g, color);
     }
 }
 

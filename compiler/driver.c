@@ -9,11 +9,16 @@
  */
 #include "internal.h"
 #include "diff.h"
+#include "lint.h"
+#include "gen.h"
+#include "stats.h"
+#include "parallel.h"
 
 #include <errno.h>
 #include <fcntl.h>
 #include <libgen.h>
 #include <limits.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -28,12 +33,16 @@ typedef struct cli {
     df_options opt;
     emit_mode emit;
     bool in_place, diff, check, follow_symlinks, color;
+    bool stats, json; /* --stats, --format=json */
     const char *output;
     const char *context;
 } cli;
 
 static const char usage[] =
     "usage: dfopt [options] [FILE|-]...\n"
+    "       dfopt lint [options] FILE...   (findings and fixes; see dfopt lint --help)\n"
+    "       dfopt gen [-o FILE] SPEC       (a Dockerfile from a YAML spec; see dfopt gen --help)\n"
+    "       dfopt graph [--format=dot|mermaid] [--target NAME] [FILE|-]   (the stage graph)\n"
     "Optimize Dockerfiles; print the result to stdout (stdin when no FILE or -).\n"
     "\n"
     "  -O0, -O1, -O2        optimization level (default -O1; -O0 prints the input unchanged)\n"
@@ -48,7 +57,12 @@ static const char usage[] =
     "  --check              print nothing; exit 1 when a file would change\n"
     "  --emit=KIND          dockerfile (default), dump (BuildKit AST dump), json (the IR)\n"
     "  --context DIR        build context passes may read (default: the file's directory)\n"
+    "  --target NAME        the stage the build produces (default: the last one)\n"
+    "  --runtime-base IMAGE the image multistage puts the runtime stage on\n"
     "  --dump-after=PASS    print the IR as JSON to stderr after PASS runs\n"
+    "  --stats              report stages, instructions, layers, cache busting and installs\n"
+    "                       without cleanup before and after, and the passes that fired\n"
+    "  --format=FORMAT      the --stats report as text (default) or json\n"
     "  --color=WHEN         auto (default), always, never; NO_COLOR disables auto\n"
     "  --version, --help\n"
     "\n"
@@ -77,12 +91,28 @@ static char *read_input(const char *path, size_t *len)
         close(fd);
         return NULL;
     }
+    /* Read straight into one buffer: a regular file's size is known, so it is one allocation
+     * and (usually) one read; a pipe grows the buffer by doubling. */
     df_buf b = {0};
-    char chunk[65536];
     bool ok = true;
-    buf_put(&b, "", 0);
+    size_t want = 65536;
+    if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && (uintmax_t)st.st_size > INPUT_LIMIT) {
+        /* refused before reading: no gigabyte is allocated only to be thrown away */
+        fprintf(stderr, "dfopt: %s: larger than the 1 GiB input limit\n", path);
+        if (fd != STDIN_FILENO)
+            close(fd);
+        return NULL;
+    }
+    if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size >= 0)
+        want = (size_t)st.st_size + 1; /* +1: the read that sees end of file */
+    b.cap = want + 1;
+    b.p = xmalloc(b.cap);
     for (;;) {
-        ssize_t n = read(fd, chunk, sizeof chunk);
+        if (b.cap - b.len < 2) {
+            b.cap *= 2;
+            b.p = xrealloc(b.p, b.cap);
+        }
+        ssize_t n = read(fd, b.p + b.len, b.cap - b.len - 1);
         if (n < 0 && errno == EINTR)
             continue;
         if (n < 0) {
@@ -92,13 +122,15 @@ static char *read_input(const char *path, size_t *len)
         }
         if (n == 0)
             break;
-        if (b.len + (size_t)n > INPUT_LIMIT) {
+        b.len += (size_t)n;
+        if (b.len > INPUT_LIMIT) {
             fprintf(stderr, "dfopt: %s: larger than the 1 GiB input limit\n", path);
             ok = false;
             break;
         }
-        buf_put(&b, chunk, (size_t)n);
     }
+    if (ok)
+        b.p[b.len] = '\0';
     if (fd != STDIN_FILENO)
         close(fd);
     if (!ok) {
@@ -123,9 +155,49 @@ static bool write_all(int fd, const char *p, size_t n)
     return true;
 }
 
-/* Replaces path with data: temporary file in the same directory, fsync, rename. The original
- * keeps its mode; on any failure it is left as it was. */
-static bool write_atomic(const char *path, const char *data, size_t len, bool follow)
+/* Is target still the file that was read (orig)? Reports and returns false when it has gone or
+ * was replaced or modified meanwhile: replacing it then would resurrect a deleted file or
+ * overwrite someone else's edit. */
+static bool unchanged_since_read(const char *target, const struct stat *orig)
+{
+    struct stat now;
+    if (stat(target, &now) != 0) {
+        fprintf(stderr, "dfopt: %s: %s while it was being optimized; not written\n", target,
+                errno == ENOENT ? "disappeared" : strerror(errno));
+        return false;
+    }
+    if (now.st_dev != orig->st_dev || now.st_ino != orig->st_ino ||
+        now.st_size != orig->st_size || now.st_mtim.tv_sec != orig->st_mtim.tv_sec ||
+        now.st_mtim.tv_nsec != orig->st_mtim.tv_nsec) {
+        fprintf(stderr, "dfopt: %s: changed while it was being optimized; not written\n",
+                target);
+        return false;
+    }
+    return true;
+}
+
+/* Writes data into an existing file that is not a regular one (-o /dev/stdout, a FIFO): such a
+ * file cannot be replaced by renaming. */
+static bool write_into(const char *target, const char *data, size_t len)
+{
+    int fd = open(target, O_WRONLY | O_TRUNC);
+    bool ok = fd >= 0 && write_all(fd, data, len);
+    int err = errno;
+    if (fd >= 0 && close(fd) != 0 && ok) {
+        err = errno;
+        ok = false;
+    }
+    if (!ok)
+        fprintf(stderr, "dfopt: %s: not written: %s\n", target, strerror(err));
+    return ok;
+}
+
+/* Replaces path with data: temporary file in the same directory, fsync, rename, fsync of the
+ * directory. The original keeps its mode (and owner, as far as permissions allow); on any
+ * failure it is left as it was. With orig (-i: the file as it was read), only a regular file
+ * is replaced, and only if it is still the file that was read. */
+static bool write_atomic(const char *path, const char *data, size_t len, bool follow,
+                         const struct stat *orig)
 {
     struct stat st;
     char resolved[PATH_MAX];
@@ -138,6 +210,9 @@ static bool write_atomic(const char *path, const char *data, size_t len, bool fo
                                 "--follow-symlinks to rewrite its target)\n", path);
                 return false;
             }
+            struct stat to;
+            if (!orig && stat(path, &to) == 0 && !S_ISREG(to.st_mode))
+                return write_into(path, data, len); /* -o /dev/stdout */
             if (!realpath(path, resolved)) {
                 fprintf(stderr, "dfopt: %s: %s\n", path, strerror(errno));
                 return false;
@@ -148,8 +223,20 @@ static bool write_atomic(const char *path, const char *data, size_t len, bool fo
                 return false;
             }
         }
+        if (!S_ISREG(st.st_mode)) {
+            if (!orig)
+                return write_into(target, data, len);
+            fprintf(stderr, "dfopt: %s: not a regular file; not replacing it\n", target);
+            return false;
+        }
         mode = st.st_mode & 07777;
+    } else if (orig) {
+        fprintf(stderr, "dfopt: %s: %s while it was being optimized; not written\n", path,
+                errno == ENOENT ? "disappeared" : strerror(errno));
+        return false;
     }
+    if (orig && !unchanged_since_read(target, orig))
+        return false;
     char *dup = strdup(target);
     if (!dup)
         die("out of memory");
@@ -163,9 +250,17 @@ static bool write_atomic(const char *path, const char *data, size_t len, bool fo
         buf_free(&tmp);
         return false;
     }
+    if (orig && fchown(fd, st.st_uid, st.st_gid) != 0) {
+        /* not permitted: the new file belongs to whoever runs dfopt, as with any editor */
+    }
     bool ok = write_all(fd, data, len) && fchmod(fd, mode) == 0 && fsync(fd) == 0;
     int err = errno;
     ok = close(fd) == 0 && ok;
+    if (ok && orig && !unchanged_since_read(target, orig)) {
+        unlink(tmp.p);
+        buf_free(&tmp);
+        return false;
+    }
     if (ok && rename(tmp.p, target) != 0) {
         err = errno;
         ok = false;
@@ -173,6 +268,15 @@ static bool write_atomic(const char *path, const char *data, size_t len, bool fo
     if (!ok) {
         fprintf(stderr, "dfopt: %s: not written: %s\n", target, strerror(err ? err : EIO));
         unlink(tmp.p);
+    } else {
+        /* make the rename itself durable */
+        char *dir = strdup(tmp.p);
+        int dfd = dir ? open(dirname(dir), O_RDONLY | O_DIRECTORY) : -1;
+        if (dfd >= 0) {
+            fsync(dfd);
+            close(dfd);
+        }
+        free(dir);
     }
     buf_free(&tmp);
     return ok;
@@ -189,9 +293,75 @@ static bool write_stdout(const char *p, size_t n)
 
 /* ---- one input ---- */
 
+/* The passes that changed the document, in order (df_options.pass_fired). */
+typedef struct fired_list {
+    const char **v;
+    size_t n, cap;
+} fired_list;
+
+static void note_fired(void *arg, const char *pass)
+{
+    fired_list *f = arg;
+    if (f->n < f->cap)
+        f->v[f->n++] = pass;
+}
+
+static const char *context_for(const cli *c, const char *path, char **owned);
+
+/* --stats: the figures of doc before and after optimization (compiler/stats.c). COPY sizes are
+ * measured only against an explicit --context. */
+static int report_stats(const cli *c, const char *path, const char *name, df_doc *doc,
+                        df_diags *d)
+{
+    df_stats before, after;
+    stats_collect(doc, c->context, &before);
+    fired_list f = {xcalloc(pipeline_len + 1, sizeof *f.v), 0, pipeline_len};
+    df_options o = c->opt;
+    char *ctx_owned;
+    o.context = context_for(c, path, &ctx_owned);
+    o.pass_fired = note_fired;
+    o.pass_fired_arg = &f;
+    int status = df_doc_optimize(doc, &o, d) < 0 ? EXIT_ERROR : EXIT_OK;
+    free(ctx_owned);
+    if (status == EXIT_OK) {
+        stats_collect(doc, c->context, &after);
+        df_buf b = {0};
+        if (c->json)
+            stats_print_json(&b, name, &before, &after, f.v, f.n);
+        else
+            stats_print_text(&b, name, &before, &after, f.v, f.n);
+        if (!write_stdout(b.p, b.len))
+            status = EXIT_ERROR;
+        buf_free(&b);
+    }
+    free(f.v);
+    return status;
+}
+
+/* The build context for path: --context, else the file's directory (none for standard input
+ * or anything that is not a regular file). *owned is what the caller frees. */
+static const char *context_for(const cli *c, const char *path, char **owned)
+{
+    struct stat st;
+    *owned = NULL;
+    if (c->context)
+        return c->context;
+    if (strcmp(path, "-") == 0 || stat(path, &st) != 0 || !S_ISREG(st.st_mode))
+        return NULL;
+    *owned = strdup(path);
+    if (!*owned)
+        die("out of memory");
+    return dirname(*owned);
+}
+
 static int process(const cli *c, const char *path)
 {
     size_t len;
+    struct stat before; /* -i: the file as read, so a change meanwhile is not overwritten */
+    if (c->in_place && stat(path, &before) != 0) {
+        fprintf(stderr, "dfopt: %s: %s\n", path, strerror(errno));
+        return EXIT_ERROR;
+    }
     char *src = read_input(path, &len);
     if (!src)
         return EXIT_ERROR;
@@ -205,14 +375,30 @@ static int process(const cli *c, const char *path)
         status = EXIT_ERROR;
         goto done;
     }
+    if (c->stats) {
+        status = report_stats(c, path, name, doc, d);
+        goto done;
+    }
     if (c->emit == EMIT_DUMP) {
         out = df_doc_dump(doc, &outlen);
     } else if (c->emit == EMIT_JSON) {
         out = df_doc_json(doc, &outlen);
     } else {
         df_options o = c->opt;
-        if (df_doc_optimize(doc, &o, d) < 0) {
+        char *ctx_owned;
+        o.context = context_for(c, path, &ctx_owned);
+        int optimized = df_doc_optimize(doc, &o, d);
+        free(ctx_owned);
+        if (optimized < 0) {
             status = EXIT_ERROR;
+            goto done;
+        }
+        if (!c->check && !c->diff && !c->in_place && !c->output) {
+            /* plain output: written as it is printed, never held whole in memory */
+            if (!print_doc_file(doc, stdout)) {
+                fprintf(stderr, "dfopt: write error: %s\n", strerror(errno));
+                status = EXIT_ERROR;
+            }
             goto done;
         }
         out = df_doc_print(doc, &outlen);
@@ -232,10 +418,10 @@ static int process(const cli *c, const char *path)
         buf_free(&la);
         buf_free(&lb);
     } else if (c->in_place) {
-        if (changed && !write_atomic(path, out, outlen, c->follow_symlinks))
+        if (changed && !write_atomic(path, out, outlen, c->follow_symlinks, &before))
             status = EXIT_ERROR;
     } else if (c->output) {
-        if (!write_atomic(c->output, out, outlen, true))
+        if (!write_atomic(c->output, out, outlen, true, NULL))
             status = EXIT_ERROR;
     } else if (!write_stdout(out, outlen)) {
         status = EXIT_ERROR;
@@ -247,6 +433,17 @@ done:
     df_diags_free(d);
     free(src);
     return status;
+}
+
+typedef struct file_list {
+    const cli *c;
+    const char **files;
+} file_list;
+
+static int process_item(void *ctx, size_t i)
+{
+    const file_list *fl = ctx;
+    return process(fl->c, fl->files[i]);
 }
 
 /* ---- options ---- */
@@ -265,11 +462,20 @@ static const char *opt_value(const char *arg, const char *name, int *i, int argc
 
 int main(int argc, char **argv)
 {
+    if (argc > 1 && strcmp(argv[1], "graph") == 0)
+        return graph_main(argc - 1, argv + 1);
+    if (argc > 1 && strcmp(argv[1], "lint") == 0)
+        return lint_main(argc - 1, argv + 1); /* dfopt lint: compiler/lint.c */
+    if (argc > 1 && strcmp(argv[1], "gen") == 0)
+        return gen_main(argc - 1, argv + 1); /* dfopt gen: compiler/gen.c */
     cli c = {.opt = {.level = 1}};
-    const char *color = "auto";
+    const char *color = "auto", *format = NULL;
     const char **files = xcalloc((size_t)argc + 1, sizeof *files);
     size_t nfiles = 0;
     bool options_done = false;
+    /* past a file size limit (ulimit -f) write() then fails with EFBIG and the error path runs,
+     * instead of the signal killing dfopt halfway through */
+    signal(SIGXFSZ, SIG_IGN);
 #ifndef NDEBUG
     c.opt.check = true;
 #endif
@@ -287,6 +493,14 @@ int main(int argc, char **argv)
             c.diff = true;
         } else if (strcmp(a, "--check") == 0) {
             c.check = true;
+        } else if (strcmp(a, "--stats") == 0) {
+            c.stats = true;
+        } else if ((v = opt_value(a, "--format", &i, argc, argv))) {
+            if (strcmp(v, "json") != 0 && strcmp(v, "text") != 0) {
+                free(files);
+                return fail_usage("--format: unknown format '%s' (text, json)", v);
+            }
+            format = v;
         } else if (strcmp(a, "--follow-symlinks") == 0) {
             c.follow_symlinks = true;
         } else if (strcmp(a, "--list-passes") == 0) {
@@ -314,6 +528,10 @@ int main(int argc, char **argv)
             c.opt.skip = v;
         } else if ((v = opt_value(a, "--dump-after", &i, argc, argv))) {
             c.opt.dump_after = v;
+        } else if ((v = opt_value(a, "--target", &i, argc, argv))) {
+            c.opt.target = v;
+        } else if ((v = opt_value(a, "--runtime-base", &i, argc, argv))) {
+            c.opt.runtime_base = v;
         } else if ((v = opt_value(a, "--context", &i, argc, argv))) {
             c.context = v;
         } else if ((v = opt_value(a, "--color", &i, argc, argv))) {
@@ -338,10 +556,15 @@ int main(int argc, char **argv)
     }
     if (nfiles == 0)
         files[nfiles++] = "-";
-    int modes = c.in_place + c.diff + c.check + (c.output != NULL);
+    int modes = c.in_place + c.diff + c.check + (c.output != NULL) + c.stats;
     const char *bad = NULL;
+    c.json = format && strcmp(format, "json") == 0;
     if (modes > 1)
-        bad = "-i, -o, --diff and --check exclude each other";
+        bad = "-i, -o, --diff, --check and --stats exclude each other";
+    else if (format && !c.stats)
+        bad = "--format applies to --stats";
+    else if (c.stats && c.emit != EMIT_DOCKERFILE)
+        bad = "--stats cannot be combined with --emit";
     else if (c.output && nfiles > 1)
         bad = "-o takes one input file";
     else if (c.emit != EMIT_DOCKERFILE && (c.in_place || c.diff || c.check))
@@ -353,19 +576,26 @@ int main(int argc, char **argv)
     if (strcmp(color, "always") == 0)
         c.color = true;
     else if (strcmp(color, "auto") == 0)
-        c.color = isatty(STDERR_FILENO) && !getenv("NO_COLOR");
+        c.color = isatty(STDERR_FILENO) && !no_color_env();
     else if (strcmp(color, "never") != 0)
         bad = "--color takes auto, always or never";
+    struct stat ctx_st;
+    if (!bad && c.context && (stat(c.context, &ctx_st) != 0 || !S_ISDIR(ctx_st.st_mode)))
+        bad = "--context: not a directory";
     if (bad) {
         free(files);
         return fail_usage("%s", bad);
     }
-    int status = EXIT_OK;
-    for (size_t i = 0; i < nfiles; i++) {
-        int s = process(&c, files[i]);
-        if (s > status)
-            status = s;
-    }
+    static char outbuf[1 << 16]; /* fewer write calls when many files go to one stream */
+    if (!isatty(STDOUT_FILENO))
+        setvbuf(stdout, outbuf, _IOFBF, sizeof outbuf);
+    /* several files are spread over the cores, output in order (parallel.c) */
+    bool may_fork = true;
+    for (size_t i = 0; i < nfiles; i++)
+        if (strcmp(files[i], "-") == 0)
+            may_fork = false;
+    file_list fl = {&c, files};
+    int status = par_each(nfiles, may_fork, process_item, &fl);
     if (fflush(stdout) != 0) {
         fprintf(stderr, "dfopt: write error: %s\n", strerror(errno));
         status = EXIT_ERROR;

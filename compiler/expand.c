@@ -55,7 +55,10 @@ typedef struct lexer {
     void *ctx;
     df_buf refs;       /* scan_only: df_slice entries, p == NULL once dropped */
     expand_error *err;
+    unsigned depth;    /* ${ nesting, bounded so hostile input cannot exhaust the stack */
 } lexer;
+
+enum { MAX_NESTING = 1000 };
 
 /* BuildKit's wordsStruct: builds words from expanded text. */
 typedef struct splitter {
@@ -562,9 +565,14 @@ static bool dollar(lexer *lx, df_buf *out)
         return fail(lx, at, "missing '}'");
     if (c == '{' || c == '}' || c == ':')
         return fail(lx, at, "bad substitution");
+    if (lx->depth >= MAX_NESTING)
+        return fail(lx, at, "${...} nested too deeply");
     df_slice var = name(lx);
     size_t ref = add_ref(lx, var);
-    if (braced(lx, at, var, out))
+    lx->depth++;
+    bool ok = braced(lx, at, var, out);
+    lx->depth--;
+    if (ok)
         return true;
     if (ref != SIZE_MAX)
         ((df_slice *)(void *)lx->refs.p)[ref].p = NULL;

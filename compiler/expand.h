@@ -8,7 +8,8 @@
  *    other than Latin-1 punctuation, general punctuation and Unicode blanks
  *    (BuildKit asks Unicode's letter and digit classes);
  *  - bytes that are not UTF-8 pass through unchanged (Go substitutes U+FFFD);
- *  - error messages are dfopt's own; where BuildKit fails, this fails too.
+ *  - error messages are dfopt's own; where BuildKit fails, this fails too;
+ *  - ${...} nested more than 1000 deep is an error (BuildKit's Go stack allows more).
  */
 #ifndef DF_EXPAND_H
 #define DF_EXPAND_H

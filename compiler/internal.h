@@ -132,6 +132,8 @@ struct df_doc {
                            * stages_cap * 2 slots (a power of two), NULL when no stages */
     size_t *line_starts;  /* offsets of the starts of each source line */
     size_t nlines;
+    const df_options *opt; /* while df_doc_optimize runs: its options (passes read them) */
+    struct df_context *context; /* the build context (context.h), NULL when there is none */
 };
 
 /* ---- diagnostics (diag.c) ---- */
@@ -237,8 +239,44 @@ int sema_stage_ref(const df_doc *doc, df_slice ref, size_t before_stage);
 /* ---- printing (printer.c) ---- */
 
 void print_doc(const df_doc *doc, df_buf *out);
+/* print_doc written to f piece by piece (the output is never held whole); false on a write
+ * error. */
+bool print_doc_file(const df_doc *doc, FILE *f);
 void print_dump(const df_doc *doc, df_buf *out);
 void print_json(const df_doc *doc, df_buf *out);
+
+/* ---- the stage graph (graph.c) ---- */
+
+typedef enum { GE_FROM, GE_COPY, GE_MOUNT } graph_edge_kind;
+typedef struct graph_edge {
+    int from_stage;        /* the stage that needs ... */
+    int to_stage;          /* ... this stage, or -1 for an image */
+    df_slice image;        /* the image when to_stage < 0 */
+    graph_edge_kind kind;  /* FROM, COPY/ADD --from, RUN --mount from= */
+    const df_node *node;   /* the instruction that makes the edge */
+} graph_edge;
+typedef struct graph {
+    graph_edge *edges;     /* in document order, so grouped by from_stage (arena) */
+    size_t nedges;
+    bool uncertain;        /* a reference cannot be resolved from the text: all stages live */
+    const char *why;       /* when uncertain */
+    const df_node *why_node;
+} graph;
+typedef enum { GRAPH_DOT, GRAPH_MERMAID } graph_format;
+
+/* Computes the edges of doc's stage graph (stages must be current). */
+void graph_build(df_doc *doc, graph *g);
+/* The index of the stage named name (case-insensitive), the last stage when name is NULL; -1
+ * when there is no such stage. */
+int graph_target(const df_doc *doc, const char *name);
+/* Sets live[i] for every stage target needs (live has doc->nstages entries); all of them when
+ * the graph is uncertain. Linear in stages and edges. */
+void graph_live(const df_doc *doc, const graph *g, int target, bool *live);
+/* The graph as Graphviz DOT or Mermaid: target bold, stages it does not need dashed. */
+void graph_print(df_doc *doc, const graph *g, int target, graph_format format, df_buf *out);
+/* `dfopt graph [--format=dot|mermaid] [--target NAME] [FILE]` (argv[0] is "graph"); returns the
+ * exit status. */
+int graph_main(int argc, char **argv);
 
 /* ---- passes (pipeline.c, passes/) ---- */
 

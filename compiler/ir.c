@@ -92,6 +92,9 @@ void ir_replace(df_doc *doc, df_node *old, df_node *n)
 
 df_node *ir_node_from_text(df_doc *doc, df_slice text, df_diags *d)
 {
+    /* The node's fields are slices of its text: keep a copy, so callers may pass a buffer
+     * they free or reuse. */
+    text = arena_slice(&doc->arena, text.p, text.n);
     df_node *n = lex_one(doc, text, d);
     if (!n)
         return NULL;

@@ -73,6 +73,15 @@ static bool string(jp *p)
         }
         if (c < 0x20)
             return false;
+        if (c < 0x80 && c != '\\') { /* a run of plain ASCII is copied at once */
+            size_t j = p->i + 1;
+            while (j < p->n && (unsigned char)p->s[j] >= 0x20 && (unsigned char)p->s[j] < 0x80 &&
+                   p->s[j] != '"' && p->s[j] != '\\')
+                j++;
+            buf_put(&p->str, p->s + p->i, j - p->i);
+            p->i = j;
+            continue;
+        }
         if (c != '\\') {
             size_t w;
             uint32_t r = utf8_decode(p->s + p->i, p->n - p->i, &w);

@@ -114,6 +114,7 @@ typedef struct lexer {
     bool directives_done;
     bool seen_syntax, seen_escape, seen_check;
     df_buf logical;
+    df_slice first; /* the first piece of the logical line (see add_piece) */
     df_seg *segs;
     size_t nsegs, capsegs;
     bool synth; /* text of a rewritten instruction, not the source */
@@ -205,14 +206,21 @@ static bool directive(lexer *lx, const char *p, size_t n)
     return true;
 }
 
+/* Appends a piece of the logical line. The first piece is copied into lx->logical only when a
+ * second one comes: a one-line instruction's logical line is a slice of the source. */
 static void add_piece(lexer *lx, const char *p, size_t n, size_t text_start)
 {
     if (lx->nsegs == lx->capsegs) {
         lx->capsegs = lx->capsegs ? lx->capsegs * 2 : 8;
         lx->segs = xrealloc(lx->segs, lx->capsegs * sizeof *lx->segs);
     }
+    if (lx->nsegs == 1 && lx->logical.len == 0)
+        buf_put(&lx->logical, lx->first.p, lx->first.n);
     lx->segs[lx->nsegs++] = (df_seg){lx->logical.len, (size_t)(p - lx->s) - text_start};
-    buf_put(&lx->logical, p, n);
+    if (lx->nsegs == 1)
+        lx->first = (df_slice){p, n};
+    else
+        buf_put(&lx->logical, p, n);
 }
 
 /* Reads the bodies of n's heredocs; false (reported) when one is unterminated. */
@@ -247,6 +255,14 @@ static bool heredoc_bodies(lexer *lx, df_node *n)
         }
     }
     return true;
+}
+
+static bool has_double_lt(df_slice s) /* contains "<<" (memchr is much faster than memmem) */
+{
+    for (const char *p = s.p, *e = s.p + s.n; (p = memchr(p, '<', (size_t)(e - p))); p++)
+        if (p + 1 < e && p[1] == '<')
+            return true;
+    return false;
 }
 
 static bool heredoc_capable(const df_node *n)
@@ -289,7 +305,7 @@ static df_node *instruction(lexer *lx, size_t ls, const char *tok, size_t tokn, 
         *ok = false;
         return n;
     }
-    if (heredoc_capable(n) && memmem(n->logical.p, n->logical.n, "<<", 2)) {
+    if (heredoc_capable(n) && has_double_lt(n->logical)) {
         n->nheredocs = lex_heredoc_openers(doc, n->logical, &n->heredocs);
         if (!heredoc_bodies(lx, n)) {
             *ok = false;

@@ -12,7 +12,8 @@
  *     NAME_OR_NAMEVAL  ARG: quote-aware words, quotes kept
  *     ENV, LABEL       `k=v ...` (triples k v "=") or legacy `k v w` (triple k "v w" "")
  *     HEALTHCHECK      a type word (CMD, NONE, ...) then the JSON_OR_STRING rule
- *     SUBCOMMAND       ONBUILD: the rest parsed as an instruction of its own
+ *     SUBCOMMAND       ONBUILD: the rest parsed as an instruction of its own (not ONBUILD,
+ *                      FROM or MAINTAINER: errors, as when BuildKit builds)
  *   An unknown keyword is kept with one empty argument.
  *
  * Arguments keep BuildKit's values (what its dump prints); each records its offset in the logical
@@ -37,13 +38,14 @@ typedef enum {
 
 static const struct {
     const char *name;
+    size_t len;
     rule rule;
     unsigned props;
 } kinds[DF_NKINDS] = {
-#define X(id, kw, r, p) [DF_##id] = {kw, r, p},
+#define X(id, kw, r, p) [DF_##id] = {kw, sizeof kw - 1, r, p},
     DF_KINDS(X)
 #undef X
-        [DF_UNKNOWN] = {"unknown", RULE_IGNORE, 0},
+        [DF_UNKNOWN] = {"unknown", 7, RULE_IGNORE, 0},
 };
 
 const char *kind_name(df_kind k)
@@ -103,8 +105,16 @@ df_kind kind_lookup(df_slice keyword)
     for (size_t i = 0; i < keyword.n && ascii; i++)
         ascii = (unsigned char)keyword.p[i] < 0x80;
     if (ascii) {
+        char lower[16]; /* longer than every keyword */
+        if (keyword.n >= sizeof lower || keyword.n == 0)
+            return DF_UNKNOWN;
+        for (size_t i = 0; i < keyword.n; i++) {
+            char c = keyword.p[i];
+            lower[i] = c >= 'A' && c <= 'Z' ? (char)(c - 'A' + 'a') : c;
+        }
         for (int k = 0; k < DF_UNKNOWN; k++)
-            if (slice_eq_nocase(keyword, kinds[k].name))
+            if (kinds[k].len == keyword.n && kinds[k].name[0] == lower[0] &&
+                memcmp(kinds[k].name, lower, keyword.n) == 0)
                 return (df_kind)k;
         return DF_UNKNOWN;
     }
@@ -156,15 +166,39 @@ static size_t trim_right_space(const char *p, size_t n)
 typedef struct arglist {
     df_arg *v;
     size_t n, cap;
+    df_arg local[8]; /* room for the first arguments: most instructions allocate nothing */
 } arglist;
+
+static void arglist_init(arglist *l) /* not `= {0}`: local[] needs no zeroing */
+{
+    l->v = NULL;
+    l->n = l->cap = 0;
+}
 
 static void push(arglist *l, df_slice v, size_t off)
 {
+    if (!l->v) {
+        l->v = l->local;
+        l->cap = sizeof l->local / sizeof l->local[0];
+    }
     if (l->n == l->cap) {
-        l->cap = l->cap ? l->cap * 2 : 8;
-        l->v = xrealloc(l->v, l->cap * sizeof *l->v);
+        l->cap *= 2;
+        if (l->v == l->local) {
+            l->v = xmalloc(l->cap * sizeof *l->v);
+            memcpy(l->v, l->local, l->n * sizeof *l->v);
+        } else {
+            l->v = xrealloc(l->v, l->cap * sizeof *l->v);
+        }
     }
     l->v[l->n++] = (df_arg){v, off};
+}
+
+static void arglist_free(arglist *l)
+{
+    if (l->v != l->local)
+        free(l->v);
+    l->v = NULL;
+    l->n = l->cap = 0;
 }
 
 static df_arg *to_arena(df_doc *doc, arglist *l, size_t *n)
@@ -175,8 +209,7 @@ static df_arg *to_arena(df_doc *doc, arglist *l, size_t *n)
         a = arena_alloc(&doc->arena, l->n * sizeof *a);
         memcpy(a, l->v, l->n * sizeof *a);
     }
-    free(l->v);
-    *l = (arglist){0};
+    arglist_free(l);
     return a;
 }
 
@@ -197,6 +230,58 @@ static void error_at(const line *ln, size_t off, size_t len, const char *fmt, co
     diag_add(ln->d, DIAG_ERROR, ln->doc, at, len, fmt, arg);
 }
 
+/* Appends rune r as UTF-8 at d (room for 4 bytes); returns its length. */
+static size_t put_rune(char *d, uint32_t r)
+{
+    if (r < 0x80) {
+        d[0] = (char)r;
+        return 1;
+    }
+    if (r < 0x800) {
+        d[0] = (char)(0xC0 | (r >> 6));
+        d[1] = (char)(0x80 | (r & 0x3F));
+        return 2;
+    }
+    if (r < 0x10000) {
+        d[0] = (char)(0xE0 | (r >> 12));
+        d[1] = (char)(0x80 | ((r >> 6) & 0x3F));
+        d[2] = (char)(0x80 | (r & 0x3F));
+        return 3;
+    }
+    d[0] = (char)(0xF0 | (r >> 18));
+    d[1] = (char)(0x80 | ((r >> 12) & 0x3F));
+    d[2] = (char)(0x80 | ((r >> 6) & 0x3F));
+    d[3] = (char)(0x80 | (r & 0x3F));
+    return 4;
+}
+
+/* Scratch room for building a value of at most n bytes: on the stack when it fits. */
+typedef struct scratch {
+    char *p;
+    char small[256];
+} scratch;
+
+static char *scratch_get(scratch *s, size_t n)
+{
+    s->p = n <= sizeof s->small ? s->small : xmalloc(n);
+    return s->p;
+}
+
+static void scratch_free(scratch *s)
+{
+    if (s->p != s->small)
+        free(s->p);
+}
+
+/* A value built in w (wl bytes) from line bytes [start, end): the line's own bytes when they are
+ * the same (the usual case: nothing to copy), else a copy in the arena. */
+static df_slice word_value(const line *ln, const char *w, size_t wl, size_t start, size_t end)
+{
+    if (wl == end - start && memcmp(w, ln->p + start, wl) == 0)
+        return (df_slice){ln->p + start, end - start};
+    return arena_slice(&ln->doc->arena, w, wl);
+}
+
 /*
  * flags := ('--' word)*   byte-wise words; quotes removed and backslash escapes applied.
  * Returns the offset where the arguments start.
@@ -205,7 +290,9 @@ static size_t builder_flags(const line *ln, size_t i, arglist *out)
 {
     const char *s = ln->p;
     size_t n = ln->len;
-    df_buf w = {0};
+    scratch sc;
+    char *w = NULL;
+    size_t wl = 0;
     for (;;) {
         while (i < n && is_byte_space(s[i]))
             i++;
@@ -214,7 +301,9 @@ static size_t builder_flags(const line *ln, size_t i, arglist *out)
         size_t start = i;
         bool blank_ok = false;
         char quote = 0;
-        w.len = 0;
+        if (!w)
+            w = scratch_get(&sc, 2 * (n - i) + 4); /* bytes >= 0x80 take 2 as UTF-8 */
+        wl = 0;
         for (; i < n; i++) {
             char c = s[i];
             if (quote) {
@@ -236,14 +325,15 @@ static size_t builder_flags(const line *ln, size_t i, arglist *out)
                 }
                 c = s[++i];
             }
-            utf8_append(&w, (unsigned char)c); /* BuildKit reads flags byte by byte */
+            wl += put_rune(w + wl, (unsigned char)c); /* BuildKit reads flags byte by byte */
         }
-        if (w.len == 2 && memcmp(w.p, "--", 2) == 0)
+        if (wl == 2 && memcmp(w, "--", 2) == 0)
             break; /* a lone `--` ends the flags */
-        if (blank_ok || w.len > 0)
-            push(out, buf_to_arena(&w, &ln->doc->arena), ln->base + start);
+        if (blank_ok || wl > 0)
+            push(out, word_value(ln, w, wl, start, i), ln->base + start);
     }
-    buf_free(&w);
+    if (w)
+        scratch_free(&sc);
     return i;
 }
 
@@ -268,25 +358,34 @@ static void words(const line *ln, size_t i, size_t end, arglist *out)
 {
     const char *s = ln->p;
     char esc = ln->doc->escape;
-    df_buf w = {0};
+    scratch sc;
+    char *w = scratch_get(&sc, 3 * (end - i) + 4); /* an invalid byte becomes U+FFFD: 3 bytes */
+    size_t wl = 0;
     bool in = false, blank_ok = false;
     char quote = 0;
     size_t start = i;
     while (i < end) {
-        size_t width;
-        bool space = lex_is_space_rune(s + i, end - i, &width);
-        uint32_t r = utf8_decode(s + i, end - i, &width);
+        size_t width = 1;
+        unsigned char c0 = (unsigned char)s[i];
+        bool space;
+        uint32_t r = c0;
+        if (c0 < 0x80) /* ASCII, the usual case */
+            space = c0 == ' ' || (c0 >= '\t' && c0 <= '\r');
+        else {
+            space = lex_is_space_rune(s + i, end - i, &width);
+            r = utf8_decode(s + i, end - i, &width);
+        }
         if (!in) {
             if (space) {
                 i += width;
                 continue;
             }
-            in = true, start = i, w.len = 0, blank_ok = false;
+            in = true, start = i, wl = 0, blank_ok = false;
         }
         if (!quote) {
             if (space) {
-                if (blank_ok || w.len)
-                    push(out, buf_to_arena(&w, &ln->doc->arena), ln->base + start);
+                if (blank_ok || wl)
+                    push(out, word_value(ln, w, wl, start, i), ln->base + start);
                 in = false;
                 i += width;
                 continue;
@@ -297,7 +396,7 @@ static void words(const line *ln, size_t i, size_t end, arglist *out)
             }
         } else if (r == (uint32_t)quote) {
             quote = 0;
-            utf8_append(&w, r);
+            wl += put_rune(w + wl, r);
             i += width;
             continue;
         }
@@ -306,22 +405,23 @@ static void words(const line *ln, size_t i, size_t end, arglist *out)
                 i += width;
                 continue;
             }
-            utf8_append(&w, r);
+            wl += put_rune(w + wl, r);
             i += width;
             r = utf8_decode(s + i, end - i, &width);
         }
-        utf8_append(&w, r);
+        wl += put_rune(w + wl, r);
         i += width;
     }
-    if (in && (blank_ok || w.len))
-        push(out, buf_to_arena(&w, &ln->doc->arena), ln->base + start);
-    buf_free(&w);
+    if (in && (blank_ok || wl))
+        push(out, word_value(ln, w, wl, start, end), ln->base + start);
+    scratch_free(&sc);
 }
 
 /* ENV, LABEL: name=value pairs, or the legacy `name value` */
 static bool name_val(const line *ln, size_t i, size_t end, const char *key, arglist *out)
 {
-    arglist ws = {0};
+    arglist ws;
+    arglist_init(&ws);
     words(ln, i, end, &ws);
     bool ok = true;
     if (ws.n == 0) {
@@ -359,7 +459,7 @@ static bool name_val(const line *ln, size_t i, size_t end, const char *key, argl
             push(out, SLICE("="), ws.v[w].off + kn);
         }
     }
-    free(ws.v);
+    arglist_free(&ws);
     return ok;
 }
 
@@ -441,12 +541,28 @@ static bool arguments(const line *ln, df_node *n, rule r, size_t i, size_t end, 
         push(out, (df_slice){ln->p + i, sep - i}, ln->base + i);
         return arguments(ln, n, RULE_JSON_OR_STRING, next, end, out, d);
     }
-    case RULE_SUBCOMMAND:
+    case RULE_SUBCOMMAND: {
         if (i == end)
             return true;
+        /* BuildKit refuses these triggers when it builds; refusing them here also keeps the
+         * nesting (and this recursion) one level deep whatever the input. */
+        size_t k = i;
+        while (k < end && !is_sep(ln->p[k]))
+            k++;
+        df_kind trigger = kind_lookup((df_slice){ln->p + i, k - i});
+        if (trigger == DF_ONBUILD) {
+            error_at(ln, i, k - i, "%s", "chaining ONBUILD via `ONBUILD ONBUILD` isn't allowed");
+            return false;
+        }
+        if (trigger == DF_FROM || trigger == DF_MAINTAINER) {
+            error_at(ln, i, k - i, "%s isn't allowed as an ONBUILD trigger",
+                     trigger == DF_FROM ? "FROM" : "MAINTAINER");
+            return false;
+        }
         n->sub = ir_node_new(ln->doc);
         return parse_line(ln->doc, ln->n, n->sub, ln->base + i,
                           (df_slice){ln->p + i, end - i}, d);
+    }
     case RULE_IGNORE:
         push(out, (df_slice){"", 0}, ln->base + i);
         return true;
@@ -470,7 +586,9 @@ static bool parse_line(df_doc *doc, df_node *top, df_node *n, size_t base, df_sl
     while (k < end && is_sep(text.p[k]))
         k++;
     ln.len = end;
-    arglist fl = {0}, args = {0};
+    arglist fl, args;
+    arglist_init(&fl);
+    arglist_init(&args);
     size_t a = builder_flags(&ln, k, &fl);
     if (a < k)
         a = k;

@@ -1,2 +1,19 @@
 /* passes.h: the entry point of every pass (one per file in passes/); pipeline.c orders them. */
 PASS(maintainer);
+PASS(merge_run);
+PASS(pkg_hygiene);
+PASS(dead_stage);
+PASS(multistage);
+PASS(env_form);
+PASS(add_to_copy);
+PASS(workdir_abs);
+PASS(cd_workdir);
+PASS(copy_chown);
+PASS(hoist);
+PASS(copy_order);
+PASS(late_metadata);
+PASS(env_merge);
+PASS(label_merge);
+PASS(dup_config);
+PASS(exec_form);
+PASS(keyword_case);

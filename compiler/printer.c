@@ -22,6 +22,49 @@ void print_doc(const df_doc *doc, df_buf *out)
     buf_put_slice(out, doc->trailer);
 }
 
+/* Output of print_doc_file: slices that follow each other in memory (untouched nodes of the
+ * source, the usual case) are written with one call. */
+typedef struct out_run {
+    FILE *f;
+    const char *p;
+    size_t n;
+    char last; /* the last byte given so far ('\n' before any) */
+    bool ok;
+} out_run;
+
+static void run_flush(out_run *r)
+{
+    if (r->n && r->ok)
+        r->ok = fwrite(r->p, 1, r->n, r->f) == r->n;
+    r->n = 0;
+}
+
+static void run_put(out_run *r, df_slice s)
+{
+    if (s.n == 0)
+        return;
+    if (r->n && r->p + r->n != s.p)
+        run_flush(r);
+    if (r->n == 0)
+        r->p = s.p;
+    r->n += s.n;
+    r->last = s.p[s.n - 1];
+}
+
+bool print_doc_file(const df_doc *doc, FILE *f)
+{
+    out_run r = {f, NULL, 0, '\n', true};
+    for (const df_node *n = doc->head; n; n = n->next) {
+        run_put(&r, n->lead);
+        if (r.last != '\n')
+            run_put(&r, ir_newline(doc)); /* as in print_doc */
+        run_put(&r, n->text);
+    }
+    run_put(&r, doc->trailer);
+    run_flush(&r);
+    return r.ok;
+}
+
 static void dump_node(const df_node *n, df_buf *out)
 {
     size_t start = out->len;

@@ -283,6 +283,7 @@ static bool reserved(sh *p, const sh_word *w)
         /* the loop header or case body is not a command: skip to `do` / `esac` */
         p->out->compound = true;
         bool is_case = word_eq(p, w, "case");
+        p->out->loopvar |= !is_case;
         p->depth++;
         while (p->i < p->n && p->out->ok) {
             while (p->i < p->n && (is_blank(p->s[p->i]) || p->s[p->i] == '\n' ||
@@ -304,7 +305,7 @@ static bool reserved(sh *p, const sh_word *w)
     return false;
 }
 
-static bool redirection(sh *p)
+static bool redirection(sh *p, size_t start)
 {
     char c = p->s[p->i++];
     if (p->i < p->n && (p->s[p->i] == c || p->s[p->i] == '&' || p->s[p->i] == '|' ||
@@ -322,6 +323,11 @@ static bool redirection(sh *p)
         return fail(p, "redirection without a target");
     if (!word(p, &target))
         return false;
+    if (!p->have) { /* the command starts with a redirection */
+        p->cur.off = start;
+        p->cur.end = start;
+        p->cur.depth = p->depth;
+    }
     p->cur.nredirs++;
     p->have = true;
     return true;
@@ -361,7 +367,7 @@ bool sh_parse(df_arena *a, df_slice script, sh_script *out)
             if (op == SH_BG && p.i < p.n && p.s[p.i] == '>') { /* bash &> */
                 p.i--;
                 op = SH_END;
-                if (!redirection(&p))
+                if (!redirection(&p, p.i))
                     break;
                 continue;
             }
@@ -377,8 +383,10 @@ bool sh_parse(df_arena *a, df_slice script, sh_script *out)
             out->compound = true;
             if (c == '(' && p.have && p.nw == 1 && p.i < p.n && p.s[p.i] == ')') {
                 p.i++; /* name() : a function definition */
+                out->funcdef = true;
                 p.nw = 0;
                 p.have = false;
+                p.at_start = true; /* the body is a command */
                 continue;
             }
             end_command(&p, SH_OTHER);
@@ -387,7 +395,7 @@ bool sh_parse(df_arena *a, df_slice script, sh_script *out)
                 fail(&p, "unbalanced parenthesis");
             continue;
         } else if (c == '<' || c == '>') {
-            if (!redirection(&p))
+            if (!redirection(&p, p.i))
                 break;
             continue;
         }
@@ -404,8 +412,9 @@ bool sh_parse(df_arena *a, df_slice script, sh_script *out)
         while (d < p.n && p.s[d] >= '0' && p.s[d] <= '9')
             d++;
         if (d > p.i && d < p.n && (p.s[d] == '<' || p.s[d] == '>')) {
+            size_t start = p.i;
             p.i = d;
-            if (!redirection(&p))
+            if (!redirection(&p, start))
                 break;
             continue;
         }
@@ -492,11 +501,14 @@ bool sh_changes_state(const sh_cmd *c)
         "cd", "pushd", "popd", "export", "unset", "set", "shopt", "umask", "trap", "alias",
         "unalias", "source", ".", "eval", "exec", "exit", "return", "readonly", "local",
         "declare", "typeset", "ulimit", "hash", "shift", "builtin", "enable", "wait", "read",
-        "getopts", "break", "continue", "logout", "disown", "bind", "complete",
+        "getopts", "break", "continue", "logout", "disown", "bind", "complete", "function",
+        "mapfile", "readarray", "let",
     };
     if (c->nwords == c->nassign)
         return c->nassign > 0;
     size_t i = c->nassign;
+    if (c->nassign > 0 && sh_word_is(c, i, ":"))
+        return true; /* assignments before a special builtin stay (POSIX 2.14) */
     while (sh_word_is(c, i, "command") || sh_word_is(c, i, "builtin"))
         i++;
     if (i >= c->nwords)

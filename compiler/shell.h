@@ -55,6 +55,8 @@ typedef struct sh_script {
     bool heredoc;      /* a << redirection */
     bool background;   /* an & operator */
     bool compound;     /* a compound command or function definition */
+    bool funcdef;      /* a function definition: name() ... */
+    bool loopvar;      /* a for/select loop, which assigns its variable in the shell */
     bool trailing_op;  /* ends in an operator that needs more (&&, ||, |) */
 } sh_script;
 
@@ -69,7 +71,8 @@ size_t sh_program(const sh_cmd *c);
 bool sh_word_is(const sh_cmd *c, size_t i, const char *s);
 
 /* Is c a builtin or construct that changes the shell's state for the commands after it
- * (cd, export, set, umask, exec, exit, source, a bare assignment, ...)? */
+ * (cd, export, set, umask, exec, exit, source, bash's `function`, a bare assignment, an
+ * assignment before the special builtin `:`, ...)? */
 bool sh_changes_state(const sh_cmd *c);
 
 #endif

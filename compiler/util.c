@@ -258,3 +258,9 @@ void utf8_append(df_buf *b, uint32_t r)
         buf_put(b, s, 4);
     }
 }
+
+bool no_color_env(void)
+{
+    const char *v = getenv("NO_COLOR");
+    return v && *v;
+}

@@ -67,6 +67,10 @@ void *xmalloc(size_t n);
 void *xrealloc(void *p, size_t n);
 void *xcalloc(size_t n, size_t m);
 
+/* Does the environment ask for output without colour: NO_COLOR set to a non-empty value
+ * (https://no-color.org)? --color=auto consults it. */
+bool no_color_env(void);
+
 _Noreturn void die_at(const char *file, int line, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 #define die(...) die_at(__FILE__, __LINE__, __VA_ARGS__)

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The checks over whole files, run by `make test` after the unit tests.
 #
-#   tests/run.sh BIN [SECTION...]      sections: conformance roundtrip golden invariants cli
+#   tests/run.sh BIN [SECTION...]      sections: conformance roundtrip golden graph invariants shn cli gen lint
+#                                      conventions install
 #   UPDATE=1 tests/run.sh BIN golden   rewrite the golden files (review the diff!)
 #
 # Each check prints `name ... ok` or the difference; the script ends with a count and exits 1
@@ -11,8 +12,9 @@ bin=${1:?usage: tests/run.sh BIN [SECTION...]}; shift
 case $bin in /*) ;; *) bin=$PWD/$bin ;; esac
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top" || exit 2
-sections=${*:-conformance roundtrip golden invariants cli}
+sections=${*:-conformance roundtrip golden graph invariants shn cli gen lint conventions install}
 shared=${DFOPT_SHARED:-$top/../shared}
+[ -d "$shared/conformance" ] || [ -n "${DFOPT_SHARED:-}" ] || shared=/work/shared   # this workplace's copy
 tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
 pass=0 fail=0
 
@@ -21,6 +23,11 @@ bad() { fail=$((fail + 1)); echo "$1 ... FAILED${2:+: $2}"; }
 
 corpus_files() { find corpus -name '*.Dockerfile' -type f | LC_ALL=C sort; }
 conformance_files() { find "$shared/conformance" -path '*/testfiles/*' -name Dockerfile | LC_ALL=C sort; }
+
+# The build context a file is optimized with: corpus/<name>/ when it exists beside
+# corpus/<name>.Dockerfile, else the file's own directory (dfopt's default, made explicit so a
+# second run over a copy sees the same context).
+context_of() { local d=${1%.Dockerfile}; if [ -d "$d" ]; then echo "$d"; else dirname "$1"; fi; }
 
 need_shared() {
     [ -d "$shared/conformance" ] && return 0
@@ -40,11 +47,12 @@ roundtrip)
     n=$(corpus_files | wc -l)
     if [ "$n" -ge 40 ]; then ok "corpus size ($n files)"; else bad "corpus size" "$n files, want 40"; fi ;;
 golden)
-    # corpus/<name>.Dockerfile -> corpus/<name>.O1.golden, corpus/<name>.O2.golden
+    # corpus/<name>.Dockerfile -> corpus/<name>.O1.golden, corpus/<name>.O2.golden, optimized
+    # with the build context corpus/<name>/ when there is one
     while read -r f; do
         stem=${f%.Dockerfile}
         for level in O1 O2; do
-            "$bin" "-$level" "$f" >"$tmp/out" 2>"$tmp/err"; rc=$?
+            "$bin" "-$level" --context "$(context_of "$f")" "$f" >"$tmp/out" 2>"$tmp/err"; rc=$?
             if [ -n "${UPDATE:-}" ]; then cp "$tmp/out" "$stem.$level.golden"; continue; fi
             if [ $rc != 0 ]; then bad "$stem -$level" "exit $rc: $(cat "$tmp/err")"
             elif [ ! -f "$stem.$level.golden" ]; then bad "$stem -$level" "no $stem.$level.golden (make golden-update)"
@@ -68,16 +76,56 @@ invariants)
     files=$(corpus_files)
     [ -d "$shared/conformance" ] && files="$files"$'\n'"$(conformance_files)"
     while read -r f; do
+        ctx=$(context_of "$f")
         for level in O1 O2; do
-            if ! "$bin" "-$level" "$f" >"$tmp/once" 2>"$tmp/err"; then bad "$f -$level" "$(cat "$tmp/err")"; continue; fi
+            if ! "$bin" "-$level" --context "$ctx" "$f" >"$tmp/once" 2>"$tmp/err"; then bad "$f -$level" "$(cat "$tmp/err")"; continue; fi
             if ! "$bin" --emit=dump "$tmp/once" >/dev/null 2>"$tmp/err"; then bad "$f -$level re-parse" "$(cat "$tmp/err")"; continue; fi
-            "$bin" "-$level" "$tmp/once" >"$tmp/twice" 2>/dev/null
+            "$bin" "-$level" --context "$ctx" "$tmp/once" >"$tmp/twice" 2>/dev/null
             if cmp -s "$tmp/once" "$tmp/twice"; then ok "$f -$level idempotent"
             else bad "$f -$level idempotent" "second run changed:"; diff -u "$tmp/once" "$tmp/twice" | head -20; fi
         done
     done <<<"$files" ;;
+graph)
+    # tests/graph/<stem>.dot and .mmd: `dfopt graph` of corpus/<stem>.Dockerfile, DOT and Mermaid
+    for want in tests/graph/*.dot tests/graph/*.mmd; do
+        [ -f "$want" ] || continue
+        stem=$(basename "${want%.*}"); fmt=dot; case $want in *.mmd) fmt=mermaid ;; esac
+        "$bin" graph --format=$fmt "corpus/$stem.Dockerfile" >"$tmp/out" 2>"$tmp/err"; rc=$?
+        if [ -n "${UPDATE:-}" ]; then cp "$tmp/out" "$want"; continue; fi
+        if [ $rc != 0 ]; then bad "graph $want" "exit $rc: $(cat "$tmp/err")"
+        elif cmp -s "$tmp/out" "$want"; then ok "graph $want"
+        else bad "graph $want" "output differs:"; diff -u "$want" "$tmp/out" | head -40; fi
+    done
+    # the command's errors: an unknown format or target exits 2
+    for args in "--format=svg corpus/dead-stage-unused.Dockerfile" "--target nope corpus/dead-stage-unused.Dockerfile"; do
+        # shellcheck disable=SC2086
+        "$bin" graph $args >/dev/null 2>&1; rc=$?
+        if [ $rc = 2 ]; then ok "graph $args"; else bad "graph $args" "exit $rc, want 2"; fi
+    done
+    if "$bin" graph --target debug corpus/dead-stage-unused.Dockerfile | grep -q '^  s3 \[label="debug", penwidth=2.5\];$'
+    then ok "graph --target"; else bad "graph --target" "the named stage is not drawn as the target"; fi
+    n=$(ls tests/graph/*.dot tests/graph/*.mmd 2>/dev/null | wc -l)
+    if [ "$n" -ge 2 ]; then ok "graph cases ($n)"; else bad "graph cases" "$n golden files in tests/graph"; fi ;;
+shn)
+    # Every RUN script of every corpus file's -O1 and -O2 output passes sh -n (bash -n under a
+    # bash SHELL; PowerShell and cmd RUNs are skipped and counted), see tests/shn.py
+    if out=$(python3 tests/shn.py "$bin" $(corpus_files) 2>&1); then ok "shn: ${out##*$'\n'}"
+    else bad "shn" "$out"; fi ;;
 cli)
     if out=$(tests/cli.sh "$bin" 2>&1); then ok "cli: ${out##*$'\n'}"; else bad "cli" "$out"; fi ;;
+conventions)
+    # stdin/stdout, --, --color and NO_COLOR for dfopt and its subcommands; --stats
+    if out=$(tests/conventions.sh "$bin" 2>&1); then ok "conventions: ${out##*$'\n'}"; else bad "conventions" "$out"; fi ;;
+install)
+    # make install into a temporary DESTDIR: libraries, pkg-config, the example, man page and
+    # completions in sync with --help and --list-passes; make uninstall
+    if out=$(tests/install.sh "$bin" 2>&1); then ok "install: ${out##*$'\n'}"; else bad "install" "$out"; fi ;;
+lint)
+    # dfopt lint: golden outputs of every format (corpus/lint/), format shapes, fixes, controls
+    if out=$(tests/lint.sh "$bin" 2>&1); then ok "lint: ${out##*$'\n'}"; else bad "lint" "$out"; fi ;;
+gen)
+    # dfopt gen: golden specs and errors, the schema, the docs' examples (tests/gen.sh)
+    if out=$(tests/gen.sh "$bin" 2>&1); then ok "gen: ${out##*$'\n'}"; else bad "gen" "$out"; fi ;;
 *) echo "tests/run.sh: unknown section $section"; exit 2 ;;
 esac
 done

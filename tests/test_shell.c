@@ -116,6 +116,41 @@ static void test_program_and_state(void **state)
     assert_false(sh_changes_state(&sc.cmds[0]));
 }
 
+static void test_funcdef_loopvar_redirect_first(void **state)
+{
+    (void)state;
+    sh_script sc = parse("f() { echo hi; }; f");
+    assert_true(sc.ok);
+    assert_true(sc.funcdef);
+    sc = parse("for f in a b; do echo $f; done");
+    assert_true(sc.loopvar);
+    sc = parse("case $x in a) echo a;; esac");
+    assert_false(sc.loopvar);
+    assert_false(parse("echo for").loopvar);
+    /* a command that starts with a redirection starts where the redirection does */
+    sc = parse("cd /x && >out echo a");
+    assert_true(sc.ok);
+    assert_int_equal(sc.ncmds, 2);
+    assert_int_equal(sc.cmds[1].off, 9);
+    assert_int_equal(sc.cmds[1].nredirs, 1);
+    assert_slice(sc.cmds[1].words[0].value, "echo");
+    sc = parse("true; 2>/dev/null ls");
+    assert_int_equal(sc.cmds[1].off, 6);
+}
+
+static void test_state_special_cases(void **state)
+{
+    (void)state;
+    sh_script sc = parse("X=1 :");
+    assert_true(sh_changes_state(&sc.cmds[0]));
+    sc = parse(": nothing");
+    assert_false(sh_changes_state(&sc.cmds[0]));
+    sc = parse("function f { echo; }");
+    assert_true(sh_changes_state(&sc.cmds[0]));
+    sc = parse("let x=1");
+    assert_true(sh_changes_state(&sc.cmds[0]));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -126,6 +161,8 @@ int main(void)
         cmocka_unit_test(test_compound),
         cmocka_unit_test(test_redirections_and_assignments),
         cmocka_unit_test(test_program_and_state),
+        cmocka_unit_test(test_funcdef_loopvar_redirect_first),
+        cmocka_unit_test(test_state_special_cases),
     };
     int rc = cmocka_run_group_tests(tests, NULL, NULL);
     arena_free(&arena);

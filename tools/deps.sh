@@ -14,6 +14,16 @@ for tool in cc make patch diff git python3; do
     command -v "$tool" >/dev/null 2>&1 || case $tool in
         cc) need="$need gcc" ;; *) need="$need $tool" ;; esac
 done
+# tests/install.sh renders the man page and runs the bash, zsh and fish completions
+for tool in zsh fish groff man readelf; do
+    command -v "$tool" >/dev/null 2>&1 || case $tool in
+        groff) need="$need groff-base" ;; man) need="$need man-db" ;;
+        readelf) need="$need binutils" ;; *) need="$need $tool" ;; esac
+done
+# tests/gen.sh checks the spec's JSON Schema with Python's yaml and jsonschema modules
+for mod in yaml:python3-yaml jsonschema:python3-jsonschema; do
+    python3 -c "import ${mod%%:*}" >/dev/null 2>&1 || need="$need ${mod#*:}"
+done
 [ -z "$need" ] && exit 0
 if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
     echo "deps: installing$need" >&2

@@ -1,0 +1,25 @@
+/*
+ * parallel.h: the driver's per-file work spread over the machine's cores, with exactly the
+ * output of doing the files one after another (parallel.c).
+ */
+#ifndef DF_PARALLEL_H
+#define DF_PARALLEL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+/* Does one item (a file), writing to stdout and stderr; returns its exit status. */
+typedef int (*par_fn)(void *ctx, size_t i);
+
+/*
+ * Runs fn for i = 0..n-1 and returns the highest status. With several cores and enough items the
+ * items are cut into one contiguous run per core: this process does the first run, forked
+ * workers the others, and their output is copied out afterwards in item order, so stdout reads
+ * byte for byte as if the items had been done in turn (and so does stderr, on its own: a
+ * worker's diagnostics come after its whole output when both streams go to one place).
+ * DFOPT_JOBS=N caps the number of workers (1: everything in this process). With may_fork false
+ * (an item reads standard input, say) everything is done in this process.
+ */
+int par_each(size_t n, bool may_fork, par_fn fn, void *ctx);
+
+#endif

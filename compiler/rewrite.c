@@ -1,0 +1,836 @@
+/*
+ * rewrite.c: helpers shared by the rewriting and reordering passes (see rewrite.h).
+ */
+#include "rewrite.h"
+#include "expand.h"
+
+#include <string.h>
+#include <strings.h>
+
+/* ---- paths ---- */
+
+df_slice rw_path_clean(df_arena *a, df_slice p)
+{
+    if (p.n == 0)
+        return SLICE(".");
+    bool rooted = p.p[0] == '/';
+    char *out = arena_alloc(a, p.n + 3);
+    size_t w = 0, r = 0, dotdot = 0;
+    if (rooted) {
+        out[w++] = '/';
+        r = dotdot = 1;
+    }
+    while (r < p.n) {
+        bool end1 = r + 1 == p.n || p.p[r + 1] == '/';
+        if (p.p[r] == '/') {
+            r++;
+        } else if (p.p[r] == '.' && end1) {
+            r++;
+        } else if (p.p[r] == '.' && p.p[r + 1] == '.' && (r + 2 == p.n || p.p[r + 2] == '/')) {
+            r += 2;
+            if (w > dotdot) {
+                w--;
+                while (w > dotdot && out[w] != '/')
+                    w--;
+            } else if (!rooted) {
+                if (w > 0)
+                    out[w++] = '/';
+                out[w++] = '.';
+                out[w++] = '.';
+                dotdot = w;
+            }
+        } else {
+            if ((rooted && w != 1) || (!rooted && w != 0))
+                out[w++] = '/';
+            for (; r < p.n && p.p[r] != '/'; r++)
+                out[w++] = p.p[r];
+        }
+    }
+    if (w == 0)
+        out[w++] = '.';
+    out[w] = '\0';
+    return (df_slice){out, w};
+}
+
+bool rw_path_abs(df_slice p)
+{
+    return p.n > 0 && p.p[0] == '/';
+}
+
+df_slice rw_path_join(df_arena *a, df_slice dir, df_slice p)
+{
+    if (rw_path_abs(p))
+        return rw_path_clean(a, p);
+    df_buf b = {0};
+    buf_put_slice(&b, dir);
+    buf_putc(&b, '/');
+    buf_put_slice(&b, p);
+    df_slice joined = rw_path_clean(a, (df_slice){b.p, b.len});
+    buf_free(&b);
+    return joined;
+}
+
+bool rw_path_under(df_slice p, df_slice dir)
+{
+    if (slice_eq_str(dir, "/"))
+        return rw_path_abs(p);
+    return p.n >= dir.n && memcmp(p.p, dir.p, dir.n) == 0 && (p.n == dir.n || p.p[dir.n] == '/');
+}
+
+bool rw_path_overlap(df_slice a, df_slice b)
+{
+    return rw_path_under(a, b) || rw_path_under(b, a);
+}
+
+df_slice rw_path_base(df_slice p)
+{
+    if (slice_eq_str(p, "/"))
+        return p;
+    size_t i = p.n;
+    while (i > 0 && p.p[i - 1] != '/')
+        i--;
+    return (df_slice){p.p + i, p.n - i};
+}
+
+df_slice rw_path_dir(df_slice p)
+{
+    size_t i = p.n;
+    while (i > 0 && p.p[i - 1] != '/')
+        i--;
+    if (i <= 1)
+        return SLICE("/");
+    return (df_slice){p.p, i - 1};
+}
+
+bool rw_path_system(df_slice p)
+{
+    static const char *const top[] = {
+        "bin", "boot", "dev", "etc", "home", "lib", "lib32", "lib64", "libx32", "media", "mnt",
+        "nix", "opt", "proc", "root", "run", "sbin", "snap", "srv", "sys", "tmp", "usr", "var",
+    };
+    if (!rw_path_abs(p) || p.n == 1)
+        return true;
+    /* source trees under /usr/src/NAME and /usr/local/src/NAME belong to the image's author */
+    static const char *const src[] = {"/usr/src/", "/usr/local/src/"};
+    for (size_t i = 0; i < 2; i++) {
+        size_t n = strlen(src[i]);
+        if (p.n > n && memcmp(p.p, src[i], n) == 0)
+            return false;
+    }
+    size_t e = 1;
+    while (e < p.n && p.p[e] != '/')
+        e++;
+    df_slice first = {p.p + 1, e - 1};
+    for (size_t i = 0; i < sizeof top / sizeof *top; i++)
+        if (slice_eq_str(first, top[i]))
+            return true;
+    return false;
+}
+
+/* ---- words ---- */
+
+bool rw_literal(const df_doc *doc, df_slice w)
+{
+    for (size_t i = 0; i < w.n; i++) {
+        char c = w.p[i];
+        if (c == '$' || c == '\'' || c == '"' || c == doc->escape)
+            return false;
+    }
+    return w.n > 0;
+}
+
+static bool flag_named(const df_node *n, const char *name)
+{
+    df_slice v;
+    return node_flag(n, name, &v);
+}
+
+static bool node_buildkit(const df_node *n)
+{
+    if (n->nheredocs)
+        return true;
+    if (n->kind == DF_RUN &&
+        (flag_named(n, "mount") || flag_named(n, "network") || flag_named(n, "security")))
+        return true;
+    if ((n->kind == DF_COPY || n->kind == DF_ADD) &&
+        (flag_named(n, "link") || flag_named(n, "chmod") || flag_named(n, "parents") ||
+         flag_named(n, "exclude") || flag_named(n, "checksum") || flag_named(n, "keep-git-dir")))
+        return true;
+    return n->sub && node_buildkit(n->sub);
+}
+
+bool rw_buildkit_syntax(const df_doc *doc)
+{
+    if (doc->syntax.n)
+        return true;
+    for (const df_node *n = doc->head; n; n = n->next)
+        if (node_buildkit(n))
+            return true;
+    return false;
+}
+
+bool rw_has_shell(const df_doc *doc)
+{
+    for (const df_node *n = doc->head; n; n = n->next)
+        if (n->kind == DF_SHELL || (n->sub && n->sub->kind == DF_SHELL))
+            return true;
+    return false;
+}
+
+size_t rw_loff(const df_node *n, df_slice s)
+{
+    return (size_t)(s.p - n->logical.p);
+}
+
+bool rw_ends_with(df_slice s, const char *suffix)
+{
+    size_t n = strlen(suffix);
+    return s.n >= n && memcmp(s.p + s.n - n, suffix, n) == 0;
+}
+
+/* ---- text ---- */
+
+/* The offset in n's text of logical offset loff; at_end picks the end of the previous piece
+ * when loff falls on a piece boundary. */
+static size_t text_offset(const df_node *n, size_t loff, bool at_end)
+{
+    size_t lo = 0;
+    for (size_t i = 0; i < n->nsegs; i++) {
+        if (n->segs[i].loff < loff || (n->segs[i].loff == loff && !at_end))
+            lo = i;
+        else
+            break;
+    }
+    if (n->nsegs == 0)
+        return loff;
+    return n->segs[lo].soff + (loff - n->segs[lo].loff);
+}
+
+/* Does the text hold a comment line (a line whose first non-blank character is #)? */
+static bool has_comment_line(const char *p, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        if (p[i] != '\n')
+            continue;
+        size_t j = i + 1;
+        while (j < n && (p[j] == ' ' || p[j] == '\t'))
+            j++;
+        if (j < n && p[j] == '#')
+            return true;
+    }
+    return false;
+}
+
+static int edit_cmp(const void *a, const void *b)
+{
+    const ir_edit *x = a, *y = b;
+    if (x->loff != y->loff)
+        return x->loff < y->loff ? -1 : 1;
+    /* an insertion goes before a deletion that starts at the same place */
+    return (x->llen != 0) - (y->llen != 0);
+}
+
+df_slice rw_splice(df_doc *doc, const df_node *n, ir_edits *e)
+{
+    qsort(e->v, e->n, sizeof *e->v, edit_cmp);
+    df_buf b = {0};
+    size_t at = 0;
+    bool ok = true;
+    for (size_t i = 0; i < e->n && ok; i++) {
+        size_t from = text_offset(n, e->v[i].loff, false);
+        size_t to = e->v[i].llen ? text_offset(n, e->v[i].loff + e->v[i].llen, true) : from;
+        if (from < at || to < from || to > n->text.n || has_comment_line(n->text.p + from, to - from)) {
+            ok = false;
+            break;
+        }
+        buf_put(&b, n->text.p + at, from - at);
+        buf_put_slice(&b, e->v[i].ins);
+        at = to;
+    }
+    df_slice out = {NULL, 0};
+    if (ok) {
+        buf_put(&b, n->text.p + at, n->text.n - at);
+        out = buf_to_arena(&b, &doc->arena);
+    }
+    buf_free(&b);
+    free(e->v);
+    *e = (ir_edits){0};
+    return out;
+}
+
+df_node *rw_new_node(df_doc *doc, df_slice text)
+{
+    if (!text.p || text.n == 0)
+        return NULL;
+    df_diags *quiet = df_diags_new();
+    df_node *fresh = ir_node_from_text(doc, text, quiet);
+    bool ok = fresh && df_diags_errors(quiet) == 0;
+    df_diags_free(quiet);
+    return ok ? fresh : NULL;
+}
+
+bool rw_set_text(df_doc *doc, df_node *n, df_slice text, df_diags *d)
+{
+    df_node *fresh = rw_new_node(doc, text);
+    if (!fresh)
+        return false;
+    return ir_node_set_text(doc, n, text, d);
+}
+
+df_slice rw_text_from(const df_node *n, size_t loff)
+{
+    size_t at = text_offset(n, loff, false);
+    if (at > n->text.n)
+        at = n->text.n;
+    return (df_slice){n->text.p + at, n->text.n - at};
+}
+
+bool rw_has_comment_lines(df_slice text)
+{
+    return has_comment_line(text.p, text.n);
+}
+
+bool rw_lead_blank(df_slice lead)
+{
+    for (size_t i = 0; i < lead.n; i++)
+        if (!strchr(" \t\r\n", lead.p[i]))
+            return false;
+    return true;
+}
+
+static bool ends_nl(const df_node *n)
+{
+    return n->text.n && n->text.p[n->text.n - 1] == '\n';
+}
+
+/* Gives x a final newline (add) or takes it away. */
+static void set_final_newline(df_doc *doc, df_node *x, bool add, df_diags *d)
+{
+    df_buf b = {0};
+    if (add) {
+        buf_put_slice(&b, x->text);
+        buf_put_slice(&b, ir_newline(doc));
+    } else {
+        size_t len = x->text.n;
+        if (len && x->text.p[len - 1] == '\n')
+            len--;
+        if (len && x->text.p[len - 1] == '\r')
+            len--;
+        buf_put(&b, x->text.p, len);
+    }
+    df_slice t = buf_to_arena(&b, &doc->arena);
+    buf_free(&b);
+    if (!ir_node_set_text(doc, x, t, d))
+        die("cannot re-terminate a moved instruction");
+}
+
+/* After a move: every node but the last ends in a newline; the last one does when the file's
+ * last node did before (unterminated: it did not). */
+static void fix_newlines(df_doc *doc, df_node *a, df_node *b, df_node *old_tail,
+                         bool unterminated, df_diags *d)
+{
+    df_node *touched[3] = {a, b, old_tail};
+    for (size_t i = 0; i < 3; i++) {
+        df_node *x = touched[i];
+        if (!x)
+            continue;
+        if (x != doc->tail && !ends_nl(x))
+            set_final_newline(doc, x, true, d);
+    }
+    if (unterminated && doc->tail && ends_nl(doc->tail) && doc->trailer.n == 0)
+        set_final_newline(doc, doc->tail, false, d);
+}
+
+void rw_move_before(df_doc *doc, df_node *n, df_node *at, df_diags *d)
+{
+    if (n == at || n->next == at)
+        return;
+    df_node *old_tail = doc->tail;
+    bool unterminated = !ends_nl(old_tail);
+    ir_unlink(doc, n);
+    ir_insert_before(doc, at, n);
+    n->stage = at->stage;
+    n->flags |= DF_N_EDITED; /* out of source order now */
+    fix_newlines(doc, n, at, old_tail, unterminated, d);
+}
+
+void rw_move_after(df_doc *doc, df_node *n, df_node *at, df_diags *d)
+{
+    if (n == at || at->next == n)
+        return;
+    df_node *old_tail = doc->tail;
+    bool unterminated = !ends_nl(old_tail);
+    ir_unlink(doc, n);
+    ir_insert_after(doc, at, n);
+    n->stage = at->stage;
+    n->flags |= DF_N_EDITED; /* out of source order now */
+    fix_newlines(doc, n, at, old_tail, unterminated, d);
+}
+
+void rw_remove(df_doc *doc, df_node *n, df_diags *d)
+{
+    (void)d;
+    if (!rw_lead_blank(n->lead)) {
+        df_buf b = {0};
+        buf_put_slice(&b, n->lead);
+        if (n->next) {
+            buf_put_slice(&b, n->next->lead);
+            n->next->lead = buf_to_arena(&b, &doc->arena);
+        } else {
+            buf_put_slice(&b, doc->trailer);
+            doc->trailer = buf_to_arena(&b, &doc->arena);
+        }
+        buf_free(&b);
+    }
+    ir_unlink(doc, n);
+}
+
+df_slice rw_line(df_doc *doc, const df_node *like, const char *upper, df_slice rest)
+{
+    df_buf b = {0};
+    ir_keyword(like, &b, upper);
+    buf_putc(&b, ' ');
+    buf_put_slice(&b, rest);
+    buf_put_slice(&b, ir_newline(doc));
+    df_slice t = buf_to_arena(&b, &doc->arena);
+    buf_free(&b);
+    return t;
+}
+
+/* ---- working directory ---- */
+
+void rw_wd_init(rw_wd *w, const df_doc *doc)
+{
+    w->nstages = doc->nstages;
+    w->final = xcalloc(doc->nstages + 1, sizeof *w->final);
+    w->cur = (df_slice){NULL, 0};
+    w->stage = -1;
+}
+
+void rw_wd_free(rw_wd *w)
+{
+    free(w->final);
+    w->final = NULL;
+}
+
+df_slice rw_wd_resolve(df_doc *doc, df_slice wd, df_slice path)
+{
+    if (!rw_literal(doc, path))
+        return (df_slice){NULL, 0};
+    if (rw_path_abs(path))
+        return rw_path_clean(&doc->arena, path);
+    if (wd.n == 0)
+        return (df_slice){NULL, 0};
+    return rw_path_join(&doc->arena, wd, path);
+}
+
+void rw_wd_step(rw_wd *w, df_doc *doc, const df_node *n)
+{
+    if (n->kind == DF_FROM) {
+        if (w->stage >= 0 && (size_t)w->stage < w->nstages)
+            w->final[w->stage] = w->cur;
+        w->stage++;
+        w->cur = (df_slice){NULL, 0};
+        if ((size_t)w->stage < doc->nstages) {
+            const df_stage *s = &doc->stages[w->stage];
+            if (s->base_stage >= 0 && s->base_stage < w->stage)
+                w->cur = w->final[s->base_stage];
+            else if (slice_eq_nocase(s->base_expanded, "scratch"))
+                w->cur = SLICE("/");
+        }
+    } else if (n->kind == DF_WORKDIR) {
+        w->cur = n->nargs == 1 ? rw_wd_resolve(doc, w->cur, n->args[0].v) : (df_slice){NULL, 0};
+    }
+}
+
+/* ---- RUN footprint ---- */
+
+typedef struct fpb {
+    df_doc *doc;
+    rw_footprint *fp;
+    df_slice wd;
+    size_t cap;
+} fpb;
+
+static bool refuse(fpb *f, const char *why)
+{
+    if (f->fp->ok) {
+        f->fp->ok = false;
+        f->fp->why = why;
+    }
+    return false;
+}
+
+static bool add_path(fpb *f, df_slice p)
+{
+    df_slice abs = rw_path_abs(p) ? rw_path_clean(&f->doc->arena, p)
+                   : f->wd.n       ? rw_path_join(&f->doc->arena, f->wd, p)
+                                   : (df_slice){NULL, 0};
+    if (!abs.n)
+        return refuse(f, "a relative path and an unknown working directory");
+    if (f->fp->npaths == f->cap) {
+        f->cap = f->cap ? f->cap * 2 : 8;
+        df_slice *v = arena_alloc(&f->doc->arena, f->cap * sizeof *v);
+        if (f->fp->npaths)
+            memcpy(v, f->fp->paths, f->fp->npaths * sizeof *v);
+        f->fp->paths = v;
+    }
+    f->fp->paths[f->fp->npaths++] = abs;
+    return true;
+}
+
+/* A path word: a glob stands for the directory its fixed prefix names. */
+static bool add_path_word(fpb *f, const sh_word *w)
+{
+    df_slice v = w->value;
+    if (w->glob) {
+        size_t cut = 0;
+        while (cut < v.n && !strchr("*?[", v.p[cut]))
+            cut++;
+        while (cut > 0 && v.p[cut - 1] != '/')
+            cut--;
+        v.n = cut;
+        if (v.n == 0)
+            v = SLICE(".");
+    }
+    return add_path(f, v);
+}
+
+static bool in_list(df_slice s, const char *const *list)
+{
+    for (; *list; list++)
+        if (slice_eq_str(s, *list))
+            return true;
+    return false;
+}
+
+static const char *const pkg_tools[] = {"apt-get", "apt", "apk", "dnf", "yum", "microdnf",
+                                        "zypper", "tdnf", NULL};
+static const char *const account_tools[] = {"useradd", "groupadd", "adduser", "addgroup", NULL};
+static const char *const file_tools[] = {"mkdir", "rm", "rmdir", "chmod", "chown", "chgrp",
+                                         "touch", "ln", "cp", "mv", NULL};
+static const char *const system_tools[] = {"ldconfig", "update-ca-certificates", "locale-gen",
+                                           NULL};
+static const char *const neutral_tools[] = {"true", ":", "echo", "printf", "set", "sleep", NULL};
+
+/* The part of a word that names a path, if any: `--root=/x` names /x. */
+static df_slice path_part(df_slice v)
+{
+    for (size_t i = v.n; i-- > 0;)
+        if (v.p[i] == '=' && i + 1 < v.n && v.p[i + 1] == '/')
+            return (df_slice){v.p + i + 1, v.n - i - 1};
+    return v;
+}
+
+static bool is_url(df_slice v)
+{
+    for (size_t i = 0; i + 2 < v.n; i++)
+        if (v.p[i] == ':' && v.p[i + 1] == '/' && v.p[i + 2] == '/')
+            return true;
+    return false;
+}
+
+static bool has_slash(df_slice v)
+{
+    return memchr(v.p, '/', v.n) != NULL;
+}
+
+static bool command_footprint(fpb *f, const sh_script *sc, const sh_cmd *c, df_slice script)
+{
+    if (c->nredirs)
+        return refuse(f, "a redirection");
+    size_t p = sh_program(c);
+    if (p >= c->nwords)
+        return c->nwords == c->nassign ? true : refuse(f, "an unknown command");
+    (void)sc;
+    const sh_word *pw = &c->words[p];
+    if (!pw->literal)
+        return refuse(f, "a command named by a variable");
+    df_slice prog = pw->value;
+    if (has_slash(prog)) {
+        if (!add_path(f, prog))
+            return false;
+        prog = rw_path_base(prog);
+    }
+    bool pkg = in_list(prog, pkg_tools), account = in_list(prog, account_tools);
+    bool files = in_list(prog, file_tools), sys = in_list(prog, system_tools);
+    if (slice_eq_str(prog, "export"))
+        return true; /* variables for the known programs after it */
+    if (in_list(prog, neutral_tools)) {
+        if (slice_eq_str(prog, "set"))
+            for (size_t i = p + 1; i < c->nwords; i++) {
+                df_slice v = c->words[i].value;
+                if (!c->words[i].literal || !v.n || (v.p[0] != '-' && v.p[0] != '+' &&
+                                                     !slice_eq_str(v, "pipefail")))
+                    return refuse(f, "set with positional parameters");
+            }
+        return true;
+    }
+    if (!pkg && !account && !files && !sys)
+        return refuse(f, "a program whose effects are not known");
+    if (pkg || account || sys || slice_eq_str(prog, "chown") || slice_eq_str(prog, "chgrp"))
+        f->fp->system = true; /* chown and chgrp read the account database */
+    bool operand_seen = false, options_done = false;
+    for (size_t i = p + 1; i < c->nwords; i++) {
+        const sh_word *w = &c->words[i];
+        df_slice raw = {script.p + w->off, w->len};
+        if (!w->literal) {
+            if (has_slash(raw) || files || account)
+                return refuse(f, "a path that depends on a variable");
+            continue; /* a package name or version with a variable */
+        }
+        df_slice v = w->value;
+        if (is_url(v))
+            continue;
+        bool option = !options_done && v.n > 1 && v.p[0] == '-';
+        if (slice_eq_str(v, "--")) {
+            options_done = true;
+            continue;
+        }
+        if (files) {
+            if (option)
+                continue;
+            if (!operand_seen && (slice_eq_str(prog, "chmod") || slice_eq_str(prog, "chown") ||
+                                  slice_eq_str(prog, "chgrp"))) {
+                operand_seen = true; /* the mode or owner */
+                continue;
+            }
+            operand_seen = true;
+            if (!add_path_word(f, w))
+                return false;
+            continue;
+        }
+        df_slice part = path_part(v);
+        if (has_slash(part) || w->glob || (pkg && (rw_ends_with(v, ".deb") ||
+                                                   rw_ends_with(v, ".rpm") ||
+                                                   rw_ends_with(v, ".apk")))) {
+            sh_word pw2 = *w;
+            pw2.value = part;
+            if (!add_path_word(f, &pw2))
+                return false;
+        }
+    }
+    return true;
+}
+
+void rw_run_footprint(df_doc *doc, const df_node *n, df_slice wd, rw_footprint *fp)
+{
+    memset(fp, 0, sizeof *fp);
+    fp->ok = true;
+    fpb f = {doc, fp, wd, 0};
+    if (n->kind != DF_RUN || (n->flags & DF_N_JSON) || n->nheredocs || n->nargs != 1) {
+        refuse(&f, "not a shell-form RUN");
+        return;
+    }
+    for (size_t i = 0; i < n->nbflags; i++) {
+        df_slice fl = n->bflags[i].v, v;
+        if (slice_has_prefix(fl, "--network=") || slice_has_prefix(fl, "--security="))
+            continue;
+        if (!slice_has_prefix(fl, "--mount=")) {
+            refuse(&f, "a RUN flag");
+            return;
+        }
+        df_slice m = {fl.p + 8, fl.n - 8};
+        if (memchr(m.p, '"', m.n) || memchr(m.p, '\'', m.n) || memchr(m.p, '$', m.n)) {
+            refuse(&f, "a quoted or variable --mount");
+            return;
+        }
+        if (rw_mount_key(m, "target", &v) || rw_mount_key(m, "dst", &v) ||
+            rw_mount_key(m, "destination", &v)) {
+            if (!add_path(&f, v))
+                return;
+        } else if (!rw_mount_key(m, "type", &v) ||
+                   !(slice_eq_str(v, "secret") || slice_eq_str(v, "ssh"))) {
+            refuse(&f, "a --mount without a target");
+            return;
+        } else {
+            fp->system = true; /* secrets and ssh sockets mount under /run */
+        }
+    }
+    df_slice script = n->args[0].v;
+    fp->script = script;
+    sh_script sc;
+    if (!sh_parse(&doc->arena, script, &sc)) {
+        refuse(&f, sc.why);
+        return;
+    }
+    if (sc.compound || sc.heredoc || sc.background) {
+        refuse(&f, "a compound command, heredoc or background job");
+        return;
+    }
+    for (size_t i = 0; i < sc.ncmds; i++) {
+        const sh_cmd *c = &sc.cmds[i];
+        size_t p = sh_program(c);
+        if (p < c->nwords && (sh_word_is(c, p, "cd") || sh_word_is(c, p, "pushd") ||
+                              sh_word_is(c, p, "popd"))) {
+            refuse(&f, "a cd");
+            return;
+        }
+        if (!command_footprint(&f, &sc, c, script))
+            return;
+    }
+}
+
+bool rw_env_read(df_slice name)
+{
+    static const char *const exact[] = {
+        "PATH", "HOME", "USER", "LOGNAME", "SHELL", "TERM", "TMPDIR", "TMP", "TEMP", "LANG",
+        "LANGUAGE", "TZ", "PWD", "OLDPWD", "IFS", "PS1", "PS2", "PS4", "ENV", "BASH_ENV",
+        "CDPATH", "MAIL", "MAILPATH", "EDITOR", "VISUAL", "PAGER", "POSIXLY_CORRECT",
+        "HOSTNAME", "COLUMNS", "LINES", "NO_COLOR", "TERMINFO", "GCONV_PATH", "SOURCE_DATE_EPOCH",
+        "OPTIND", "OPTARG", "PPID", "UID", "EUID", "SHLVL", "HISTFILE", NULL,
+    };
+    static const char *const prefix[] = {
+        "LC_", "LD_", "DEBIAN_", "DEBCONF_", "DPKG_", "APT_", "APK_", "DNF_", "YUM", "ZYPP",
+        "RPM", "SSL_", "GNUPG", "GPG", "XDG_", "MALLOC", "NLS", "BASH", "ZSH", "SUDO_", NULL,
+    };
+    for (size_t i = 0; exact[i]; i++)
+        if (slice_eq_nocase(name, exact[i]))
+            return true;
+    for (size_t i = 0; prefix[i]; i++) {
+        size_t k = strlen(prefix[i]);
+        if (name.n >= k && strncasecmp(name.p, prefix[i], k) == 0)
+            return true;
+    }
+    static const char suffix[] = "_proxy";
+    size_t k = sizeof suffix - 1;
+    return name.n >= k && strncasecmp(name.p + name.n - k, suffix, k) == 0;
+}
+
+/* ---- misc ---- */
+
+bool rw_mount_key(df_slice m, const char *key, df_slice *value)
+{
+    size_t kn = strlen(key);
+    size_t i = 0;
+    while (i <= m.n) {
+        size_t e = i;
+        while (e < m.n && m.p[e] != ',')
+            e++;
+        df_slice item = {m.p + i, e - i};
+        if (item.n >= kn && memcmp(item.p, key, kn) == 0) {
+            if (item.n == kn) {
+                *value = (df_slice){item.p + kn, 0};
+                return true;
+            }
+            if (item.p[kn] == '=') {
+                *value = (df_slice){item.p + kn + 1, item.n - kn - 1};
+                return true;
+            }
+        }
+        i = e + 1;
+    }
+    return false;
+}
+
+/* ---- merging ENV and LABEL ---- */
+
+static bool kv_form(const df_doc *doc, const df_node *n)
+{
+    if (n->nargs < 3 || n->nargs % 3 || n->nheredocs || n->nbflags)
+        return false;
+    for (size_t i = 0; i < n->nargs; i += 3)
+        if (!slice_eq_str(n->args[i + 2].v, "=") || !rw_literal(doc, n->args[i].v))
+            return false;
+    return true;
+}
+
+typedef struct keyset {
+    df_slice *v;
+    size_t n, cap;
+} keyset;
+
+static void keys_add(keyset *k, const df_node *n)
+{
+    for (size_t i = 0; i < n->nargs; i += 3) {
+        if (k->n == k->cap) {
+            k->cap = k->cap ? k->cap * 2 : 16;
+            k->v = xrealloc(k->v, k->cap * sizeof *k->v);
+        }
+        k->v[k->n++] = n->args[i].v;
+    }
+}
+
+static bool refers_to(df_doc *doc, const df_node *m, const keyset *k)
+{
+    for (size_t i = 0; i < m->nargs; i += 3) {
+        df_slice *names;
+        size_t nn = expand_references(&doc->arena, m->args[i + 1].v, doc->escape, &names);
+        for (size_t a = 0; a < nn; a++)
+            for (size_t b = 0; b < k->n; b++)
+                if (slice_eq(names[a], k->v[b]))
+                    return true;
+    }
+    return false;
+}
+
+/* The indentation of the last line of a multi-line text; false for a single line. */
+static bool last_indent(df_slice t, df_slice *indent)
+{
+    while (t.n && strchr(" \t\r\n", t.p[t.n - 1]))
+        t.n--;
+    size_t ls = t.n;
+    while (ls > 0 && t.p[ls - 1] != '\n')
+        ls--;
+    if (ls == 0)
+        return false;
+    size_t e = ls;
+    while (e < t.n && (t.p[e] == ' ' || t.p[e] == '\t'))
+        e++;
+    *indent = (df_slice){t.p + ls, e - ls};
+    return true;
+}
+
+/* n's text followed by a continuation and m's pairs as written, indented like n's continuation
+ * lines, else like m's, else under the first key. */
+static df_slice joined(df_doc *doc, const df_node *n, const df_node *m)
+{
+    df_slice t = n->text;
+    while (t.n && strchr(" \t\r\n", t.p[t.n - 1]))
+        t.n--;
+    df_buf b = {0};
+    buf_put_slice(&b, t);
+    buf_putc(&b, ' ');
+    buf_putc(&b, doc->escape);
+    buf_put_slice(&b, ir_newline(doc));
+    df_slice indent;
+    if (last_indent(n->text, &indent) || last_indent(m->text, &indent))
+        buf_put_slice(&b, indent);
+    else
+        for (size_t i = 0; i <= n->keyword.n; i++)
+            buf_putc(&b, ' ');
+    buf_put_slice(&b, rw_text_from(m, m->rest_off));
+    df_slice out = buf_to_arena(&b, &doc->arena);
+    buf_free(&b);
+    return out;
+}
+
+bool rw_merge_kv(df_doc *doc, df_kind kind, bool independent, df_diags *d)
+{
+    bool changed = false;
+    keyset keys = {0};
+    for (df_node *n = doc->head; n; n = n->next) {
+        if (n->kind != kind || !kv_form(doc, n))
+            continue;
+        keys.n = 0;
+        keys_add(&keys, n);
+        for (df_node *m = n->next; m && m->kind == kind && m->stage == n->stage;
+             m = n->next) {
+            if (!kv_form(doc, m) || !rw_lead_blank(m->lead) ||
+                (independent && refers_to(doc, m, &keys)))
+                break;
+            df_slice text = joined(doc, n, m);
+            df_node *check = rw_new_node(doc, text);
+            if (!check || check->nargs != n->nargs + m->nargs)
+                break;
+            size_t before = n->nargs;
+            keys_add(&keys, m);
+            if (!rw_set_text(doc, n, text, d) || n->nargs != before + m->nargs)
+                break;
+            rw_remove(doc, m, d);
+            changed = true;
+        }
+    }
+    free(keys.v);
+    return changed;
+}

@@ -1,0 +1,212 @@
+/*
+ * copy-chown: `COPY f /d/` followed by `RUN chown [-R] u:g /d/f` (or `RUN chmod [-R] MODE ...`)
+ * becomes `COPY --chown=u:g f /d/` (`--chmod=MODE`), removing the layer that only changed
+ * ownership or mode.
+ *
+ * Requires:   a parsed document with stages; the build context (doc->context).
+ * Guarantees: the files end up with the same content, owner and mode. The RUN must touch
+ *             exactly what the COPY brought: every COPY source is a regular file in the context
+ *             (no directory, so nothing that was already in the image is merged with it), the
+ *             RUN names exactly the files the COPY wrote, and the directory they go into already
+ *             existed (it is / or lies on the path of an earlier WORKDIR of the stage), so COPY
+ *             --chown creates no directory the RUN would not have changed. Owner names resolve
+ *             against the same /etc/passwd: the RUN comes right after the COPY.
+ * Refuses:    directories and globs (a directory merges with what the image holds there);
+ *             sources missing from the context or setuid/setgid; `chown u` without a group
+ *             (COPY --chown=u would use the gid u, chown keeps the group) and any chown or chmod
+ *             option but -R; symbolic modes; --chmod unless the file already uses BuildKit-only
+ *             syntax (the classic builder does not know it); COPY --from/--parents/--exclude or
+ *             an existing --chown (--chmod); anything else in the RUN; a relative destination
+ *             with an unknown working directory.
+ */
+#include "../compiler/internal.h"
+#include "../compiler/context.h"
+#include "../compiler/rewrite.h"
+
+#include <string.h>
+
+typedef struct known {
+    df_slice *v;
+    size_t n, cap;
+} known;
+
+static void remember(known *k, df_slice dir)
+{
+    if (!dir.n)
+        return;
+    if (k->n == k->cap) {
+        k->cap = k->cap ? k->cap * 2 : 8;
+        k->v = xrealloc(k->v, k->cap * sizeof *k->v);
+    }
+    k->v[k->n++] = dir;
+}
+
+static bool exists(const known *k, df_slice dir)
+{
+    if (slice_eq_str(dir, "/"))
+        return true;
+    for (size_t i = 0; i < k->n; i++)
+        if (rw_path_under(k->v[i], dir))
+            return true;
+    return false;
+}
+
+static bool name_ok(df_slice s)
+{
+    if (s.n == 0)
+        return false;
+    for (size_t i = 0; i < s.n; i++) {
+        char c = s.p[i];
+        bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+                  c == '_' || (i > 0 && (c == '.' || c == '-'));
+        if (!ok)
+            return false;
+    }
+    return true;
+}
+
+static bool owner_ok(df_slice s)
+{
+    const char *colon = memchr(s.p, ':', s.n);
+    if (!colon)
+        return false;
+    size_t u = (size_t)(colon - s.p);
+    return name_ok((df_slice){s.p, u}) && name_ok((df_slice){colon + 1, s.n - u - 1});
+}
+
+static bool mode_ok(df_slice s)
+{
+    if (s.n < 3 || s.n > 4)
+        return false;
+    for (size_t i = 0; i < s.n; i++)
+        if (s.p[i] < '0' || s.p[i] > '7')
+            return false;
+    return true;
+}
+
+/* The files COPY n writes (absolute), or 0 when they cannot be known. */
+static size_t copied_files(df_doc *doc, const df_node *n, df_slice cur, const known *dirs,
+                           df_slice *out, size_t max)
+{
+    size_t nsrc = n->nargs - 1;
+    if (nsrc > max)
+        return 0;
+    df_slice dest = n->args[nsrc].v;
+    df_slice abs = rw_wd_resolve(doc, cur, dest);
+    if (!abs.n)
+        return 0;
+    bool into_dir = nsrc > 1 || dest.p[dest.n - 1] == '/';
+    df_slice parent = into_dir ? abs : rw_path_dir(abs);
+    if (!exists(dirs, parent))
+        return 0;
+    for (size_t i = 0; i < nsrc; i++) {
+        df_slice src = n->args[i].v;
+        unsigned mode = 0;
+        if (!rw_literal(doc, src) || strpbrk(arena_strndup(&doc->arena, src.p, src.n), "*?[") ||
+            ctx_stat(doc->context, ctx_clean(&doc->arena, src), &mode) != CTX_FILE ||
+            (mode & 06000))
+            return 0;
+        df_slice rel = ctx_clean(&doc->arena, src);
+        out[i] = into_dir ? rw_path_join(&doc->arena, abs, rw_path_base(rel)) : abs;
+        for (size_t j = 0; j < i; j++)
+            if (slice_eq(out[i], out[j]))
+                return 0;
+    }
+    return nsrc;
+}
+
+enum { MAX_FILES = 64 };
+
+/* Folds RUN r into COPY c when it qualifies. */
+static bool fold(df_doc *doc, df_node *c, df_node *r, df_slice cur, const known *dirs,
+                 bool buildkit, df_diags *d)
+{
+    if (c->nargs < 2 || c->nheredocs || r->kind != DF_RUN || (r->flags & DF_N_JSON) ||
+        r->nargs != 1 || r->nbflags || r->nheredocs || !rw_lead_blank(r->lead))
+        return false;
+    bool has_chown = false, has_chmod = false;
+    for (size_t i = 0; i < c->nbflags; i++) {
+        df_slice f = c->bflags[i].v;
+        if (slice_has_prefix(f, "--chown="))
+            has_chown = true;
+        else if (slice_has_prefix(f, "--chmod="))
+            has_chmod = true;
+        else if (!slice_eq_str(f, "--link"))
+            return false;
+    }
+    sh_script sc;
+    if (!sh_parse(&doc->arena, r->args[0].v, &sc) || sc.ncmds != 1 || sc.compound ||
+        sc.heredoc || sc.background || sc.comment)
+        return false;
+    const sh_cmd *cmd = &sc.cmds[0];
+    if (cmd->nassign || cmd->nredirs || cmd->negated || cmd->nwords < 3)
+        return false;
+    bool chown = sh_word_is(cmd, 0, "chown"), chmod = sh_word_is(cmd, 0, "chmod");
+    if (!chown && !chmod)
+        return false;
+    size_t i = 1;
+    while (i < cmd->nwords && sh_word_is(cmd, i, "-R"))
+        i++;
+    if (i + 1 >= cmd->nwords)
+        return false;
+    for (size_t k = i; k < cmd->nwords; k++)
+        if (!cmd->words[k].literal || cmd->words[k].glob || cmd->words[k].value.n == 0 ||
+            cmd->words[k].value.p[0] == '-')
+            return false;
+    df_slice who = cmd->words[i].value;
+    if (chown && (has_chown || !owner_ok(who)))
+        return false;
+    if (chmod && (has_chmod || !buildkit || !mode_ok(who)))
+        return false;
+    df_slice files[MAX_FILES];
+    size_t nfiles = copied_files(doc, c, cur, dirs, files, MAX_FILES);
+    size_t ntargets = cmd->nwords - i - 1;
+    if (!nfiles || ntargets != nfiles)
+        return false;
+    /* the RUN names each copied file exactly once */
+    bool used[MAX_FILES] = {0};
+    for (size_t k = i + 1; k < cmd->nwords; k++) {
+        df_slice t = rw_wd_resolve(doc, cur, cmd->words[k].value);
+        bool hit = false;
+        for (size_t j = 0; j < nfiles && !hit; j++)
+            if (!used[j] && t.n && slice_eq(t, files[j]))
+                used[j] = hit = true;
+        if (!hit)
+            return false;
+    }
+    df_buf b = {0};
+    buf_puts(&b, chown ? " --chown=" : " --chmod=");
+    buf_put_slice(&b, who);
+    ir_edits e = {0};
+    ir_edit_add(&e, rw_loff(c, c->keyword) + c->keyword.n, 0, buf_to_arena(&b, &doc->arena));
+    buf_free(&b);
+    if (!rw_set_text(doc, c, rw_splice(doc, c, &e), d))
+        return false;
+    rw_remove(doc, r, d);
+    return true;
+}
+
+PASS(copy_chown)
+{
+    if (!doc->context)
+        return false;
+    bool buildkit = rw_buildkit_syntax(doc), changed = false;
+    known dirs = {0};
+    rw_wd wd;
+    rw_wd_init(&wd, doc);
+    for (df_node *n = doc->head; n; n = n->next) {
+        if (n->kind == DF_COPY && n->next && n->next->kind == DF_RUN &&
+            fold(doc, n, n->next, wd.cur, &dirs, buildkit, d))
+            changed = true;
+        rw_wd_step(&wd, doc, n);
+        if (n->kind == DF_FROM) {
+            dirs.n = 0;
+            remember(&dirs, wd.cur);
+        } else if (n->kind == DF_WORKDIR) {
+            remember(&dirs, wd.cur);
+        }
+    }
+    free(dirs.v);
+    rw_wd_free(&wd);
+    return changed;
+}

@@ -1,0 +1,182 @@
+/*
+ * dead-stage: removes the stages the build target does not need.
+ *
+ * Requires:   current stages (sema_stages).
+ * Guarantees: the target (the last stage, or the stage named by --target) builds exactly as
+ *             before: every stage it reaches through FROM, COPY/ADD --from and RUN --mount
+ *             from= (the stage graph, graph.c) is kept byte for byte, except that a numeric
+ *             `COPY --from=N` naming a kept stage is renumbered; the global ARGs before the
+ *             first FROM are all kept; parser directives and comments at the top of the file
+ *             stay at the top.
+ * Refuses:    when the stage graph is uncertain (a variable in --from, a quoted --mount value,
+ *             ONBUILD with --from); when a kept RUN --mount names a stage by a number that
+ *             would change; when --target names no stage.
+ * Note:       the removed stages can no longer be built with `docker build --target`; with
+ *             --target NAME the stages after NAME that it does not need are removed too.
+ *             Runs in time linear in the document.
+ */
+#include "../compiler/internal.h"
+
+#include <string.h>
+
+/* Was this pass named in --passes (so a refusal deserves a note)? */
+static bool asked(const df_doc *doc)
+{
+    const char *p = doc->opt ? doc->opt->passes : NULL;
+    for (; p && *p; p += strcspn(p, ","), p += *p == ',') {
+        size_t n = strcspn(p, ",");
+        if (n == 10 && strncmp(p, "dead-stage", 10) == 0)
+            return true;
+    }
+    return false;
+}
+
+static bool all_digits(df_slice s)
+{
+    if (s.n == 0)
+        return false;
+    for (size_t i = 0; i < s.n; i++)
+        if (s.p[i] < '0' || s.p[i] > '9')
+            return false;
+    return true;
+}
+
+/* The start of a first node's lead that must stay first: a BOM and the parser directive
+ * lines (`# syntax=...`, `# escape=...`, `# check=...`); the comments after them belong to
+ * the removed stage. */
+static df_slice directives(df_slice lead)
+{
+    size_t i = 0;
+    if (lead.n >= 3 && memcmp(lead.p, "\xEF\xBB\xBF", 3) == 0)
+        i = 3;
+    size_t keep = i;
+    while (i < lead.n) {
+        size_t e = i;
+        while (e < lead.n && lead.p[e] != '\n')
+            e++;
+        size_t k = i;
+        while (k < e && (lead.p[k] == ' ' || lead.p[k] == '\t'))
+            k++;
+        if (k >= e || lead.p[k] != '#')
+            break;
+        k++;
+        while (k < e && (lead.p[k] == ' ' || lead.p[k] == '\t'))
+            k++;
+        size_t name = k;
+        while (k < e && ((lead.p[k] >= 'a' && lead.p[k] <= 'z') ||
+                         (lead.p[k] >= 'A' && lead.p[k] <= 'Z')))
+            k++;
+        df_slice word = {lead.p + name, k - name};
+        while (k < e && (lead.p[k] == ' ' || lead.p[k] == '\t'))
+            k++;
+        if (k >= e || lead.p[k] != '=' ||
+            !(slice_eq_nocase(word, "syntax") || slice_eq_nocase(word, "escape") ||
+              slice_eq_nocase(word, "check")))
+            break;
+        i = keep = e < lead.n ? e + 1 : e;
+    }
+    return (df_slice){lead.p, keep};
+}
+
+/* Renumbers `--from=N` of COPY/ADD node n to the stage's new index. */
+static bool renumber(df_doc *doc, df_node *n, int to, df_diags *d)
+{
+    for (size_t i = 0; i < n->nbflags; i++) {
+        df_slice f = n->bflags[i].v;
+        if (!slice_has_prefix(f, "--from="))
+            continue;
+        df_buf b = {0};
+        buf_printf(&b, "%d", to);
+        ir_edits e = {0};
+        ir_edit_add(&e, n->bflags[i].off + 7, f.n - 7, buf_to_arena(&b, &doc->arena));
+        buf_free(&b);
+        return ir_edit_apply(doc, n, &e, d);
+    }
+    return false;
+}
+
+PASS(dead_stage)
+{
+    size_t ns = doc->nstages;
+    const char *tname = doc->opt ? doc->opt->target : NULL;
+    if (ns == 0)
+        return false;
+    int target = graph_target(doc, tname);
+    if (target < 0) {
+        diag_addf_plain(d, DIAG_NOTE, "dead-stage: --target %s names no stage; nothing removed",
+                        tname);
+        return false;
+    }
+    graph g;
+    graph_build(doc, &g);
+    if (g.uncertain) {
+        if (asked(doc))
+            diag_add(d, DIAG_NOTE, doc, g.why_node->src_off, g.why_node->keyword.n,
+                     "dead-stage: %s; every stage is kept", g.why);
+        return false;
+    }
+    bool *live = xcalloc(ns, sizeof *live);
+    int *index = xcalloc(ns, sizeof *index);
+    graph_live(doc, &g, target, live);
+    int kept = 0;
+    for (size_t i = 0; i < ns; i++)
+        index[i] = live[i] ? kept++ : -1;
+    bool ok = (size_t)kept < ns;
+    /* a numeric reference from a kept stage must follow its stage's new index */
+    for (size_t i = 0; ok && i < g.nedges; i++) {
+        const graph_edge *e = &g.edges[i];
+        df_slice v;
+        if (!live[e->from_stage] || e->to_stage < 0 || e->kind == GE_FROM ||
+            index[e->to_stage] == e->to_stage)
+            continue;
+        if (e->kind == GE_COPY && node_flag(e->node, "from", &v) && !all_digits(v))
+            continue;
+        if (e->kind == GE_MOUNT) {
+            /* the mount named the stage by name unless a from= field is all digits */
+            bool numeric = false;
+            for (size_t k = 0; k < e->node->nbflags; k++) {
+                df_slice f = e->node->bflags[k].v;
+                const char *p = f.n > 5 ? memmem(f.p, f.n, "from=", 5) : NULL;
+                numeric |= slice_has_prefix(f, "--mount=") && p && p + 5 < f.p + f.n &&
+                           p[5] >= '0' && p[5] <= '9';
+            }
+            if (numeric) {
+                if (asked(doc))
+                    diag_add(d, DIAG_NOTE, doc, e->node->src_off, e->node->keyword.n,
+                             "dead-stage: a --mount names a stage by a number that would "
+                             "change; every stage is kept");
+                ok = false;
+            }
+        }
+    }
+    for (size_t i = 0; ok && i < g.nedges; i++) {
+        const graph_edge *e = &g.edges[i];
+        df_slice v;
+        if (live[e->from_stage] && e->kind == GE_COPY && e->to_stage >= 0 &&
+            index[e->to_stage] != e->to_stage && node_flag(e->node, "from", &v) &&
+            all_digits(v) && !renumber(doc, (df_node *)e->node, index[e->to_stage], d))
+            die("dead-stage: renumbering a --from failed");
+    }
+    bool changed = false;
+    df_node *head = doc->head;
+    df_slice carry = {"", 0}; /* a removed first node's BOM and parser directives */
+    for (df_node *n = doc->head, *next; ok && n; n = next) {
+        next = n->next;
+        if (n->stage < 0 || live[n->stage])
+            continue;
+        if (n == head)
+            carry = directives(n->lead);
+        ir_unlink(doc, n);
+        changed = true;
+    }
+    if (carry.n && doc->head) {
+        df_buf b = {0};
+        buf_put_slice(&b, carry);
+        buf_put_slice(&b, doc->head->lead);
+        doc->head->lead = buf_to_arena(&b, &doc->arena);
+        buf_free(&b);
+    }
+    free(live);
+    free(index);
+    return changed;
+}

@@ -1,0 +1,119 @@
+/*
+ * exec-form (-O2): a shell-form CMD or ENTRYPOINT that runs one plain command becomes JSON exec
+ * form, so the program is PID 1 and receives signals (docker stop) itself.
+ *
+ * Requires:   a parsed document with stages.
+ * Guarantees: the same program runs with the same arguments: the shell form is a single simple
+ *             command (an `exec` in front dropped) whose words have no expansion, glob, tilde,
+ *             redirection, assignment, operator or comment, and which is not a shell builtin,
+ *             so `/bin/sh -c` would have run exactly argv. What changes, and why this is -O2:
+ *             PID 1 is the program instead of sh (signals, zombie reaping), and for ENTRYPOINT,
+ *             arguments given to `docker run IMAGE ARGS` now reach the program (the shell form
+ *             ignored them).
+ * Refuses:    CMD when the stage (or a stage it builds on) sets an ENTRYPOINT: CMD is then its
+ *             argument list and `/bin/sh -c ...` would become different arguments; ENTRYPOINT
+ *             when the stage sets a CMD; a SHELL instruction or the backtick escape (not
+ *             /bin/sh); instructions inside ONBUILD. A base image's own ENTRYPOINT is not
+ *             visible: with one, CMD's arguments change from `/bin/sh -c "cmd"` to `cmd ...`.
+ */
+#include "../compiler/internal.h"
+#include "../compiler/rewrite.h"
+
+#include <string.h>
+
+static const char *const builtins[] = {
+    "echo", "printf", "test", "[", "true", "false", ":", "kill", "pwd", "type", "command",
+    "read", "wait", "times", "trap", "umask", "ulimit", "getopts", "hash", "alias", "cd",
+    "export", "set", "unset", "shift", "exit", "return", "eval", "exec", ".", "source", "break",
+    "continue", "readonly", "local", "jobs", "fg", "bg", NULL,
+};
+
+static bool builtin(df_slice w)
+{
+    for (size_t i = 0; builtins[i]; i++)
+        if (slice_eq_str(w, builtins[i]))
+            return true;
+    return false;
+}
+
+/* Does stage s (or a stage it builds on) have an instruction of kind k? */
+static bool stage_has(const df_doc *doc, int s, df_kind k)
+{
+    for (int depth = 0; s >= 0 && (size_t)s < doc->nstages && depth < 1000; depth++) {
+        for (const df_node *m = doc->stages[s].from->next; m && m->kind != DF_FROM; m = m->next)
+            if (m->kind == k)
+                return true;
+        s = doc->stages[s].base_stage;
+    }
+    return false;
+}
+
+static bool own_stage_has(const df_doc *doc, int s, df_kind k)
+{
+    if (s < 0 || (size_t)s >= doc->nstages)
+        return false;
+    for (const df_node *m = doc->stages[s].from->next; m && m->kind != DF_FROM; m = m->next)
+        if (m->kind == k)
+            return true;
+    return false;
+}
+
+static bool convert(df_doc *doc, df_node *n, df_diags *d)
+{
+    if ((n->flags & DF_N_JSON) || n->nargs != 1 || n->nheredocs || n->nbflags ||
+        rw_has_comment_lines(n->text))
+        return false; /* the instruction is rewritten whole: keep comment lines inside it */
+    sh_script sc;
+    if (!sh_parse(&doc->arena, n->args[0].v, &sc) || sc.ncmds != 1 || sc.compound ||
+        sc.heredoc || sc.background || sc.comment || sc.trailing_op)
+        return false;
+    const sh_cmd *c = &sc.cmds[0];
+    if (c->nassign || c->nredirs || c->negated || c->nwords == 0)
+        return false;
+    size_t first = sh_word_is(c, 0, "exec") ? 1 : 0;
+    if (first >= c->nwords || builtin(c->words[first].value))
+        return false;
+    df_buf b = {0};
+    ir_keyword(n, &b, n->kind == DF_CMD ? "CMD" : "ENTRYPOINT");
+    buf_puts(&b, " [");
+    for (size_t i = first; i < c->nwords; i++) {
+        const sh_word *w = &c->words[i];
+        if (!w->literal || w->glob || (w->value.n && w->value.p[0] == '~') ||
+            (i == first && (w->value.n == 0 || memchr(w->value.p, '=', w->value.n)))) {
+            buf_free(&b);
+            return false;
+        }
+        if (i > first)
+            buf_puts(&b, ", ");
+        json_quote(&b, w->value);
+    }
+    buf_putc(&b, ']');
+    ir_end_line(doc, n, &b);
+    df_slice text = buf_to_arena(&b, &doc->arena);
+    buf_free(&b);
+    /* the exec form must hold exactly the words */
+    df_node *check = rw_new_node(doc, text);
+    if (!check || !(check->flags & DF_N_JSON) || check->nargs != c->nwords - first)
+        return false;
+    for (size_t i = 0; i < check->nargs; i++)
+        if (!slice_eq(check->args[i].v, c->words[first + i].value))
+            return false;
+    return rw_set_text(doc, n, text, d);
+}
+
+PASS(exec_form)
+{
+    if (doc->escape != '\\' || rw_has_shell(doc))
+        return false;
+    bool changed = false;
+    for (df_node *n = doc->head; n; n = n->next) {
+        if (n->stage < 0)
+            continue;
+        if (n->kind == DF_CMD && !stage_has(doc, n->stage, DF_ENTRYPOINT) && convert(doc, n, d))
+            changed = true;
+        else if (n->kind == DF_ENTRYPOINT && !own_stage_has(doc, n->stage, DF_CMD) &&
+                 convert(doc, n, d))
+            changed = true;
+    }
+    return changed;
+}

@@ -1,0 +1,84 @@
+/*
+ * keyword-case: every instruction keyword, `AS` in FROM and HEALTHCHECK's CMD/NONE get the
+ * letter case most of the file's keywords already have (upper case on a tie).
+ *
+ * Requires:   a parsed document.
+ * Guarantees: only the case of these words changes; BuildKit reads them case-insensitively, so
+ *             the build is the same. Instructions inside ONBUILD are included.
+ * Refuses:    unknown instructions (not keywords BuildKit knows); stage names and every other
+ *             argument (their case is significant).
+ */
+#include "../compiler/internal.h"
+#include "../compiler/rewrite.h"
+
+typedef struct tally {
+    size_t upper, lower;
+} tally;
+
+static void count(const df_node *n, tally *t)
+{
+    if (n->kind == DF_UNKNOWN)
+        return;
+    bool up = true, low = true;
+    for (size_t i = 0; i < n->keyword.n; i++) {
+        char c = n->keyword.p[i];
+        up &= !(c >= 'a' && c <= 'z');
+        low &= !(c >= 'A' && c <= 'Z');
+    }
+    t->upper += up;
+    t->lower += low;
+    if (n->sub)
+        count(n->sub, t);
+}
+
+/* Adds an edit giving word w (inside top's logical line) the case wanted; false if it has it. */
+static bool recase(ir_edits *e, df_doc *doc, const df_node *top, df_slice w, bool upper)
+{
+    char *out = arena_alloc(&doc->arena, w.n + 1);
+    bool differs = false;
+    for (size_t i = 0; i < w.n; i++) {
+        char c = w.p[i];
+        if (upper && c >= 'a' && c <= 'z')
+            c = (char)(c - 'a' + 'A');
+        else if (!upper && c >= 'A' && c <= 'Z')
+            c = (char)(c - 'A' + 'a');
+        differs |= c != w.p[i];
+        out[i] = c;
+    }
+    if (differs)
+        ir_edit_add(e, rw_loff(top, w), w.n, (df_slice){out, w.n});
+    return differs;
+}
+
+static bool words(ir_edits *e, df_doc *doc, const df_node *top, const df_node *n, bool upper)
+{
+    if (n->kind == DF_UNKNOWN)
+        return false;
+    bool any = recase(e, doc, top, n->keyword, upper);
+    if (n->kind == DF_FROM && n->nargs == 3 && slice_eq_nocase(n->args[1].v, "as"))
+        any |= recase(e, doc, top, n->args[1].v, upper);
+    if (n->kind == DF_HEALTHCHECK && n->nargs >= 1 &&
+        (slice_eq_nocase(n->args[0].v, "cmd") || slice_eq_nocase(n->args[0].v, "none")))
+        any |= recase(e, doc, top, n->args[0].v, upper);
+    if (n->sub)
+        any |= words(e, doc, top, n->sub, upper);
+    return any;
+}
+
+PASS(keyword_case)
+{
+    tally t = {0, 0};
+    for (const df_node *n = doc->head; n; n = n->next)
+        count(n, &t);
+    bool upper = t.upper >= t.lower, changed = false;
+    for (df_node *n = doc->head; n; n = n->next) {
+        ir_edits e = {0};
+        if (!words(&e, doc, n, n, upper)) {
+            free(e.v);
+            continue;
+        }
+        if (rw_set_text(doc, n, rw_splice(doc, n, &e), d))
+            changed = true;
+    }
+    return changed;
+}

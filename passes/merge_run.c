@@ -1,0 +1,249 @@
+/*
+ * merge-run: consecutive RUN instructions of a stage become one RUN, one layer.
+ *
+ * Requires:   a parsed document with stages computed.
+ * Guarantees: for RUN A directly followed by RUN B (only comment and blank lines between), the
+ *             result is one RUN with A's keyword and flags and the script `A && B`, written
+ *             `A && \` newline indent `B` (or `A \` newline indent `&& B`, as the file's own
+ *             continuations are), A and B exactly as written, their continuation lines kept.
+ *             The build runs the same commands in the same order with the same outcome:
+ *             `sh -c 'A && B'` runs B only when A succeeded and fails when either fails, as two
+ *             RUNs do. Files that B deletes are then deleted in the layer that created them.
+ *             Comment lines between A and B move above the merged instruction, in order;
+ *             blank lines between them are dropped, and so is a trailing `;` of A or B. Runs of three or more merge left to right.
+ *             BuildKit must read the new text back as exactly `A && B` with A's flags, or the
+ *             pair is left alone (rs_commit).
+ * Refuses (checked below, in this order):
+ *   - an instruction of any kind between the two (ENV, ARG, WORKDIR, USER, SHELL, COPY, ...),
+ *     a stage boundary, or ONBUILD RUNs;
+ *   - a stage whose shell is not POSIX (a SHELL other than sh/bash/dash/ash/ksh/mksh/zsh, or
+ *     a Windows stage: escape=` or a Windows base image, unless SHELL is such a shell);
+ *   - different builder flags (--mount, --network, --security, in the same order), exec form
+ *     or heredocs in either;
+ *   - A, whose shell state B would now inherit: a script that does not parse (unbalanced quotes,
+ *     parentheses), a comment (it would swallow B), a background `&`, a trailing operator, `;;`
+ *     (a single trailing `;` is dropped), anything after the script in the text (a comment line
+ *     in a continuation); any command, at any depth, that changes the shell for later commands
+ *     (cd, export, set, unset, umask, trap, exit, exec, source, eval, alias, read, a bare
+ *     assignment, ... see sh_changes_state), a function definition, a for/select loop (it
+ *     assigns its variable), an assignment inside an expansion (`${v:=x}`, `((v=1))`,
+ *     `printf -v`), or a command that starts a daemon (service, systemctl, nohup, setsid, ...:
+ *     it would now be running while B runs);
+ *   - B, which must be one and-or list that `A &&` can prefix: a script that does not parse, a
+ *     compound command, a top-level `;`, `||` or `&` (with `A && x || y`, y would run when A
+ *     fails), a reference to what the previous command leaves behind ($_, PIPESTATUS, SECONDS,
+ *     BASH_COMMAND), or a comment line between its keyword and its script.
+ */
+#include "runscript.h"
+
+#include <string.h>
+
+static bool same_flags(const df_node *a, const df_node *b)
+{
+    if (a->nbflags != b->nbflags)
+        return false;
+    for (size_t i = 0; i < a->nbflags; i++)
+        if (!slice_eq(a->bflags[i].v, b->bflags[i].v))
+            return false;
+    return true;
+}
+
+static bool is_name_char(char c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+           c == '_';
+}
+
+/* An assignment hidden in an expansion: ${v=x} ${v:=x}, an arithmetic command or expansion
+ * with '=' in it ((v=1)), $((v+=1)), or bash's $[...]. Errs on the side of yes. */
+static bool assigns_in_expansion(df_slice s)
+{
+    for (size_t i = 0; i + 1 < s.n; i++) {
+        if (s.p[i] == '$' && s.p[i + 1] == '{') {
+            size_t j = i + 2;
+            while (j < s.n && is_name_char(s.p[j]))
+                j++;
+            if (j < s.n && (s.p[j] == '=' || (s.p[j] == ':' && j + 1 < s.n && s.p[j + 1] == '=')))
+                return true;
+        } else if (s.p[i] == '(' && s.p[i + 1] == '(') {
+            const char *close = memmem(s.p + i, s.n - i, "))", 2);
+            size_t end = close ? (size_t)(close - s.p) : s.n;
+            if (memchr(s.p + i, '=', end - i) || (i == 0 || s.p[i - 1] != '$'))
+                return true; /* ((...)) as a command may assign (x++); $((...)) with '=' does */
+        } else if (s.p[i] == '$' && s.p[i + 1] == '[') {
+            return true;
+        }
+    }
+    return false;
+}
+
+static bool starts_daemon(const sh_cmd *c)
+{
+    static const char *daemons[] = {
+        "service", "systemctl", "start-stop-daemon", "nohup", "setsid", "daemonize",
+        "rc-service", "invoke-rc.d", "supervisord", "dockerd", "pg_ctl", "pg_ctlcluster",
+        "mysqld_safe",
+    };
+    for (size_t i = c->nassign; i < c->nwords; i++) {
+        const sh_word *w = &c->words[i];
+        if (!w->literal)
+            continue;
+        if (slice_has_prefix(w->value, "/etc/init.d/") || slice_has_prefix(w->value, "--daemon"))
+            return true;
+        if (i > sh_program(c))
+            continue; /* program position and wrappers only */
+        for (size_t k = 0; k < sizeof daemons / sizeof *daemons; k++)
+            if (rs_word_base_is(c, i, daemons[k]))
+                return true;
+    }
+    return false;
+}
+
+/* May B's commands run after A's in the same shell, A's state left as it was? */
+static const char *first_refusal(const rs_run *a)
+{
+    const char *why = NULL;
+    rs_tail t;
+    if (!rs_tail_of(a, &t, &why))
+        return why;
+    if (a->sh.funcdef)
+        return "the first RUN defines a function";
+    if (a->sh.loopvar)
+        return "the first RUN has a for loop, which sets its variable";
+    if (assigns_in_expansion(a->script))
+        return "the first RUN may assign a variable inside an expansion";
+    for (size_t i = 0; i < a->sh.ncmds; i++) {
+        const sh_cmd *c = &a->sh.cmds[i];
+        if (sh_changes_state(c))
+            return "the first RUN changes the shell's state (cd, export, set, exit, ...)";
+        size_t p = sh_program(c);
+        if (sh_word_is(c, p, "printf"))
+            for (size_t k = p + 1; k < c->nwords; k++)
+                if (sh_word_is(c, k, "-v"))
+                    return "the first RUN assigns with printf -v";
+        if (starts_daemon(c))
+            return "the first RUN may start a daemon";
+    }
+    return NULL;
+}
+
+static const char *second_refusal(const rs_run *b)
+{
+    if (!b->ok)
+        return b->sh.ok ? "the second RUN has a heredoc" : b->sh.why;
+    if (b->sh.ncmds == 0)
+        return "the second RUN has no command";
+    if (b->sh.compound)
+        return "the second RUN has a compound command";
+    if (b->sh.background)
+        return "the second RUN runs a command in the background";
+    for (size_t i = 0; i < b->sh.ncmds; i++) {
+        sh_op op = b->sh.cmds[i].op;
+        bool last = i + 1 == b->sh.ncmds;
+        if (op != SH_AND && op != SH_PIPE && op != SH_END && !(last && op == SH_SEQ))
+            return "the second RUN is not one and-or list (; or || at the top level)";
+    }
+    static const char *inherited[] = {"$_", "${_}", "PIPESTATUS", "SECONDS", "BASH_COMMAND"};
+    for (size_t k = 0; k < sizeof inherited / sizeof *inherited; k++) {
+        const char *m = memmem(b->script.p, b->script.n, inherited[k], strlen(inherited[k]));
+        if (!m)
+            continue;
+        size_t after = (size_t)(m - b->script.p) + strlen(inherited[k]);
+        if (k == 0 && after < b->script.n && is_name_char(b->script.p[after]))
+            continue; /* $_name is another variable */
+        return "the second RUN reads what the previous command leaves ($_, PIPESTATUS, ...)";
+    }
+    return NULL;
+}
+
+/* The comment lines of a lead (blank lines dropped), each with its newline. */
+static void comment_lines(df_buf *b, df_slice lead)
+{
+    for (size_t i = 0; i < lead.n;) {
+        size_t e = i;
+        while (e < lead.n && lead.p[e] != '\n')
+            e++;
+        size_t j = i;
+        while (j < e && (lead.p[j] == ' ' || lead.p[j] == '\t'))
+            j++;
+        if (j < e && lead.p[j] == '#') {
+            buf_put(b, lead.p + i, e - i);
+            if (e < lead.n)
+                buf_putc(b, '\n');
+        }
+        i = e + 1;
+    }
+}
+
+/* Merges RUN b into RUN a; false (nothing changed) when refused. */
+static bool merge(df_doc *doc, df_node *a, df_node *b, const rs_style *st, df_diags *d)
+{
+    if (!same_flags(a, b))
+        return false;
+    rs_run ra, rb;
+    rs_open(doc, a, &ra);
+    rs_open(doc, b, &rb);
+    if (first_refusal(&ra) || second_refusal(&rb))
+        return false;
+    rs_tail t;
+    if (!rs_tail_of(&ra, &t, NULL))
+        return false;
+    size_t sb = rs_text_offset(b, rb.base, false);
+    if (sb > b->text.n)
+        return false;
+    for (size_t i = 0; i < sb; i++) { /* a comment line between b's keyword and script */
+        if (b->text.p[i] != '\n')
+            continue;
+        size_t j = i + 1;
+        while (j < sb && (b->text.p[j] == ' ' || b->text.p[j] == '\t'))
+            j++;
+        if (j < sb && b->text.p[j] == '#')
+            return false;
+    }
+    df_buf text = {0}, want = {0};
+    comment_lines(&text, b->lead);
+    buf_put_slice(&text, t.head);
+    buf_put(&want, ra.script.p, t.end);
+    rs_put_joint(&text, &want, doc, st);
+    rs_tail tb; /* B's own trailing `;` goes too, when B can be continued */
+    if (rs_tail_of(&rb, &tb, NULL) && tb.head.n >= sb) {
+        buf_put(&text, b->text.p + sb, tb.head.n - sb);
+        buf_put_slice(&text, tb.newline);
+        buf_put(&want, rb.script.p, tb.end);
+    } else {
+        buf_put(&text, b->text.p + sb, b->text.n - sb);
+        buf_put_slice(&want, rb.script);
+    }
+    df_slice w = buf_to_arena(&want, &doc->arena);
+    /* the joined script must read as A's commands then B's, nothing run together */
+    sh_script joined;
+    bool ok = sh_parse(&doc->arena, w, &joined) && joined.ncmds == ra.sh.ncmds + rb.sh.ncmds &&
+              !joined.background &&
+              rs_commit(doc, a, buf_to_arena(&text, &doc->arena), w, d);
+    buf_free(&text);
+    buf_free(&want);
+    return ok;
+}
+
+PASS(merge_run)
+{
+    bool changed = false;
+    rs_shells shells;
+    rs_shells_init(&shells, doc);
+    rs_style file_style = rs_doc_style(doc);
+    for (df_node *n = doc->head; n; n = n->next) {
+        rs_shells_step(&shells, doc, n);
+        if (n->kind != DF_RUN || !rs_shells_posix(&shells, n))
+            continue;
+        rs_style st = rs_node_style(doc, n, file_style);
+        while (n->next && n->next->kind == DF_RUN && n->next->stage == n->stage) {
+            df_node *b = n->next;
+            if (!merge(doc, n, b, &st, d))
+                break;
+            ir_unlink(doc, b);
+            changed = true;
+        }
+    }
+    rs_shells_free(&shells);
+    return changed;
+}

@@ -1,0 +1,379 @@
+/*
+ * runscript.c: reading and rewriting shell-form RUN scripts for the RUN passes (see runscript.h).
+ */
+#include "runscript.h"
+
+#include <string.h>
+#include <strings.h>
+
+bool rs_open(df_doc *doc, df_node *n, rs_run *out)
+{
+    memset(out, 0, sizeof *out);
+    out->n = n;
+    if (!n || n->kind != DF_RUN || (n->flags & DF_N_JSON) || n->nargs < 1 || n->nheredocs)
+        return false;
+    out->script = n->args[0].v;
+    out->base = n->args[0].off;
+    out->ok = sh_parse(&doc->arena, out->script, &out->sh) && !out->sh.heredoc;
+    return out->ok;
+}
+
+size_t rs_text_offset(const df_node *n, size_t loff, bool at_end)
+{
+    size_t lo = 0;
+    for (size_t i = 0; i < n->nsegs; i++) {
+        if (n->segs[i].loff < loff || (n->segs[i].loff == loff && !at_end))
+            lo = i;
+        else
+            break;
+    }
+    return n->segs[lo].soff + (loff - n->segs[lo].loff);
+}
+
+static bool blank(char c)
+{
+    return c == ' ' || c == '\t';
+}
+
+/* ---- continuation style ---- */
+
+/* The command-continuation style of one instruction's text, if it shows one. */
+static bool style_in(const df_doc *doc, const df_node *n, rs_style *st)
+{
+    if (n->nheredocs)
+        return false;
+    df_slice t = n->text;
+    bool first = true, prev_and = false;
+    for (size_t i = 0; i < t.n;) {
+        size_t e = i;
+        while (e < t.n && t.p[e] != '\n')
+            e++;
+        const char *l = t.p + i;
+        size_t len = e - i;
+        if (len && l[len - 1] == '\r')
+            len--;
+        size_t ws = 0;
+        while (ws < len && blank(l[ws]))
+            ws++;
+        bool content = ws < len && l[ws] != '#';
+        if (content && !first) {
+            if (len - ws >= 2 && l[ws] == '&' && l[ws + 1] == '&') {
+                *st = (rs_style){{l, ws}, true};
+                return true;
+            }
+            if (prev_and) {
+                *st = (rs_style){{l, ws}, false};
+                return true;
+            }
+        }
+        if (content) {
+            size_t m = len;
+            while (m && blank(l[m - 1]))
+                m--;
+            prev_and = false;
+            if (m && l[m - 1] == doc->escape) {
+                m--;
+                while (m && blank(l[m - 1]))
+                    m--;
+                prev_and = m >= 2 && l[m - 1] == '&' && l[m - 2] == '&';
+            }
+        }
+        first = false;
+        i = e + 1;
+    }
+    return false;
+}
+
+rs_style rs_doc_style(const df_doc *doc)
+{
+    rs_style st;
+    for (const df_node *n = doc->head; n; n = n->next)
+        if (style_in(doc, n, &st))
+            return st;
+    return (rs_style){SLICE("    "), false};
+}
+
+rs_style rs_node_style(const df_doc *doc, const df_node *n, rs_style fallback)
+{
+    rs_style st;
+    return style_in(doc, n, &st) ? st : fallback;
+}
+
+void rs_put_joint(df_buf *text, df_buf *want, const df_doc *doc, const rs_style *st)
+{
+    if (st->leading) {
+        buf_putc(text, ' ');
+        buf_putc(text, doc->escape);
+        buf_put_slice(text, ir_newline(doc));
+        buf_put_slice(text, st->indent);
+        buf_puts(text, "&& ");
+        if (want) {
+            buf_putc(want, ' ');
+            buf_put_slice(want, st->indent);
+            buf_puts(want, "&& ");
+        }
+    } else {
+        buf_puts(text, " && ");
+        buf_putc(text, doc->escape);
+        buf_put_slice(text, ir_newline(doc));
+        buf_put_slice(text, st->indent);
+        if (want) {
+            buf_puts(want, " && ");
+            buf_put_slice(want, st->indent);
+        }
+    }
+}
+
+/* ---- the end of a script ---- */
+
+bool rs_tail_of(const rs_run *r, rs_tail *t, const char **why)
+{
+    const char *dummy;
+    if (!why)
+        why = &dummy;
+    if (!r->ok) {
+        *why = r->sh.ok ? "not a shell-form script without heredocs" : r->sh.why;
+        return false;
+    }
+    if (r->sh.ncmds == 0)
+        return (*why = "no command"), false;
+    if (r->sh.comment)
+        return (*why = "the script has a comment, which would swallow what follows"), false;
+    if (r->sh.background)
+        return (*why = "the script runs a command in the background (&)"), false;
+    if (r->sh.trailing_op)
+        return (*why = "the script ends in an operator"), false;
+    const char *s = r->script.p;
+    size_t end = r->script.n;
+    while (end && (blank(s[end - 1]) || s[end - 1] == '\r'))
+        end--;
+    bool dropped = false;
+    if (end && s[end - 1] == ';') {
+        size_t k = 0;
+        while (k + 1 < end && s[end - 2 - k] == '\\')
+            k++;
+        if (k % 2 == 0) { /* an operator, not the word \; */
+            if (end >= 2 && s[end - 2] == ';')
+                return (*why = "the script ends in ;;"), false;
+            end--;
+            dropped = true;
+            while (end && blank(s[end - 1]))
+                end--;
+            if (end && (s[end - 1] == ';' || s[end - 1] == '&' || s[end - 1] == '|'))
+                return (*why = "the script ends in an operator"), false;
+        }
+    }
+    size_t k = 0;
+    while (k < end && s[end - 1 - k] == '\\')
+        k++;
+    if (k % 2 == 1)
+        return (*why = "the script ends in an escape"), false;
+    if (end == 0)
+        return (*why = "no command"), false;
+    const df_node *n = r->n;
+    size_t at = rs_text_offset(n, r->base + end, true);
+    size_t i = at;
+    while (i < n->text.n && blank(n->text.p[i]))
+        i++;
+    if (dropped && i < n->text.n && n->text.p[i] == ';') {
+        i++;
+        while (i < n->text.n && blank(n->text.p[i]))
+            i++;
+    }
+    df_slice rest = {n->text.p + i, n->text.n - i};
+    if (!(rest.n == 0 || slice_eq_str(rest, "\n") || slice_eq_str(rest, "\r\n")))
+        return (*why = "the instruction's text goes on after the script (a comment line?)"), false;
+    t->end = end;
+    t->head = (df_slice){n->text.p, at};
+    t->newline = rest;
+    return true;
+}
+
+/* ---- committing new text ---- */
+
+static bool same_flags(const df_node *a, const df_node *b)
+{
+    if (a->nbflags != b->nbflags)
+        return false;
+    for (size_t i = 0; i < a->nbflags; i++)
+        if (!slice_eq(a->bflags[i].v, b->bflags[i].v))
+            return false;
+    return true;
+}
+
+bool rs_commit(df_doc *doc, df_node *n, df_slice text, df_slice want, df_diags *d)
+{
+    df_diags *scratch = df_diags_new();
+    df_node *c = ir_node_from_text(doc, text, scratch);
+    bool ok = c && df_diags_errors(scratch) == 0 && c->kind == DF_RUN &&
+              !(c->flags & DF_N_JSON) && c->nargs >= 1 && c->nheredocs == 0 &&
+              same_flags(c, n) && slice_eq(c->args[0].v, want);
+    df_diags_free(scratch);
+    return ok && ir_node_set_text(doc, n, text, d);
+}
+
+bool rs_append(df_doc *doc, const rs_run *r, df_slice cmd, const rs_style *st, df_diags *d)
+{
+    rs_tail t;
+    if (!rs_tail_of(r, &t, NULL))
+        return false;
+    df_buf text = {0}, want = {0};
+    buf_put_slice(&text, t.head);
+    buf_put(&want, r->script.p, t.end);
+    if (!memchr(t.head.p, '\n', t.head.n) && t.head.n + 4 + cmd.n <= 80) {
+        buf_puts(&text, " && ");
+        buf_puts(&want, " && ");
+    } else {
+        rs_put_joint(&text, &want, doc, st);
+    }
+    buf_put_slice(&text, cmd);
+    buf_put_slice(&want, cmd);
+    buf_put_slice(&text, t.newline);
+    df_slice w = buf_to_arena(&want, &doc->arena);
+    bool ok = rs_commit(doc, r->n, buf_to_arena(&text, &doc->arena), w, d);
+    buf_free(&text);
+    buf_free(&want);
+    return ok;
+}
+
+bool rs_splice(df_doc *doc, const rs_run *r, size_t from, size_t to, df_slice ins,
+               df_diags *d)
+{
+    if (!r->ok || from > to || to > r->script.n || memchr(ins.p, '\n', ins.n))
+        return false;
+    const df_node *n = r->n;
+    size_t a = rs_text_offset(n, r->base + from, false);
+    size_t b = rs_text_offset(n, r->base + to, false);
+    if (a > b || b > n->text.n)
+        return false;
+    /* a comment line inside a continuation would be lost */
+    for (size_t i = a; i < b; i++) {
+        if (n->text.p[i] != '\n')
+            continue;
+        size_t j = i + 1;
+        while (j < b && blank(n->text.p[j]))
+            j++;
+        if (j < b && n->text.p[j] == '#')
+            return false;
+    }
+    df_buf text = {0}, want = {0};
+    buf_put(&text, n->text.p, a);
+    buf_put_slice(&text, ins);
+    buf_put(&text, n->text.p + b, n->text.n - b);
+    buf_put(&want, r->script.p, from);
+    buf_put_slice(&want, ins);
+    buf_put(&want, r->script.p + to, r->script.n - to);
+    df_slice w = buf_to_arena(&want, &doc->arena);
+    bool ok = rs_commit(doc, r->n, buf_to_arena(&text, &doc->arena), w, d);
+    buf_free(&text);
+    buf_free(&want);
+    return ok;
+}
+
+/* ---- words ---- */
+
+df_slice rs_basename(df_slice p)
+{
+    size_t i = p.n;
+    while (i > 0 && p.p[i - 1] != '/' && p.p[i - 1] != '\\')
+        i--;
+    return (df_slice){p.p + i, p.n - i};
+}
+
+bool rs_word_base_is(const sh_cmd *c, size_t i, const char *name)
+{
+    return i < c->nwords && c->words[i].literal &&
+           slice_eq_str(rs_basename(c->words[i].value), name);
+}
+
+df_slice rs_cmd_prefix(const rs_run *r, const sh_cmd *c, size_t i)
+{
+    size_t end = i < c->nwords ? c->words[i].off : c->end;
+    return (df_slice){r->script.p + c->off, end - c->off};
+}
+
+bool rs_has_mount(const df_node *n)
+{
+    df_slice v;
+    for (size_t i = 0; i < n->nbflags; i++) {
+        df_slice f = n->bflags[i].v;
+        if (!slice_has_prefix(f, "--mount="))
+            continue;
+        v = (df_slice){f.p + 8, f.n - 8};
+        df_slice type = SLICE("bind"); /* BuildKit's default */
+        for (size_t s = 0; s < v.n;) {
+            size_t e = s;
+            while (e < v.n && v.p[e] != ',')
+                e++;
+            df_slice kv = {v.p + s, e - s};
+            if (slice_has_prefix(kv, "type="))
+                type = (df_slice){kv.p + 5, kv.n - 5};
+            s = e + 1;
+        }
+        if (!slice_eq_str(type, "secret") && !slice_eq_str(type, "ssh"))
+            return true;
+    }
+    return false;
+}
+
+/* ---- shells ---- */
+
+static bool contains_nocase(df_slice s, const char *needle)
+{
+    size_t m = strlen(needle);
+    for (size_t i = 0; i + m <= s.n; i++)
+        if (strncasecmp(s.p + i, needle, m) == 0)
+            return true;
+    return false;
+}
+
+static bool windows_image(df_slice base)
+{
+    return contains_nocase(base, "windows") || contains_nocase(base, "servercore") ||
+           contains_nocase(base, "nanoserver") || contains_nocase(base, "dotnet/framework");
+}
+
+static bool posix_program(df_slice path)
+{
+    static const char *shells[] = {"sh", "bash", "dash", "ash", "ksh", "mksh", "zsh"};
+    df_slice b = rs_basename(path);
+    if (b.n > 4 && strncasecmp(b.p + b.n - 4, ".exe", 4) == 0)
+        b.n -= 4;
+    for (size_t i = 0; i < sizeof shells / sizeof *shells; i++)
+        if (slice_eq_nocase(b, shells[i]))
+            return true;
+    return false;
+}
+
+void rs_shells_init(rs_shells *s, const df_doc *doc)
+{
+    s->n = doc->nstages;
+    s->posix = xcalloc(s->n ? s->n : 1, sizeof *s->posix);
+}
+
+void rs_shells_step(rs_shells *s, const df_doc *doc, const df_node *n)
+{
+    if (n->stage < 0 || (size_t)n->stage >= s->n)
+        return;
+    const df_stage *st = &doc->stages[n->stage];
+    if (n->kind == DF_FROM) {
+        if (st->base_stage >= 0 && (size_t)st->base_stage < s->n)
+            s->posix[n->stage] = s->posix[st->base_stage];
+        else
+            s->posix[n->stage] = doc->escape != '`' && !windows_image(st->base_expanded);
+    } else if (n->kind == DF_SHELL) {
+        s->posix[n->stage] = (n->flags & DF_N_JSON) && n->nargs >= 1 && posix_program(n->args[0].v);
+    }
+}
+
+bool rs_shells_posix(const rs_shells *s, const df_node *n)
+{
+    return n->stage >= 0 && (size_t)n->stage < s->n && s->posix[n->stage];
+}
+
+void rs_shells_free(rs_shells *s)
+{
+    free(s->posix);
+    s->posix = NULL;
+    s->n = 0;
+}

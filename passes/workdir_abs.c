@@ -1,0 +1,38 @@
+/*
+ * workdir-abs: a relative WORKDIR whose base is known becomes the absolute path it resolves to.
+ *
+ * Requires:   a parsed document with stages.
+ * Guarantees: the new path is what BuildKit computes for the relative one (path.Join of the
+ *             working directory and the argument, cleaned), so the image's WorkingDir, the
+ *             directory WORKDIR creates and every later relative path are unchanged.
+ * Refuses:    when the working directory before it is not known: a stage from an image starts
+ *             in the image's WorkingDir, which the Dockerfile does not show, so only a stage
+ *             whose earlier WORKDIRs (or whose parent stage's) were absolute, or a stage from
+ *             scratch (which starts at /), has a known base; arguments with variables, quotes
+ *             or escape characters; WORKDIR inside ONBUILD; documents with the backtick escape
+ *             (Windows images, whose paths follow other rules).
+ */
+#include "../compiler/internal.h"
+#include "../compiler/rewrite.h"
+
+PASS(workdir_abs)
+{
+    bool changed = false;
+    if (doc->escape != '\\')
+        return false; /* a backtick escape: Windows paths, resolved by other rules */
+    rw_wd wd;
+    rw_wd_init(&wd, doc);
+    for (df_node *n = doc->head; n; n = n->next) {
+        if (n->kind == DF_WORKDIR && n->nargs == 1 && !n->nheredocs &&
+            !rw_path_abs(n->args[0].v) && wd.cur.n && rw_literal(doc, n->args[0].v)) {
+            df_slice abs = rw_wd_resolve(doc, wd.cur, n->args[0].v);
+            ir_edits e = {0};
+            ir_edit_add(&e, n->args[0].off, n->args[0].v.n, abs);
+            if (abs.n && rw_set_text(doc, n, rw_splice(doc, n, &e), d))
+                changed = true;
+        }
+        rw_wd_step(&wd, doc, n);
+    }
+    rw_wd_free(&wd);
+    return changed;
+}

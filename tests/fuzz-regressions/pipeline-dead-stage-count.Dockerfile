@@ -1,0 +1,6 @@
+ARG BASE=debian:bookworm
+ARG VERSION
+FROM ${BASE
+A)RG VERSION
+RUN echo $VERSION
+FROM base
