@@ -194,7 +194,8 @@ static bool match_at(const char *p, const char *pe, const char *s, const char *s
                     hi = q[2];
                     q += 2;
                 }
-                if ((unsigned char)*s >= (unsigned char)lo && (unsigned char)*s <= (unsigned char)hi)
+                unsigned char ch = (unsigned char)*s;
+                if (ch >= (unsigned char)lo && ch <= (unsigned char)hi)
                     hit = true;
                 q++;
             }

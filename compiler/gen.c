@@ -211,6 +211,8 @@ int gen_main(int argc, char **argv)
             schema = true;
         } else if (strncmp(a, "--color=", 8) == 0) {
             color = a + 8;
+        } else if (strcmp(a, "--color") == 0 && i + 1 < argc) {
+            color = argv[++i];
         } else if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
             fputs(gen_usage, stdout);
             return GEN_OK;

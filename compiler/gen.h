@@ -14,7 +14,9 @@
  *
  * spec.c holds the spec's shape as tables (objects, their keys and value types): the checker walks
  * the tree against them and `dfopt gen --schema` prints them as the JSON Schema in
- * docs/spec.schema.json, so the loader and the schema cannot disagree.
+ * docs/spec.schema.json, so the loader and the schema cannot disagree. gen_quote.c writes values
+ * into the places of a Dockerfile (and reads them back); gen_emit.c renders the instructions and
+ * the `build` shorthands; gen_from.c writes a spec from a Dockerfile; gen.c is the subcommand.
  */
 #ifndef DF_GEN_H
 #define DF_GEN_H

@@ -3,32 +3,22 @@
  *
  * Layout of the output:
  *
- *   # syntax=...             directives (syntax, escape), then a one-line notice
+ *   # syntax=...             directives (syntax, escape)
  *   ARG ...                  global_args
  *   FROM ... AS build        the builder stage of a `build` shorthand, if any
  *   FROM ...                 each stage; its keys in this order, whatever order the spec uses:
  *                            args shell env labels packages workdir copy add run steps
  *                            user expose volumes healthcheck stopsignal entrypoint cmd
  *
- * Quoting. Every value lands in a place with its own rules, and each place has one encoder:
- *
- *   put_dq      a Dockerfile word (ENV/LABEL/ARG values, WORKDIR, USER, FROM, label keys): bare
- *               when that is unambiguous, else double quotes with the escape character before
- *               " $ and itself. BuildKit's word processing gives back exactly the spec's text.
- *   put_esc     a Dockerfile word without quotes (COPY/ADD paths, VOLUME, EXPOSE): the escape
- *               character before every character BuildKit's lexer would treat specially; paths
- *               with blanks or line breaks switch the instruction to JSON form, whose elements
- *               BuildKit still processes as words.
- *   put_sh      a POSIX shell word inside a RUN (package names, build settings): bare, 'single
- *               quoted', or "double quoted" when it carries $NAME references.
- *   json_quote  exec-form lists (CMD, ENTRYPOINT, SHELL, RUN exec, HEALTHCHECK): literal.
- *   heredocs    multi-line RUN scripts and COPY contents, with a quoted delimiter no line of the
- *               body equals, so the body is literal.
- *
- * In words (not in shell commands or exec lists) `$NAME`, `${NAME}` and `${NAME:-word}`-style
- * references stay references, as in a Dockerfile; `$$` is a literal `$`. A value that no place
- * can carry (a line break in an ENV value, a blank in a flag) is an error at its position; no
- * value can end an instruction early, continue it onto the next line or start a new one.
+ * Every value lands in a place with its own rules and is written by that place's encoder:
+ * Dockerfile words (ENV/LABEL/ARG values, WORKDIR, USER, FROM) by quote_dq, paths (COPY, ADD,
+ * VOLUME) and ports by quote_esc, shell words in RUN (package names, build settings) by quote_sh
+ * (gen_quote.c); exec-form lists (CMD, ENTRYPOINT, SHELL, RUN exec, HEALTHCHECK) by json_quote;
+ * multi-line RUN scripts and COPY contents as heredocs with a quoted delimiter that no line of
+ * the body equals. Before writing, each value is checked for what its place can carry: a line
+ * break in an ENV value, a blank in a flag, a port that is not a port, a package name that
+ * starts with '-' are errors at the value's position. So no value can end an instruction early,
+ * continue it onto the next line, open a heredoc, read as a flag or start another instruction.
  */
 #include "gen.h"
 

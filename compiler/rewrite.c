@@ -239,7 +239,8 @@ df_slice rw_splice(df_doc *doc, const df_node *n, ir_edits *e)
     for (size_t i = 0; i < e->n && ok; i++) {
         size_t from = text_offset(n, e->v[i].loff, false);
         size_t to = e->v[i].llen ? text_offset(n, e->v[i].loff + e->v[i].llen, true) : from;
-        if (from < at || to < from || to > n->text.n || has_comment_line(n->text.p + from, to - from)) {
+        if (from < at || to < from || to > n->text.n ||
+            has_comment_line(n->text.p + from, to - from)) {
             ok = false;
             break;
         }
@@ -479,13 +480,14 @@ static bool add_path(fpb *f, df_slice p)
     return true;
 }
 
-/* A path word: a glob stands for the directory its fixed prefix names. */
+/* A path word: a glob, or a brace that bash (often /bin/sh) would expand, stands for the
+ * directory its fixed prefix names. */
 static bool add_path_word(fpb *f, const sh_word *w)
 {
     df_slice v = w->value;
-    if (w->glob) {
+    if (w->glob || memchr(v.p, '{', v.n)) {
         size_t cut = 0;
-        while (cut < v.n && !strchr("*?[", v.p[cut]))
+        while (cut < v.n && !strchr("*?[{", v.p[cut]))
             cut++;
         while (cut > 0 && v.p[cut - 1] != '/')
             cut--;
@@ -601,7 +603,7 @@ static bool command_footprint(fpb *f, const sh_script *sc, const sh_cmd *c, df_s
             continue;
         }
         df_slice part = path_part(v);
-        if (has_slash(part) || w->glob || (pkg && (rw_ends_with(v, ".deb") ||
+        if (has_slash(part) || w->glob || memchr(v.p, '{', v.n) || (pkg && (rw_ends_with(v, ".deb") ||
                                                    rw_ends_with(v, ".rpm") ||
                                                    rw_ends_with(v, ".apk")))) {
             sh_word pw2 = *w;
@@ -813,12 +815,12 @@ bool rw_merge_kv(df_doc *doc, df_kind kind, bool independent, df_diags *d)
         if (n->kind != kind || !kv_form(doc, n))
             continue;
         keys.n = 0;
-        keys_add(&keys, n);
+        keys_add(&keys, n); /* n's own keys count: a second run sees the merged instruction */
         for (df_node *m = n->next; m && m->kind == kind && m->stage == n->stage;
              m = n->next) {
-            if (!kv_form(doc, m) || !rw_lead_blank(m->lead) ||
+            if (!kv_form(doc, m) || !rw_lead_blank(m->lead) || keys.n > 256 ||
                 (independent && refers_to(doc, m, &keys)))
-                break;
+                break; /* (at most 256 keys: the dependency check stays linear) */
             df_slice text = joined(doc, n, m);
             df_node *check = rw_new_node(doc, text);
             if (!check || check->nargs != n->nargs + m->nargs)

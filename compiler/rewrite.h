@@ -80,7 +80,7 @@ df_slice rw_line(df_doc *doc, const df_node *like, const char *upper, df_slice r
 /* ---- working directory ---- */
 
 typedef struct rw_wd {
-    df_slice cur;          /* before the node last stepped over... see rw_wd_step; n == 0: unknown */
+    df_slice cur;          /* the current directory (see rw_wd_step); n == 0: unknown */
     df_slice *final;       /* per stage: the working directory at its end */
     size_t nstages;
     int stage;

@@ -606,18 +606,22 @@ void stats_print_text(df_buf *b, const char *file, const df_stats *before, const
     for (size_t i = 0; i < nfired; i++)
         buf_printf(b, "%s %s", i ? "," : "", fired[i]);
     buf_puts(b, nfired ? "\n" : " none\n");
+    if (after->ninstalls)
+        buf_puts(b, "  installs without cleanup (lines of the optimized file):\n");
     for (size_t i = 0; i < after->ninstalls; i++) {
         const stats_install *in = &after->installs[i];
-        buf_printf(b, "  line %zu: %s install without cleanup", in->line, in->manager);
+        buf_printf(b, "    line %zu: %s install", in->line, in->manager);
         for (size_t j = 0; j < in->npackages && j < 6; j++)
-            buf_printf(b, "%s" SLICE_FMT, j ? " " : ": ", SLICE_ARG(in->packages[j]));
+            buf_printf(b, " " SLICE_FMT, SLICE_ARG(in->packages[j]));
         if (in->npackages > 6)
             buf_printf(b, " (+%zu)", in->npackages - 6);
         buf_putc(b, '\n');
     }
+    if (after->copies && after->ncopies)
+        buf_puts(b, "  COPY from the build context (lines of the optimized file):\n");
     for (size_t i = 0; after->copies && i < after->ncopies; i++) {
         const stats_copy *c = &after->copies[i];
-        buf_printf(b, "  line %zu: ", c->line);
+        buf_printf(b, "    line %zu: ", c->line);
         line_text(b, c->text, 40);
         buf_printf(b, ": %s%zu file%s, ", c->complete ? "" : "at least ", c->files,
                    c->files == 1 ? "" : "s");

@@ -50,8 +50,8 @@ typedef struct df_stats {
  * whose files COPY sources are measured against. */
 void stats_collect(df_doc *doc, const char *context_dir, df_stats *out);
 
-/* The report for one file: a small before/after table, the passes that fired, and the installs
- * and copies of the optimized file. */
+/* The report for one file: a small before/after table, the passes that fired, then the installs
+ * still without cleanup and (with a context) the copies, at their lines in the optimized file. */
 void stats_print_text(df_buf *out, const char *file, const df_stats *before,
                       const df_stats *after, const char *const *fired, size_t nfired);
 

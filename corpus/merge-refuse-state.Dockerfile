@@ -8,9 +8,9 @@ ENV STEP=1
 RUN export LANG=C.UTF-8
 RUN locale > /locale
 ENV STEP=2
-# set
-RUN set -o noglob
-RUN echo * > /star
+# set -e
+RUN set -e && mkdir -p /opt/cache
+RUN touch /opt/cache/ready
 ENV STEP=3
 # a function definition
 RUN log() { echo "$@"; }

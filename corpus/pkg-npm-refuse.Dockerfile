@@ -1,5 +1,6 @@
 # syntax=docker/dockerfile:1
-# npm's cache is a mount, has its own location, or a later RUN installs --offline from it.
+# npm's cache is a mount, has its own location, or a later RUN installs --offline from it:
+# those RUNs are left alone (the --offline RUN, last in the stage, is cleaned).
 FROM node:20-bookworm-slim
 WORKDIR /app
 COPY package.json package-lock.json ./

@@ -87,7 +87,8 @@ static df_node *rewrite(df_doc *doc, df_node *n, df_slice cur, df_diags *d)
     const sh_cmd *c0 = &sc.cmds[0];
     if (c0->nassign || c0->nredirs || c0->negated || c0->nwords != 2 || c0->op != SH_AND ||
         !sh_word_is(c0, 0, "cd") || !c0->words[1].literal || c0->words[1].glob ||
-        !rw_path_abs(c0->words[1].value))
+        !rw_path_abs(c0->words[1].value) ||
+        memchr(c0->words[1].value.p, '{', c0->words[1].value.n))
         return NULL;
     for (size_t i = 1; i < sc.ncmds; i++) {
         const sh_cmd *c = &sc.cmds[i];

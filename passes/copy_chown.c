@@ -30,9 +30,11 @@ typedef struct known {
     size_t n, cap;
 } known;
 
+enum { KNOWN_LIMIT = 64 }; /* directories remembered per stage (keeps the pass linear) */
+
 static void remember(known *k, df_slice dir)
 {
-    if (!dir.n)
+    if (!dir.n || k->n == KNOWN_LIMIT)
         return;
     if (k->n == k->cap) {
         k->cap = k->cap ? k->cap * 2 : 8;

@@ -16,8 +16,13 @@
  *             harmless ones (cache cleaning, package-manager installs, rm/mkdir of absolute paths
  *             outside the destination), run in the directory the context was copied to, and
  *             nothing the install writes there (node_modules, vendor, obj, .gradle, .venv, ...)
- *             exists in the context, so the second copy cannot overwrite it. It is -O2 because
- *             the install step no longer sees the other source files.
+ *             exists in the context, so the second copy cannot overwrite it; an install that may
+ *             rewrite a lockfile the context holds must be the frozen kind (npm ci, yarn
+ *             --frozen-lockfile, pnpm --frozen-lockfile, bundle --frozen/--deployment, cargo
+ *             --locked, pipenv --deploy, dotnet --locked-mode), or the second copy would put the
+ *             old lockfile back. `go mod download` is assumed to leave a go.sum it was given
+ *             as it is. It is -O2 because the install step no longer sees the other source
+ *             files.
  * Ecosystems: npm (npm ci/install), yarn (v1), pnpm (install, fetch), pip (-r files, followed
  *             recursively), pipenv (--system), poetry (--no-root), Go (go mod download), Cargo
  *             (cargo fetch, with src/main.rs or src/lib.rs so the manifest has a target), Maven
@@ -234,6 +239,9 @@ static int npm(plan *p, const sh_cmd *c, size_t i)
     if (!(slice_eq_str(sub, "ci") || ((slice_eq_str(sub, "install") || slice_eq_str(sub, "i")) &&
                                       nops == 1)))
         return refuse(p), -1;
+    /* npm install may rewrite the lockfile, which the later full copy would undo */
+    if (!slice_eq_str(sub, "ci") && (has(p, "package-lock.json") || has(p, "npm-shrinkwrap.json")))
+        return refuse(p), -1;
     bool scripts = !word_has(c, i + 1, "--ignore-scripts");
     if (!want(p, "package.json", true) || !package_json_ok(p, scripts) ||
         !want(p, "package-lock.json", false) || !want(p, "npm-shrinkwrap.json", false) ||
@@ -251,11 +259,14 @@ static int yarn(plan *p, const sh_cmd *c, size_t i)
     df_slice sub = nops ? c->words[first].value : SLICE("install");
     if (slice_eq_str(sub, "cache") || slice_eq_str(sub, "config") ||
         (slice_eq_str(sub, "global") && nops >= 2))
-        return 0;
+        return want(p, ".yarnrc", false) && want(p, ".npmrc", false) ? 0 : -1; /* read from . */
     if (!slice_eq_str(sub, "install") || nops > 1)
         return refuse(p), -1;
     if (has(p, ".yarnrc.yml") || has(p, ".pnp.cjs"))
         return refuse(p), -1;
+    if (has(p, "yarn.lock") && !word_has(c, i + 1, "--frozen-lockfile") &&
+        !word_has(c, i + 1, "--pure-lockfile") && !word_has(c, i + 1, "--immutable"))
+        return refuse(p), -1; /* it may rewrite yarn.lock */
     bool scripts = !word_has(c, i + 1, "--ignore-scripts");
     if (!want(p, "package.json", true) || !package_json_ok(p, scripts) ||
         !want(p, "yarn.lock", false) || !want(p, ".yarnrc", false) || !node_modules_ok(p))
@@ -273,14 +284,17 @@ static int pnpm(plan *p, const sh_cmd *c, size_t i)
     bool global = word_has(c, i + 1, "-g") || word_has(c, i + 1, "--global");
     if (slice_eq_str(sub, "store") || ((slice_eq_str(sub, "add") ||
                                         slice_eq_str(sub, "install")) && global))
-        return 0;
+        return want(p, ".npmrc", false) ? 0 : -1; /* read from . */
     bool fetch = slice_eq_str(sub, "fetch");
     if (!(fetch || slice_eq_str(sub, "install") || slice_eq_str(sub, "i")) || nops > 1)
         return refuse(p), -1;
     if (has(p, "pnpm-workspace.yaml") || has(p, ".pnpmfile.cjs"))
         return refuse(p), -1;
+    if (!fetch && has(p, "pnpm-lock.yaml") && !word_has(c, i + 1, "--frozen-lockfile"))
+        return refuse(p), -1; /* it may rewrite pnpm-lock.yaml */
     bool scripts = !fetch && !word_has(c, i + 1, "--ignore-scripts");
-    if (!want(p, "package.json", !fetch) || (has(p, "package.json") && !package_json_ok(p, scripts)) ||
+    if (!want(p, "package.json", !fetch) ||
+        (has(p, "package.json") && !package_json_ok(p, scripts)) ||
         !want(p, "pnpm-lock.yaml", fetch) || !node_modules_ok(p))
         return -1;
     return 1;
@@ -444,6 +458,9 @@ static int pipenv(plan *p, const sh_cmd *c, size_t i)
         !(sh_word_is(c, first, "install") || sh_word_is(c, first, "sync")) ||
         !word_has(c, i + 1, "--system"))
         return refuse(p), -1;
+    if (sh_word_is(c, first, "install") && has(p, "Pipfile.lock") &&
+        !word_has(c, i + 1, "--deploy"))
+        return refuse(p), -1; /* it may rewrite Pipfile.lock */
     df_slice pf = read(p, "Pipfile");
     if (!pf.p || contains(pf, "path") || contains(pf, "editable"))
         return refuse(p), -1;
@@ -504,8 +521,9 @@ static int cargo(plan *p, const sh_cmd *c, size_t i)
         contains(m, "[[bin]]") || contains(m, "[lib]"))
         return refuse(p), -1;
     bool target = has(p, "src/main.rs") || has(p, "src/lib.rs");
-    if (!target)
-        return refuse(p), -1;
+    if (!target || (has(p, "Cargo.lock") && !word_has(c, i + 1, "--locked") &&
+                    !word_has(c, i + 1, "--frozen")))
+        return refuse(p), -1; /* without --locked it may rewrite Cargo.lock */
     return want(p, "Cargo.toml", true) && want(p, "Cargo.lock", false) &&
                    want(p, "src/main.rs", false) && want(p, "src/lib.rs", false) &&
                    want(p, ".cargo/config.toml", false) && want(p, ".cargo/config", false)
@@ -594,8 +612,9 @@ static int bundle(plan *p, const sh_cmd *c, size_t i)
         return refuse(p), -1;
     df_slice sub = c->words[first].value;
     if (slice_eq_str(sub, "config")) {
-        bool local = word_has(c, i + 1, "--local");
-        return local && has(p, ".bundle") ? (refuse(p), -1) : 0;
+        /* may write ./.bundle/config, which the full copy would put back */
+        bool global = word_has(c, i + 1, "--global");
+        return !global && has(p, ".bundle") ? (refuse(p), -1) : 0;
     }
     if (!slice_eq_str(sub, "install") || word_has(c, i + 1, "--binstubs") ||
         word_has(c, i + 1, "--gemfile"))
@@ -607,6 +626,9 @@ static int bundle(plan *p, const sh_cmd *c, size_t i)
             return refuse(p), -1;
     if (word_has(c, i + 1, "--path") || word_has(c, i + 1, "--deployment"))
         p->bundler_path = true;
+    if (has(p, "Gemfile.lock") && !word_has(c, i + 1, "--frozen") &&
+        !word_has(c, i + 1, "--deployment"))
+        return refuse(p), -1; /* it may rewrite Gemfile.lock */
     df_slice g = read(p, "Gemfile");
     if (!g.p || contains(g, "gemspec") || contains(g, "path:") || contains(g, ":path") ||
         contains(g, "eval_gemfile") || contains(g, "require_relative") || contains(g, "File.") ||
@@ -711,8 +733,9 @@ static int dotnet(plan *p, const sh_cmd *c, size_t i)
         else if (!(v.n && v.p[0] == '-'))
             operand = v;
     }
-    if (has(p, "obj") || has(p, "bin"))
-        return refuse(p), -1;
+    if (has(p, "obj") || has(p, "bin") ||
+        (has(p, "packages.lock.json") && !word_has(c, i + 1, "--locked-mode")))
+        return refuse(p), -1; /* restore may rewrite packages.lock.json */
     projects pr = {p, 0, false};
     ctx_walk(p->ctx, SLICE("."), project_visit, &pr);
     if (pr.bad || pr.count != 1 || (operand.p && (ctx_stat(p->ctx, operand, NULL) != CTX_FILE ||
@@ -758,7 +781,16 @@ static int other(plan *p, const sh_cmd *c, size_t i)
         bool pathy = files || memchr(v.p, '/', v.n) || w->glob;
         if (!pathy || is_url(v))
             continue;
-        if (!rw_path_abs(v) || rw_path_overlap(rw_path_clean(&p->doc->arena, v), p->dest))
+        /* a glob or brace stands for the directory of its fixed prefix */
+        size_t cut = 0;
+        while (cut < v.n && !strchr("*?[{", v.p[cut]))
+            cut++;
+        if (cut < v.n)
+            while (cut > 0 && v.p[cut - 1] != '/')
+                cut--;
+        df_slice fixed = {v.p, cut};
+        if (!rw_path_abs(fixed) ||
+            rw_path_overlap(rw_path_clean(&p->doc->arena, fixed), p->dest))
             return refuse(p), -1;
     }
     return 0;

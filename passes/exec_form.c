@@ -36,26 +36,25 @@ static bool builtin(df_slice w)
     return false;
 }
 
-/* Does stage s (or a stage it builds on) have an instruction of kind k? */
-static bool stage_has(const df_doc *doc, int s, df_kind k)
-{
-    for (int depth = 0; s >= 0 && (size_t)s < doc->nstages && depth < 1000; depth++) {
-        for (const df_node *m = doc->stages[s].from->next; m && m->kind != DF_FROM; m = m->next)
-            if (m->kind == k)
-                return true;
-        s = doc->stages[s].base_stage;
-    }
-    return false;
-}
+enum { HAS_CMD = 1, HAS_ENTRYPOINT = 2, INHERITS_ENTRYPOINT = 4 };
 
-static bool own_stage_has(const df_doc *doc, int s, df_kind k)
+/* Per stage: whether it sets CMD or ENTRYPOINT, and whether it or a stage it builds on sets
+ * an ENTRYPOINT (stages only build on earlier ones). */
+static unsigned *stage_config(const df_doc *doc)
 {
-    if (s < 0 || (size_t)s >= doc->nstages)
-        return false;
-    for (const df_node *m = doc->stages[s].from->next; m && m->kind != DF_FROM; m = m->next)
-        if (m->kind == k)
-            return true;
-    return false;
+    unsigned *f = xcalloc(doc->nstages + 1, sizeof *f);
+    for (const df_node *m = doc->head; m; m = m->next)
+        if (m->stage >= 0 && (size_t)m->stage < doc->nstages)
+            f[m->stage] |= m->kind == DF_CMD          ? HAS_CMD
+                           : m->kind == DF_ENTRYPOINT ? HAS_ENTRYPOINT
+                                                      : 0;
+    for (size_t s = 0; s < doc->nstages; s++) {
+        int base = doc->stages[s].base_stage;
+        if ((f[s] & HAS_ENTRYPOINT) ||
+            (base >= 0 && (size_t)base < s && (f[base] & INHERITS_ENTRYPOINT)))
+            f[s] |= INHERITS_ENTRYPOINT;
+    }
+    return f;
 }
 
 static bool convert(df_doc *doc, df_node *n, df_diags *d)
@@ -78,7 +77,9 @@ static bool convert(df_doc *doc, df_node *n, df_diags *d)
     buf_puts(&b, " [");
     for (size_t i = first; i < c->nwords; i++) {
         const sh_word *w = &c->words[i];
+        /* no expansion, glob, tilde, or brace (bash, /bin/sh on some images, expands them) */
         if (!w->literal || w->glob || (w->value.n && w->value.p[0] == '~') ||
+            memchr(w->value.p, '{', w->value.n) ||
             (i == first && (w->value.n == 0 || memchr(w->value.p, '=', w->value.n)))) {
             buf_free(&b);
             return false;
@@ -106,14 +107,16 @@ PASS(exec_form)
     if (doc->escape != '\\' || rw_has_shell(doc))
         return false;
     bool changed = false;
+    unsigned *config = stage_config(doc);
     for (df_node *n = doc->head; n; n = n->next) {
-        if (n->stage < 0)
+        if (n->stage < 0 || (size_t)n->stage >= doc->nstages)
             continue;
-        if (n->kind == DF_CMD && !stage_has(doc, n->stage, DF_ENTRYPOINT) && convert(doc, n, d))
+        unsigned f = config[n->stage];
+        if (n->kind == DF_CMD && !(f & INHERITS_ENTRYPOINT) && convert(doc, n, d))
             changed = true;
-        else if (n->kind == DF_ENTRYPOINT && !own_stage_has(doc, n->stage, DF_CMD) &&
-                 convert(doc, n, d))
+        else if (n->kind == DF_ENTRYPOINT && !(f & HAS_CMD) && convert(doc, n, d))
             changed = true;
     }
+    free(config);
     return changed;
 }

@@ -15,6 +15,8 @@
  * Refuses:    any RUN not understood as above; a destination that is relative with an unknown
  *             working directory, is /, or overlaps what the RUN touches; moving past anything
  *             but COPY and ADD of the same stage. When unsure, nothing moves.
+ * Assumes:    a destination outside the system tree is not a symbolic link into it in the base
+ *             image (the image's file system is not visible here).
  */
 #include "../compiler/internal.h"
 #include "../compiler/rewrite.h"
@@ -35,6 +37,10 @@ static bool independent(df_doc *doc, const df_node *c, const rw_footprint *fp, d
     return true;
 }
 
+/* How many COPY/ADD one RUN may cross; a longer run of them is left alone (keeps the pass
+ * linear, and a second run would otherwise move the RUN further). */
+enum { CROSS_LIMIT = 64 };
+
 PASS(hoist)
 {
     bool changed = false;
@@ -47,11 +53,16 @@ PASS(hoist)
             rw_footprint fp;
             rw_run_footprint(doc, n, wd.cur, &fp);
             df_node *target = n;
+            size_t crossed = 0;
             for (df_node *c = n->prev; fp.ok && c && c->stage == n->stage &&
                                        (c->kind == DF_COPY || c->kind == DF_ADD);
                  c = c->prev) {
                 if (!independent(doc, c, &fp, wd.cur))
                     break;
+                if (++crossed > CROSS_LIMIT) {
+                    target = n;
+                    break;
+                }
                 target = c;
             }
             if (target != n) {

@@ -15,7 +15,8 @@
  *     that could read it. Every RUN sees build arguments in its environment, so a RUN counts
  *     as a use unless it is made only of tools that read a known, fixed set of variables
  *     (package managers, account and file tools; rw_run_footprint) and the name is not one of
- *     them (PATH, LANG, LC_*, proxies, DEBIAN_FRONTEND, ...; rw_env_read).
+ *     them (PATH, LANG, LC_*, proxies, DEBIAN_FRONTEND, ...; rw_env_read). Package
+ *     maintainer scripts run by those tools are assumed to read only such variables too.
  * Refuses:    global ARGs (before the first FROM); an ARG no instruction of its stage uses (it
  *             stays); crossing a stage boundary or ONBUILD; anything it cannot prove unused.
  */
@@ -130,6 +131,9 @@ static bool run_reads(df_doc *doc, const df_node *m, const names *set)
     return !fp.ok;
 }
 
+/* How far a move looks ahead; beyond it nothing moves (keeps the pass linear). */
+enum { SCAN_LIMIT = 256 };
+
 static bool step(const df_node *m)
 {
     return m->kind == DF_RUN || m->kind == DF_COPY || m->kind == DF_ADD;
@@ -173,7 +177,12 @@ static df_node *metadata_target(df_doc *doc, const df_node *x)
     for (size_t i = 0; i + 2 < x->nargs; i += 3)
         add_name(&keys, x->args[i].v);
     df_node *last_step = NULL;
+    size_t seen = 0;
     for (df_node *m = x->next; m && m->kind != DF_FROM; m = m->next) {
+        if (++seen > SCAN_LIMIT) {
+            last_step = NULL;
+            break;
+        }
         bool barrier = m->kind == DF_ONBUILD || defines_any(m, &refs);
         if (!barrier && x->kind == DF_LABEL && m->kind == DF_LABEL) {
             for (size_t i = 0; i + 2 < m->nargs && !barrier; i += 3)
@@ -204,7 +213,8 @@ static df_node *arg_target(df_doc *doc, const df_node *a)
     defined(a, &decl);
     referenced(doc, a, &refs);
     df_node *use = NULL;
-    for (df_node *m = a->next; m && m->kind != DF_FROM; m = m->next) {
+    size_t seen = 0;
+    for (df_node *m = a->next; m && m->kind != DF_FROM && ++seen <= SCAN_LIMIT; m = m->next) {
         bool used = m->kind == DF_ONBUILD || defines_any(m, &decl) || defines_any(m, &refs);
         for (size_t k = 0; k < decl.n && !used; k++)
             used = node_mentions(m, decl.v[k]);

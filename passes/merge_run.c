@@ -130,7 +130,7 @@ static const char *first_refusal(const rs_run *a)
 static const char *second_refusal(const rs_run *b)
 {
     if (!b->ok)
-        return b->sh.ok ? "the second RUN has a heredoc" : b->sh.why;
+        return b->sh.why ? b->sh.why : "the second RUN is in exec form or has a heredoc";
     if (b->sh.ncmds == 0)
         return "the second RUN has no command";
     if (b->sh.compound)
@@ -175,51 +175,63 @@ static void comment_lines(df_buf *b, df_slice lead)
     }
 }
 
-/* Merges RUN b into RUN a; false (nothing changed) when refused. */
-static bool merge(df_doc *doc, df_node *a, df_node *b, const rs_style *st, df_diags *d)
+/* Does a comment line lie between n's keyword and its script (it would be dropped)? */
+static bool comment_before_script(const df_node *n, size_t script_at)
 {
-    if (!same_flags(a, b))
-        return false;
-    rs_run ra, rb;
-    rs_open(doc, a, &ra);
-    rs_open(doc, b, &rb);
-    if (first_refusal(&ra) || second_refusal(&rb))
-        return false;
-    rs_tail t;
-    if (!rs_tail_of(&ra, &t, NULL))
-        return false;
-    size_t sb = rs_text_offset(b, rb.base, false);
-    if (sb > b->text.n)
-        return false;
-    for (size_t i = 0; i < sb; i++) { /* a comment line between b's keyword and script */
-        if (b->text.p[i] != '\n')
+    for (size_t i = 0; i < script_at; i++) {
+        if (n->text.p[i] != '\n')
             continue;
         size_t j = i + 1;
-        while (j < sb && (b->text.p[j] == ' ' || b->text.p[j] == '\t'))
+        while (j < script_at && (n->text.p[j] == ' ' || n->text.p[j] == '\t'))
             j++;
-        if (j < sb && b->text.p[j] == '#')
-            return false;
+        if (j < script_at && n->text.p[j] == '#')
+            return true;
     }
+    return false;
+}
+
+/* One RUN of a chain being merged, read once. */
+typedef struct part {
+    df_node *n;
+    rs_run r;
+    size_t at; /* where its script starts in its text */
+} part;
+
+/* Writes the chain p[0..np) as one RUN into p[0]'s node: p[0]'s text up to its script's end,
+ * then each next script from its start, joined in style st. Every part but the last passed
+ * first_refusal, so each can be continued (rs_tail_of). False when BuildKit or the sh model
+ * would read the result differently (then nothing changes). */
+static bool join(df_doc *doc, part *p, size_t np, const rs_style *st, df_diags *d)
+{
     df_buf text = {0}, want = {0};
-    comment_lines(&text, b->lead);
-    buf_put_slice(&text, t.head);
-    buf_put(&want, ra.script.p, t.end);
-    rs_put_joint(&text, &want, doc, st);
-    rs_tail tb; /* B's own trailing `;` goes too, when B can be continued */
-    if (rs_tail_of(&rb, &tb, NULL) && tb.head.n >= sb) {
-        buf_put(&text, b->text.p + sb, tb.head.n - sb);
-        buf_put_slice(&text, tb.newline);
-        buf_put(&want, rb.script.p, tb.end);
-    } else {
-        buf_put(&text, b->text.p + sb, b->text.n - sb);
-        buf_put_slice(&want, rb.script);
+    size_t ncmds = 0;
+    for (size_t i = 1; i < np; i++)
+        comment_lines(&text, p[i].n->lead);
+    for (size_t i = 0; i < np; i++) {
+        const df_node *n = p[i].n;
+        rs_tail t;
+        bool tail = rs_tail_of(&p[i].r, &t, NULL) && t.head.n >= p[i].at;
+        if (i + 1 < np && !tail)
+            unreachable(); /* first_refusal passed */
+        size_t from = i ? p[i].at : 0; /* the first keeps its keyword and flags */
+        if (i > 0)
+            rs_put_joint(&text, &want, doc, st);
+        if (tail) { /* a trailing `;` goes */
+            buf_put(&text, n->text.p + from, t.head.n - from);
+            buf_put(&want, p[i].r.script.p, t.end);
+            if (i + 1 == np)
+                buf_put_slice(&text, t.newline);
+        } else {
+            buf_put(&text, n->text.p + from, n->text.n - from);
+            buf_put_slice(&want, p[i].r.script);
+        }
+        ncmds += p[i].r.sh.ncmds;
     }
     df_slice w = buf_to_arena(&want, &doc->arena);
-    /* the joined script must read as A's commands then B's, nothing run together */
+    /* the joined script must read as the parts' commands in order, nothing run together */
     sh_script joined;
-    bool ok = sh_parse(&doc->arena, w, &joined) && joined.ncmds == ra.sh.ncmds + rb.sh.ncmds &&
-              !joined.background &&
-              rs_commit(doc, a, buf_to_arena(&text, &doc->arena), w, d);
+    bool ok = sh_parse(&doc->arena, w, &joined) && joined.ncmds == ncmds &&
+              !joined.background && rs_commit(doc, p[0].n, buf_to_arena(&text, &doc->arena), w, d);
     buf_free(&text);
     buf_free(&want);
     return ok;
@@ -231,19 +243,41 @@ PASS(merge_run)
     rs_shells shells;
     rs_shells_init(&shells, doc);
     rs_style file_style = rs_doc_style(doc);
+    part *p = NULL;
+    size_t cap = 0;
     for (df_node *n = doc->head; n; n = n->next) {
         rs_shells_step(&shells, doc, n);
         if (n->kind != DF_RUN || !rs_shells_posix(&shells, n))
             continue;
-        rs_style st = rs_node_style(doc, n, file_style);
-        while (n->next && n->next->kind == DF_RUN && n->next->stage == n->stage) {
-            df_node *b = n->next;
-            if (!merge(doc, n, b, &st, d))
+        /* the chain of RUNs that merge into n, each read once: linear in the document */
+        size_t np = 0;
+        for (df_node *b = n; b && b->kind == DF_RUN && b->stage == n->stage; b = b->next) {
+            if (np == cap) {
+                cap = cap ? cap * 2 : 8;
+                p = xrealloc(p, cap * sizeof *p);
+            }
+            part *q = &p[np];
+            q->n = b;
+            rs_open(doc, b, &q->r);
+            q->at = b->nargs ? rs_text_offset(b, q->r.base, false) : 0;
+            if (np > 0 && (!same_flags(n, b) || first_refusal(&p[np - 1].r) ||
+                           second_refusal(&q->r) || q->at > b->text.n ||
+                           comment_before_script(b, q->at)))
                 break;
-            ir_unlink(doc, b);
+            np++;
+        }
+        if (np < 2)
+            continue;
+        rs_style st = rs_node_style(doc, n, file_style);
+        if (join(doc, p, np, &st, d)) {
+            for (size_t i = 1; i < np; i++)
+                ir_unlink(doc, p[i].n);
             changed = true;
+        } else {
+            n = p[np - 1].n; /* left as written; the next chain starts after it */
         }
     }
+    free(p);
     rs_shells_free(&shells);
     return changed;
 }

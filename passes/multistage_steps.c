@@ -78,9 +78,10 @@ static const char *option(run *r, const char *name, const char *alt, bool *prese
         if (hit) {
             *present = true;
             const char *v = word(r, i);
-            if (!v)
-                return (void)ms_refuse(r->m, r->n, "line %zu: %s holds an unknown variable",
-                                    r->n->line, name), NULL;
+            if (!v) {
+                ms_refuse(r->m, r->n, "line %zu: %s holds an unknown variable", r->n->line, name);
+                return NULL;
+            }
             const char *p = ms_path_join(r->m->a, r->cwd, slice_from(v + hn + 1));
             if (!p)
                 ms_refuse(r->m, r->n, "line %zu: the relative path %s is used with no WORKDIR set",
@@ -277,7 +278,7 @@ static bool cargo_command(run *r)
     if (strcmp(sub, "build") == 0) {
         if (!project(r))
             return false;
-        bool present, tpresent;
+        bool present;
         const char *dir = option(r, "--target-dir", NULL, &present);
         const char *env = ms_var_value(m, "CARGO_TARGET_DIR");
         if (!dir && env)
@@ -294,7 +295,6 @@ static bool cargo_command(run *r)
                                   r->n->line);
                 buf_printf(&b, "/%s", t);
             }
-        (void)tpresent;
         buf_puts(&b, has_word(r, "--release") || has_word(r, "-r") ? "/release" : "/debug");
         if (m->why)
             return false;

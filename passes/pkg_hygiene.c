@@ -51,7 +51,9 @@
  *     no corepack, .yarnrc, .yarn/, yarnPath, and every COPY/ADD before it copies named files
  *     (with Yarn 2+ the cache may hold the project's own packages).
  * Assumes what Docker's own guidance assumes: an image built FROM the result runs its own
- * `apt-get update` before installing.
+ * `apt-get update` before installing; and, where `apt` becomes `apt-get`, that apt's
+ * configuration deletes downloaded .debs as `apt` does (docker-clean in the official Debian and
+ * Ubuntu images and the images built on them).
  */
 #include "runscript.h"
 
@@ -884,22 +886,15 @@ static bool append(ctx *x, df_node *n, rs_run *r, df_slice prefix, const char *c
     return ok;
 }
 
-/* Any top-level-unreadable use of m after command i in r (a use, an unread mention, a
+/* Does command c read or refresh m's index or cache, or might it (an unread mention of m, a
  * script)? */
-static bool used_after(const rs_run *r, size_t i, int m)
+static bool uses(const rs_run *r, const sh_cmd *c, int m)
 {
-    for (size_t k = i + 1; k < r->sh.ncmds; k++) {
-        const sh_cmd *c = &r->sh.cmds[k];
-        pcmd pc;
-        if (recognise(c, &pc)) {
-            if (pc.mgr == m && category(c, &pc) != EV_NONE)
-                return true;
-        } else if ((mentions((df_slice){r->script.p + c->off, c->end - c->off}) & (1u << m)) ||
-                   runs_script(c)) {
-            return true;
-        }
-    }
-    return false;
+    pcmd pc;
+    if (recognise(c, &pc))
+        return pc.mgr == m && category(c, &pc) != EV_NONE;
+    return (mentions((df_slice){r->script.p + c->off, c->end - c->off}) & (1u << m)) ||
+           runs_script(c);
 }
 
 /* apk: --no-cache for `apk add -U` (its index is then not kept), and drop `apk update` when
@@ -908,14 +903,16 @@ static bool apk_cleanup(ctx *x, df_node *n, rs_run *r, bool later_use)
 {
     if (later_use || rs_has_mount(n) || !r->ok)
         return false;
-    bool changed = false;
+    bool changed = false, used = false;
     ir_edits e = {0};
-    for (size_t i = 0; i < r->sh.ncmds; i++) {
+    for (size_t i = r->sh.ncmds; i-- > 0;) { /* from the end: what later commands read */
         const sh_cmd *c = &r->sh.cmds[i];
         pcmd pc;
-        if (c->depth == 0 && recognise(c, &pc) && pc.mgr == M_APK && pc.sub < c->nwords &&
-            sub_in(c, &pc, apk_adds) && category(c, &pc) == EV_REFRESH && !used_after(r, i, M_APK))
-            put_edit(&e, r, &c->words[pc.sub], " --no-cache");
+        if (c->depth == 0 && !used && recognise(c, &pc) && pc.mgr == M_APK &&
+            pc.sub < c->nwords && sub_in(c, &pc, apk_adds) && category(c, &pc) == EV_REFRESH)
+            put_edit(&e, r, &c->words[pc.sub], " --no-cache"); /* keeps no index now */
+        else
+            used |= uses(r, c, M_APK);
     }
     if (e.n) {
         changed = ir_edit_apply(x->doc, n, &e, x->d);
@@ -925,11 +922,13 @@ static bool apk_cleanup(ctx *x, df_node *n, rs_run *r, bool later_use)
     }
     if (!r->ok || r->sh.compound)
         return changed;
-    size_t upd = SIZE_MAX, nupd = 0;
+    size_t upd = SIZE_MAX, nupd = 0, last_use = 0;
     bool adds = false;
     for (size_t i = 0; i < r->sh.ncmds; i++) {
         const sh_cmd *c = &r->sh.cmds[i];
         pcmd pc;
+        if (uses(r, c, M_APK))
+            last_use = i;
         if (!recognise(c, &pc) || pc.mgr != M_APK)
             continue;
         if (sub_in(c, &pc, word_update))
@@ -938,7 +937,7 @@ static bool apk_cleanup(ctx *x, df_node *n, rs_run *r, bool later_use)
             adds = true;
     }
     if (nupd != 1 || !adds || upd + 1 >= r->sh.ncmds || r->sh.cmds[upd].op != SH_AND ||
-        used_after(r, upd, M_APK))
+        last_use > upd)
         return changed;
     for (size_t k = 0; k < upd; k++)
         if (r->sh.cmds[k].op != SH_AND && r->sh.cmds[k].op != SH_SEQ)

@@ -132,7 +132,7 @@ bool rs_tail_of(const rs_run *r, rs_tail *t, const char **why)
     if (!why)
         why = &dummy;
     if (!r->ok) {
-        *why = r->sh.ok ? "not a shell-form script without heredocs" : r->sh.why;
+        *why = r->sh.why ? r->sh.why : "not a shell-form script without heredocs";
         return false;
     }
     if (r->sh.ncmds == 0)

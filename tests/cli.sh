@@ -31,6 +31,13 @@ check "unknown pass exits 2" test "$(status "$bin" --passes=nope "$tmp/clean.Doc
 check "--list-passes" bash -c "'$bin' --list-passes | grep -q '^maintainer '"
 check "--explain" bash -c "'$bin' --explain maintainer | grep -q 'Refuses\\|refuses'"
 check "--explain unknown exits 2" test "$(status "$bin" --explain nope)" = 2
+check "--context not a directory exits 2" test "$(status "$bin" --context /nonexistent/dfopt "$tmp/clean.Dockerfile")" = 2
+# the build context: the file's directory by default, none for standard input
+mkdir -p "$tmp/ctx" && printf 'module example.com/x\n' >"$tmp/ctx/go.mod"
+printf 'FROM golang:1.22\nWORKDIR /src\nCOPY . .\nRUN go mod download\nRUN go build -o /x .\n' >"$tmp/ctx/Dockerfile"
+check "--context default: the file's directory" bash -c "'$bin' -O2 '$tmp/ctx/Dockerfile' | grep -q '^COPY go.mod ./\$'"
+check "--context DIR" bash -c "cp '$tmp/ctx/Dockerfile' '$tmp/elsewhere.Dockerfile' && '$bin' -O2 --context '$tmp/ctx' '$tmp/elsewhere.Dockerfile' | grep -q '^COPY go.mod ./\$'"
+check "no context for stdin" bash -c "! '$bin' -O2 - <'$tmp/ctx/Dockerfile' | grep -q '^COPY go.mod'"
 
 check "-O0 identity" cmp <("$bin" -O0 "$tmp/dirty.Dockerfile") "$tmp/dirty.Dockerfile"
 check "stdin" cmp <("$bin" -O0 - <"$tmp/dirty.Dockerfile") "$tmp/dirty.Dockerfile"

@@ -110,7 +110,7 @@ assert len(c) == 1 and c[0]["instruction"] == "COPY . /src", c
 # ctx holds .dockerignore (11 bytes) and Makefile (5); src/main.c is ignored
 assert (c[0]["files"], c[0]["bytes"], c[0]["complete"]) == (2, 16, True), c
 '
-check "--stats --context text lists the COPY" bash -c "'$bin' --stats --context ctx -- -dash.Dockerfile | grep -qE '^  line [0-9]+: COPY \\. /src: 2 files, 16 B$'"
+check "--stats --context text lists the COPY" bash -c "'$bin' --stats --context ctx -- -dash.Dockerfile | grep -qE '^    line [0-9]+: COPY \\. /src: 2 files, 16 B$'"
 check "--stats -i is a usage error" test "$(status "$bin" --stats -i -- -dash.Dockerfile)" = 2
 check "--stats --diff is a usage error" test "$(status "$bin" --stats --diff -- -dash.Dockerfile)" = 2
 check "--stats --emit=json is a usage error" test "$(status "$bin" --stats --emit=json -- -dash.Dockerfile)" = 2

@@ -2,7 +2,7 @@
 # The checks over whole files, run by `make test` after the unit tests.
 #
 #   tests/run.sh BIN [SECTION...]      sections: conformance roundtrip golden graph invariants shn cli gen lint
-#                                      conventions install
+#                                      conventions install fuzz hostile faults
 #   UPDATE=1 tests/run.sh BIN golden   rewrite the golden files (review the diff!)
 #
 # Each check prints `name ... ok` or the difference; the script ends with a count and exits 1
@@ -12,7 +12,7 @@ bin=${1:?usage: tests/run.sh BIN [SECTION...]}; shift
 case $bin in /*) ;; *) bin=$PWD/$bin ;; esac
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top" || exit 2
-sections=${*:-conformance roundtrip golden graph invariants shn cli gen lint conventions install}
+sections=${*:-conformance roundtrip golden graph invariants shn cli gen lint conventions install fuzz hostile faults}
 shared=${DFOPT_SHARED:-$top/../shared}
 [ -d "$shared/conformance" ] || [ -n "${DFOPT_SHARED:-}" ] || shared=/work/shared   # this workplace's copy
 tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
@@ -126,6 +126,15 @@ lint)
 gen)
     # dfopt gen: golden specs and errors, the schema, the docs' examples (tests/gen.sh)
     if out=$(tests/gen.sh "$bin" 2>&1); then ok "gen: ${out##*$'\n'}"; else bad "gen" "$out"; fi ;;
+fuzz)
+    # what the fuzzers found (tests/fuzz-regressions/) and their seeds, replayed (tests/fuzz.sh)
+    if out=$(tests/fuzz.sh "$bin" 2>&1); then ok "fuzz: ${out##*$'\n'}"; else bad "fuzz" "$out"; fi ;;
+hostile)
+    # hostile and broken input: the table of tests/hostile.sh
+    if out=$(tests/hostile.sh "$bin" 2>&1); then ok "hostile: ${out##*$'\n'}"; else bad "hostile" "$out"; fi ;;
+faults)
+    # -i and -o under injected faults: full disk, read-only directory, file deleted mid-run
+    if out=$(tests/faults.sh "$bin" 2>&1); then ok "faults: ${out##*$'\n'}"; else bad "faults" "$out"; fi ;;
 *) echo "tests/run.sh: unknown section $section"; exit 2 ;;
 esac
 done

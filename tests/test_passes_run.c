@@ -263,6 +263,11 @@ static void test_merge_run(void **state)
     assert_untouched("FROM x\nRUN make\nRUN false || true\n", "merge-run", 1);
     assert_untouched("FROM x\nRUN --network=none make\nRUN make\n", "merge-run", 1);
     assert_untouched("FROM x\nSHELL [\"cmd\", \"/S\", \"/C\"]\nRUN a\nRUN b\n", "merge-run", 1);
+    assert_untouched("FROM x\nRUN [\"a\"]\nRUN b\nRUN [\"c\"]\n", "merge-run", 1);
+    assert_untouched("FROM x\nRUN <<EOF\na\nEOF\nRUN b\nRUN <<EOF\nc\nEOF\n", "merge-run", 1);
+    /* a chain stops at the first RUN that cannot follow; the rest starts a new chain */
+    assert_optimizes("FROM x\nRUN a\nRUN b || c\nRUN d\nRUN e\n", "merge-run", 1,
+                     "FROM x\nRUN a\nRUN b || c && \\\n    d && \\\n    e\n");
 }
 
 static void test_pkg_hygiene(void **state)
@@ -286,6 +291,33 @@ static void test_pkg_hygiene(void **state)
                      "rm -rf /var/lib/apt/lists/*\n",
                      "pkg-hygiene", 1);
     assert_untouched("FROM x\nRUN if true; then apt-get install curl; fi\n", "pkg-hygiene", 2);
+    /* an update-only RUN between two RUNs stays: they would become adjacent */
+    assert_untouched("FROM x\nRUN cd /x\nRUN apt-get update\nRUN --network=host echo hi\n",
+                     "pkg-hygiene", 1);
+    assert_optimizes("FROM x\nRUN cd /x\n# why\nRUN apt-get update\nENV A=1\n", "pkg-hygiene", 1,
+                     "FROM x\nRUN cd /x\n# why\nENV A=1\n");
+    /* apk: an index a later command of the RUN reads stays; every add keeps no index */
+    assert_optimizes("FROM x\nRUN apk add -U a && apk add -U b\nRUN apk update && apk add c && ./x.sh\n"
+                     "ENV A=1\nRUN apk update && apk add d && apk add -U e\n",
+                     "pkg-hygiene", 1,
+                     "FROM x\nRUN apk add --no-cache -U a && apk add --no-cache -U b\n"
+                     "RUN apk update && apk add --no-cache c && ./x.sh\n"
+                     "ENV A=1\nRUN apk add --no-cache d && apk add --no-cache -U e\n");
+    /* zypper metadata a later RUN installs from stays */
+    assert_optimizes("FROM x\nRUN zypper -n in a\nENV A=1\nRUN zypper -n in b\n", "pkg-hygiene", 1,
+                     "FROM x\nRUN zypper -n in a\nENV A=1\nRUN zypper -n in b && zypper clean -a\n");
+    /* yarn: the whole context copied may bring a Yarn 2+ configuration */
+    assert_untouched("FROM x\nCOPY . .\nRUN yarn install --frozen-lockfile\n", "pkg-hygiene", 1);
+    assert_optimizes("FROM x\nCOPY package.json yarn.lock ./\nRUN yarn --frozen-lockfile\n",
+                     "pkg-hygiene", 1,
+                     "FROM x\nCOPY package.json yarn.lock ./\n"
+                     "RUN yarn --frozen-lockfile && yarn cache clean\n");
+    /* not a POSIX shell */
+    assert_untouched("FROM x\nSHELL [\"pwsh\", \"-c\"]\nRUN apt-get install curl\n", "pkg-hygiene", 2);
+    /* a stage built FROM this one installs with these lists */
+    assert_untouched("FROM x AS a\nRUN apt-get update && apt-get install -y b\nFROM a\n"
+                     "RUN apt-get install -y c\n",
+                     "pkg-hygiene", 1);
 }
 
 int main(void)

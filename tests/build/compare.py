@@ -12,6 +12,7 @@ import fnmatch
 import hashlib
 import json
 import os
+import shlex
 import stat
 import subprocess
 import sys
@@ -80,6 +81,12 @@ def main(argv):
         for c in (ca, cb):
             if c.get("Labels"):
                 c["Labels"] = {k: v for k, v in c["Labels"].items() if k != key} or None
+    if "exec-form" in mode:
+        # exec-form declares: a shell-form ["/bin/sh", "-c", S] may become S's words, exactly
+        for key in ("Cmd", "Entrypoint"):
+            va, vb = ca.get(key), cb.get(key)
+            if va and vb and va[:2] == ["/bin/sh", "-c"] and len(va) == 3 and shlex.split(va[2]) == vb:
+                cb[key] = va
     config_diff = [k for k in CONFIG_KEYS if ca.get(k) != cb.get(k)]
     try:
         fa, fb = walk(mounted(orig)), walk(mounted(opt))

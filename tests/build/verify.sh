@@ -37,6 +37,8 @@ base_image() {
     debootstrap --variant=minbase bookworm "$work/rootfs" "${mirror:-http://deb.debian.org/debian}" >"$work/debootstrap.log" 2>&1 ||
         { echo "verify: debootstrap failed, see $work/debootstrap.log"; return 1; }
     # HTTPS from inside RUN goes through this machine's egress CA
+    # as Debian's official image: no package lists or apt caches in the base
+    rm -rf "$work"/rootfs/var/lib/apt/lists/* "$work"/rootfs/var/cache/apt/*.bin
     mkdir -p "$work/rootfs/usr/local/share/ca-certificates" "$work/rootfs/etc/ssl/certs" "$work/base"
     if ls /usr/local/share/ca-certificates/*.crt >/dev/null 2>&1; then
         cp /usr/local/share/ca-certificates/*.crt "$work/rootfs/usr/local/share/ca-certificates/"
@@ -55,6 +57,11 @@ declared() {
         --allow /var/cache/dnf/* --allow /var/cache/yum/* --allow /root/.npm/* --allow /root/.cache/*
         --allow /usr/local/share/.cache/*" ;;
     maintainer) echo "--allow-label maintainer" ;;
+    exec-form) echo "--mode exec-form" ;;
+    multistage) # the runtime stage starts from the clean base: the package database and apt's
+        # state are the base's, not the builder's
+        echo "--mode subset --allow /var/lib/dpkg/* --allow /var/lib/apt/* --allow /var/cache/apt/*
+        --allow /var/cache/debconf/*" ;;
     esac
 }
 
@@ -80,17 +87,17 @@ for c in "${cases[@]}"; do
         if ! "$bin" "-$level" "$dir/Dockerfile" >"$out" 2>"$work/$c.$level.err"; then
             echo "$c -$level: dfopt failed: $(cat "$work/$c.$level.err")"; status=1; continue
         fi
-        fired=()
-        for p in $("$bin" --list-passes | awk 'NR > 1 {print $1}'); do
-            "$bin" --check "-$level" --passes="$p" "$dir/Dockerfile" >/dev/null 2>&1 || [ $? != 1 ] || fired+=("$p")
-        done
+        mapfile -t fired < <("$bin" --stats --format=json "-$level" "$dir/Dockerfile" |
+            python3 -c 'import json,sys; print("\n".join(json.load(sys.stdin)["passes_fired"]))')
         opts=()
         for p in "${fired[@]}"; do read -ra o <<<"$(declared "$p" | tr '\n' ' ')"; opts+=("${o[@]}"); done
-        if [[ " ${fired[*]} " == *" multistage "* ]] || { [ "$level" = O2 ] && [[ " ${fired[*]} " == *" pkg-hygiene "* ]]; }; then
-            # a split keeps only the artifacts; -O2 may leave out recommended packages: the
-            # optimized files must be a subset of the original's, entrypoint paths included
-            while read -r path; do [ -n "$path" ] && opts+=(--subset "$path"); done <"$dir/entrypoint-paths" 2>/dev/null
-            opts+=(--mode subset)
+        if [[ " ${fired[*]} " == *" multistage "* ]] && [ -f "$dir/entrypoint-paths" ]; then
+            # a split keeps only the artifacts: those the entrypoint uses must be there, equal
+            while read -r path; do [ -n "$path" ] && opts+=(--subset "$path"); done <"$dir/entrypoint-paths"
+        fi
+        if [ "$level" = O2 ] && [[ " ${fired[*]} " == *" pkg-hygiene "* ]]; then
+            # -O2 leaves out recommended packages: a subset of the original's files
+            opts+=(--mode subset --allow "/var/lib/dpkg/*" --allow "/var/cache/debconf/*")
         fi
         if ! build "$tag-${level,,}" "$out" "$dir"; then
             echo "$c -$level: the optimized Dockerfile does not build (see $work/$tag-${level,,}.log)"; status=1; continue
