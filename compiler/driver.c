@@ -462,6 +462,9 @@ static const char *opt_value(const char *arg, const char *name, int *i, int argc
 
 int main(int argc, char **argv)
 {
+    /* past a file size limit (ulimit -f) write() then fails with EFBIG and the error path runs,
+     * instead of the signal killing dfopt halfway through a write */
+    signal(SIGXFSZ, SIG_IGN);
     if (argc > 1 && strcmp(argv[1], "graph") == 0)
         return graph_main(argc - 1, argv + 1);
     if (argc > 1 && strcmp(argv[1], "lint") == 0)
@@ -473,9 +476,6 @@ int main(int argc, char **argv)
     const char **files = xcalloc((size_t)argc + 1, sizeof *files);
     size_t nfiles = 0;
     bool options_done = false;
-    /* past a file size limit (ulimit -f) write() then fails with EFBIG and the error path runs,
-     * instead of the signal killing dfopt halfway through */
-    signal(SIGXFSZ, SIG_IGN);
 #ifndef NDEBUG
     c.opt.check = true;
 #endif

@@ -584,7 +584,7 @@ static bool dollar(lexer *lx, df_buf *out)
 static bool expand(df_arena *arena, df_slice w, char escape, expand_lookup_fn lookup, void *ctx,
                    bool keep_unset, df_slice *out, splitter *sp, expand_error *err)
 {
-    expand_error dummy;
+    expand_error dummy = {0};
     lexer lx = {.arena = arena, .s = w.p ? w.p : "", .n = w.n, .esc = (unsigned char)escape,
                 .keep_unset = keep_unset, .lookup = lookup, .ctx = ctx, .err = err ? err : &dummy};
     df_buf b = {0};

@@ -537,14 +537,13 @@ static bool has_slash(df_slice v)
     return memchr(v.p, '/', v.n) != NULL;
 }
 
-static bool command_footprint(fpb *f, const sh_script *sc, const sh_cmd *c, df_slice script)
+static bool command_footprint(fpb *f, const sh_cmd *c, df_slice script)
 {
     if (c->nredirs)
         return refuse(f, "a redirection");
     size_t p = sh_program(c);
     if (p >= c->nwords)
         return c->nwords == c->nassign ? true : refuse(f, "an unknown command");
-    (void)sc;
     const sh_word *pw = &c->words[p];
     if (!pw->literal)
         return refuse(f, "a command named by a variable");
@@ -668,7 +667,7 @@ void rw_run_footprint(df_doc *doc, const df_node *n, df_slice wd, rw_footprint *
             refuse(&f, "a cd");
             return;
         }
-        if (!command_footprint(&f, &sc, c, script))
+        if (!command_footprint(&f, c, script))
             return;
     }
 }

@@ -145,16 +145,21 @@ static df_slice render_list(model *m, const df_slice *prefix, size_t nprefix, co
 {
     m->b.len = 0;
     buf_putc(&m->b, '[');
-    for (size_t i = 0; i < nprefix + nargs; i++) {
+    for (size_t i = 0; i < nprefix; i++) {
         if (i)
             buf_puts(&m->b, ", ");
-        json_quote(&m->b, i < nprefix ? prefix[i] : args[i - nprefix].v);
+        json_quote(&m->b, prefix[i]);
+    }
+    for (size_t i = 0; i < nargs; i++) {
+        if (i + nprefix)
+            buf_puts(&m->b, ", ");
+        json_quote(&m->b, args[i].v);
     }
     buf_putc(&m->b, ']');
     return keep(m);
 }
 
-/* The JSON list a SHELL value holds, split back into elements (the shell is stored rendered). */
+/* CMD/ENTRYPOINT: exec form as its list, shell form as the current SHELL list plus the string. */
 static df_slice command(model *m, const state *s, const df_node *n, const df_arg *args,
                         size_t nargs)
 {

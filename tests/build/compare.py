@@ -19,8 +19,10 @@ import sys
 
 CONFIG_KEYS = ["User", "Env", "Entrypoint", "Cmd", "WorkingDir", "ExposedPorts", "Volumes",
                "Labels", "Healthcheck", "StopSignal", "Shell", "OnBuild"]
+# Logs, and caches that differ between any two builds of the same Dockerfile (apt's binary
+# package caches embed build-time state; ldconfig's caches), are not compared.
 ALWAYS_IGNORED = ["/var/log/*", "/var/cache/ldconfig/aux-cache", "/var/lib/dpkg/*-old",
-                  "/var/cache/debconf/*-old", "/etc/ld.so.cache"]
+                  "/var/cache/debconf/*-old", "/etc/ld.so.cache", "/var/cache/apt/*.bin"]
 
 
 def run(*args):
