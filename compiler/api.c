@@ -98,7 +98,8 @@ int df_doc_optimize(df_doc *doc, const df_options *opt, df_diags *d)
     }
     int changed = 0;
     doc->opt = opt;
-    if (opt->context && !doc->context)
+    /* -O0 runs no pass: no need to look at the context (syscalls for every file) */
+    if (opt->context && !doc->context && (opt->level > 0 || opt->passes))
         doc->context = ctx_open(&doc->arena, opt->context);
     /* A pass can make room for an earlier one (dup-config removing an ENTRYPOINT between a COPY
      * and a RUN lets hoist move the RUN): the selected passes run again while a round changes

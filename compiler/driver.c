@@ -86,7 +86,8 @@ static char *read_input(const char *path, size_t *len)
         return NULL;
     }
     struct stat st;
-    if (fstat(fd, &st) == 0 && S_ISDIR(st.st_mode)) {
+    bool have_st = fstat(fd, &st) == 0; /* one fstat serves the three checks below */
+    if (have_st && S_ISDIR(st.st_mode)) {
         fprintf(stderr, "dfopt: %s: is a directory\n", path);
         close(fd);
         return NULL;
@@ -96,15 +97,16 @@ static char *read_input(const char *path, size_t *len)
     df_buf b = {0};
     bool ok = true;
     size_t want = 65536;
-    if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && (uintmax_t)st.st_size > INPUT_LIMIT) {
+    if (have_st && S_ISREG(st.st_mode) && (uintmax_t)st.st_size > INPUT_LIMIT) {
         /* refused before reading: no gigabyte is allocated only to be thrown away */
         fprintf(stderr, "dfopt: %s: larger than the 1 GiB input limit\n", path);
         if (fd != STDIN_FILENO)
             close(fd);
         return NULL;
     }
-    if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size >= 0)
-        want = (size_t)st.st_size + 1; /* +1: the read that sees end of file */
+    size_t known = 0; /* a regular file's size when it reports one: read that much, no more */
+    if (have_st && S_ISREG(st.st_mode) && st.st_size > 0)
+        want = known = (size_t)st.st_size;
     b.cap = want + 1;
     b.p = xmalloc(b.cap);
     for (;;) {
@@ -123,6 +125,8 @@ static char *read_input(const char *path, size_t *len)
         if (n == 0)
             break;
         b.len += (size_t)n;
+        if (b.len == known)
+            break; /* the whole file, without the read that would see its end */
         if (b.len > INPUT_LIMIT) {
             fprintf(stderr, "dfopt: %s: larger than the 1 GiB input limit\n", path);
             ok = false;
@@ -385,8 +389,9 @@ static int process(const cli *c, const char *path)
         out = df_doc_json(doc, &outlen);
     } else {
         df_options o = c->opt;
-        char *ctx_owned;
-        o.context = context_for(c, path, &ctx_owned);
+        char *ctx_owned = NULL;
+        /* -O0 runs no pass: no context to find (a stat per file) */
+        o.context = o.level > 0 || o.passes ? context_for(c, path, &ctx_owned) : NULL;
         int optimized = df_doc_optimize(doc, &o, d);
         free(ctx_owned);
         if (optimized < 0) {

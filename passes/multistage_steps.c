@@ -139,6 +139,8 @@ static bool build_tool_package(df_slice p)
         "pkgconfig", "autoconf", "automake", "libtool", "bison", "flex", "binutils",
         "libc6-dev", "libc-dev", "musl-dev", "linux-headers", "linux-libc-dev", "glibc-devel",
         "kernel-headers", "patch", "m4",
+        /* language toolchains whose output is a native binary: not needed to run it */
+        "golang-go", "golang", "go", "rustc", "cargo", "rust",
     };
     const char *eq = memchr(p.p, '=', p.n); /* apt/apk version pins */
     if (eq)
@@ -147,7 +149,7 @@ static bool build_tool_package(df_slice p)
         if (slice_eq_str(p, tools[i]))
             return true;
     /* versioned compilers: gcc-12, g++-13, clang-17 */
-    static const char *const versioned[] = {"gcc-", "g++-", "clang-", "llvm-"};
+    static const char *const versioned[] = {"gcc-", "g++-", "clang-", "llvm-", "golang-"};
     for (size_t i = 0; i < sizeof versioned / sizeof *versioned; i++) {
         size_t k = strlen(versioned[i]);
         if (p.n > k && memcmp(p.p, versioned[i], k) == 0 && p.p[k] >= '0' && p.p[k] <= '9')

@@ -789,19 +789,39 @@ static int lone_update(const rs_run *r)
     return mgr;
 }
 
-static void drop_node(df_doc *doc, df_node *n)
+/* Removes n; its lead (comments, blank lines) goes to the next node or the trailer. A file that
+ * ended without a newline still does (a blank lead is then dropped). */
+static void drop_node(df_doc *doc, df_node *n, df_diags *d)
 {
+    bool no_eol = !n->next && doc->trailer.n == 0 &&
+                  (n->text.n == 0 || n->text.p[n->text.n - 1] != '\n');
+    bool blank = true;
+    for (size_t i = 0; i < n->lead.n && blank; i++)
+        blank = n->lead.p[i] == ' ' || n->lead.p[i] == '\t' || n->lead.p[i] == '\r' ||
+                n->lead.p[i] == '\n';
     df_buf b = {0};
-    buf_put_slice(&b, n->lead);
-    if (n->next) {
-        buf_put_slice(&b, n->next->lead);
-        n->next->lead = buf_to_arena(&b, &doc->arena);
-    } else {
-        buf_put_slice(&b, doc->trailer);
-        doc->trailer = buf_to_arena(&b, &doc->arena);
+    if (!blank || !no_eol) {
+        buf_put_slice(&b, n->lead);
+        if (n->next) {
+            buf_put_slice(&b, n->next->lead);
+            n->next->lead = buf_to_arena(&b, &doc->arena);
+        } else {
+            buf_put_slice(&b, doc->trailer);
+            doc->trailer = buf_to_arena(&b, &doc->arena);
+        }
+    }
+    ir_unlink(doc, n);
+    if (no_eol) {
+        df_slice *last = doc->trailer.n ? &doc->trailer : doc->tail ? &doc->tail->text : NULL;
+        df_slice t = last ? *last : (df_slice){NULL, 0};
+        if (t.n && t.p[t.n - 1] == '\n')
+            t.n -= t.n >= 2 && t.p[t.n - 2] == '\r' ? 2 : 1;
+        if (last == &doc->trailer)
+            doc->trailer = t;
+        else if (last && t.n)
+            ir_node_set_text(doc, doc->tail, t, d);
     }
     buf_free(&b);
-    ir_unlink(doc, n);
 }
 
 /* The last top-level command of manager m that is install-like (names: the subcommands),
@@ -1061,7 +1081,7 @@ static bool phase_cleanup(ctx *x)
             bool neighbours = n->prev && n->prev->kind == DF_RUN && n->prev->stage == cur &&
                               n->next && n->next->kind == DF_RUN && n->next->stage == cur;
             if (lone >= 0 && next[lone] != EV_USE && !neighbours) {
-                drop_node(doc, n);
+                drop_node(doc, n, x->d);
                 changed = true;
                 continue;
             }

@@ -97,5 +97,30 @@ check "directory exits 2" bash -c "'$bin' '$tmp' 2>&1 | grep -q 'is a directory'
 check "--emit=dump" bash -c "'$bin' --emit=dump '$tmp/clean.Dockerfile' | cmp - <(printf '(from \"alpine:3.20\")\n(run \"echo hello\")\n')"
 check "--emit=json" bash -c "'$bin' --emit=json '$tmp/clean.Dockerfile' | python3 -c 'import json,sys; d=json.load(sys.stdin); assert d[\"instructions\"][1][\"instruction\"][\"args\"][0][\"value\"]==\"echo hello\"'"
 
+# many files: spread over worker processes (parallel.c), yet stdout, stderr and the exit status
+# are exactly those of doing the files in turn (DFOPT_JOBS=1); a bad file in the middle
+many() {
+    local jobs=$1; shift
+    DFOPT_JOBS=$jobs "$bin" "$@" >"$tmp/many$jobs.out" 2>"$tmp/many$jobs.err"
+    echo $? >"$tmp/many$jobs.rc"
+}
+mkdir -p "$tmp/many"
+for i in $(seq -w 1 24); do
+    if [ "$i" = 13 ]; then cp "$tmp/bad.Dockerfile" "$tmp/many/$i.Dockerfile"
+    elif [ $((10#$i % 2)) = 0 ]; then cp "$tmp/dirty.Dockerfile" "$tmp/many/$i.Dockerfile"
+    else printf 'FROM alpine:3.%s\nMAINTAINER m%s\n' "$i" "$i" >"$tmp/many/$i.Dockerfile"; fi
+done
+for mode in -O1 --emit=dump --diff --check; do
+    check "many files $mode: same as one at a time" bash -c "
+        $(declare -f many); bin='$bin' tmp='$tmp'
+        many 1 $mode '$tmp'/many/*.Dockerfile; many 4 $mode '$tmp'/many/*.Dockerfile
+        cmp '$tmp/many1.out' '$tmp/many4.out' && cmp '$tmp/many1.err' '$tmp/many4.err' &&
+        cmp '$tmp/many1.rc' '$tmp/many4.rc' && grep -q '13.Dockerfile:2:5: error' '$tmp/many4.err' &&
+        test \"\$(cat '$tmp/many4.rc')\" = 2"
+done
+check "many files -O1: every file's output, in order" bash -c "
+    cmp <(DFOPT_JOBS=4 '$bin' '$tmp'/many/*.Dockerfile 2>/dev/null) \\
+        <(for f in '$tmp'/many/*.Dockerfile; do '$bin' \"\$f\" 2>/dev/null; done)"
+
 echo "cli: $pass passed, $fail failed"
 [ "$fail" = 0 ]
