@@ -8,17 +8,21 @@
  * heredoc bodies); units are what the generator composes. Templates fall into classes that can
  * be joined without changing how they parse: LF with backslash escape, CRLF, backtick escape.
  *
+ * Every Dockerfile is written alone in a directory of its own, as in a project: dfopt takes a
+ * Dockerfile's directory as its build context, and 10,000 files side by side would each have
+ * the other 9,999 as their context.
+ *
  * Output (all deterministic; the same corpus gives the same bytes):
- *   files10k/NNNNN.Dockerfile  10,000 files: file i is template i mod T, whole (BOM, CRLF,
+ *   files10k/NNNNN/Dockerfile  10,000 files: file i is template i mod T, whole (BOM, CRLF,
  *                              directives, missing final newline kept), and two files in three
  *                              get one or two more stages from templates of the same class,
  *                              stage names renamed so references stay right; every file that
  *                              ends in a newline gets a LABEL with its number (all distinct)
- *   files1k/NNNNN.Dockerfile   the first 1,000 of those (for the 10x growth factor)
- *   one-1k.Dockerfile          one file of about 1 KB
- *   typical-2k.Dockerfile      one typical file of about 2 KB
- *   big-1m, big-10m, big-100m  single files of 1, 10 and 100 MB (.Dockerfile): units of every
- *                              LF template in turn, stages renamed per copy
+ *   files1k/NNNNN/Dockerfile   the first 1,000 of those (for the 10x growth factor)
+ *   one-1k/Dockerfile          one file of about 1 KB
+ *   typical-2k/Dockerfile      one typical file of about 2 KB
+ *   big-1m, big-10m, big-100m  single files of 1, 10 and 100 MB (NAME/Dockerfile): units of
+ *                              every LF template in turn, stages renamed per copy
  *   instr-10k, instr-100k      single files of exactly 10,000 and 100,000 instructions
  *                              (as counted by this generator's splitter; run.sh checks the count
  *                              against dfopt's own dump)
@@ -493,10 +497,14 @@ int main(int argc, char **argv)
     for (size_t i = 0; i < 10000; i++) {
         b.len = 0;
         corpus_file(&b, t, nt, i);
-        snprintf(path, sizeof path, "%s/files10k/%05zu.Dockerfile", out, i);
+        snprintf(path, sizeof path, "%s/files10k/%05zu", out, i);
+        mkdir(path, 0755);
+        snprintf(path, sizeof path, "%s/files10k/%05zu/Dockerfile", out, i);
         write_file(path, &b);
         if (i < 1000) {
-            snprintf(path, sizeof path, "%s/files1k/%05zu.Dockerfile", out, i);
+            snprintf(path, sizeof path, "%s/files1k/%05zu", out, i);
+            mkdir(path, 0755);
+            snprintf(path, sizeof path, "%s/files1k/%05zu/Dockerfile", out, i);
             write_file(path, &b);
         }
     }
@@ -519,7 +527,9 @@ int main(int argc, char **argv)
         b.len = 0;
         size_t units = singles[s].small ? small_file(&b, t, nt, singles[s].bytes)
                                         : big_file(&b, t, nt, singles[s].bytes, singles[s].units);
-        snprintf(path, sizeof path, "%s/%s.Dockerfile", out, singles[s].name);
+        snprintf(path, sizeof path, "%s/%s", out, singles[s].name);
+        mkdir(path, 0755);
+        snprintf(path, sizeof path, "%s/%s/Dockerfile", out, singles[s].name);
         write_file(path, &b);
         char line[256];
         snprintf(line, sizeof line, "%s %zu %zu\n", singles[s].name, b.len, units);

@@ -39,12 +39,12 @@ lint_ok=0
 if [ $lint_ok = 1 ]; then lint_cmd="lint --format=json"; lint_name="dfopt lint --format=json"
 else lint_cmd="-O1"; lint_name="dfopt -O1 (no lint command)"; fi
 
-ls "$data"/files10k/*.Dockerfile > "$tmp/files"
+ls "$data"/files10k/*/Dockerfile > "$tmp/files"
 nfiles=$(wc -l < "$tmp/files")
-bytes=$(cat "$data"/files10k/*.Dockerfile | wc -c)
-big=$data/big-1m.Dockerfile
+bytes=$(cat "$data"/files10k/*/Dockerfile | wc -c)
+big=$data/big-1m/Dockerfile
 bigbytes=$(wc -c < "$big")
-typical=$data/typical-2k.Dockerfile
+typical=$data/typical-2k/Dockerfile
 
 # med RUNS CMD: median wall seconds (hyperfine; non-zero exits allowed: linters report findings)
 med() {
@@ -66,7 +66,7 @@ for t in du-format du-lint dockerfilelint dprint; do
         { echo "peers: $t fails on the generated files" >&2; exit 1; }
 done
 
-many() { med "$runs" "cd '$data/files10k' && '$bin' $1 *.Dockerfile"; }
+many() { med "$runs" "cd '$data/files10k' && '$bin' $1 */Dockerfile"; }
 d_fmt=$(many -O1)
 d_lint=$(many "$lint_cmd")
 d_big_fmt=$(med "$runs" "'$bin' -O1 '$big'")

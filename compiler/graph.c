@@ -13,8 +13,10 @@
  * when the target (the last stage, or `--target NAME`) reaches it along these edges.
  *
  * The graph is uncertain when a reference cannot be resolved from the text alone: a variable
- * in --from (BuildKit expands it with the stage's ARGs), a quoted --mount value, or ONBUILD
- * holding --from (its trigger runs in whichever stage builds on it). Then every stage is live.
+ * in a FROM image that could make it a stage name (`FROM build-${MODE}`: the ARG default names
+ * one stage, `--build-arg` may name another; `golang:${V}` cannot be a stage name), a variable in --from or a mount's from= (BuildKit expands it with the stage's
+ * ARGs), a quoted --mount value, or ONBUILD holding --from (its trigger runs in whichever stage
+ * builds on it). Then every stage is live.
  */
 #include "internal.h"
 
@@ -92,6 +94,36 @@ static void ref_edge(df_doc *doc, graph *g, size_t *cap, int from, df_slice ref,
              (graph_edge){from, to, to < 0 ? ref : (df_slice){"", 0}, kind, n});
 }
 
+bool graph_base_may_name_stage(df_slice base)
+{
+    bool var = false;
+    for (size_t i = 0; i < base.n; i++) {
+        char c = base.p[i];
+        if (c == '$') {
+            var = true;
+            if (i + 1 < base.n && base.p[i + 1] == '{') {
+                size_t depth = 0;
+                for (i++; i < base.n; i++) {
+                    depth += base.p[i] == '{';
+                    if (base.p[i] == '}' && --depth == 0)
+                        break;
+                }
+            } else {
+                while (i + 1 < base.n && (base.p[i + 1] == '_' || (base.p[i + 1] >= 'a' && base.p[i + 1] <= 'z') ||
+                                          (base.p[i + 1] >= 'A' && base.p[i + 1] <= 'Z') ||
+                                          (base.p[i + 1] >= '0' && base.p[i + 1] <= '9')))
+                    i++;
+            }
+            continue;
+        }
+        /* a stage name is [a-z][a-z0-9-_.]* (case-insensitive): `golang:${V}` is an image */
+        if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+              c == '-' || c == '_' || c == '.'))
+            return false;
+    }
+    return var;
+}
+
 void graph_build(df_doc *doc, graph *g)
 {
     memset(g, 0, sizeof *g);
@@ -103,6 +135,9 @@ void graph_build(df_doc *doc, graph *g)
         bool quoted;
         if (n->kind == DF_FROM) {
             const df_stage *s = &doc->stages[n->stage];
+            /* the default picks one stage, a --build-arg may pick another */
+            if (graph_base_may_name_stage(s->base))
+                uncertain(g, n, "a FROM image holds a variable that may name a stage");
             add_edge(&doc->arena, g, &cap,
                      (graph_edge){n->stage, s->base_stage,
                                   s->base_stage < 0 ? s->base_expanded : (df_slice){"", 0},

@@ -266,6 +266,9 @@ typedef enum { GRAPH_DOT, GRAPH_MERMAID } graph_format;
 
 /* Computes the edges of doc's stage graph (stages must be current). */
 void graph_build(df_doc *doc, graph *g);
+/* Does a FROM image as written hold a variable and, outside it, only characters a stage name
+ * may have (so a build argument could make it name a stage)? */
+bool graph_base_may_name_stage(df_slice base);
 /* The index of the stage named name (case-insensitive), the last stage when name is NULL; -1
  * when there is no such stage. */
 int graph_target(const df_doc *doc, const char *name);

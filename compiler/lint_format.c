@@ -104,6 +104,16 @@ static const char *sev_color(lint_severity s)
     }
 }
 
+/* Text from the Dockerfile for a terminal: control characters (escape sequences) as '?', one
+ * byte for one, so a hostile file cannot drive the terminal and carets still line up. */
+static void tty_safe(df_buf *b, const char *s, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)s[i];
+        buf_putc(b, (c < 0x20 && c != '\t') || c == 0x7f ? '?' : (char)c);
+    }
+}
+
 /* Prints the lines of s, each prefixed by tag (and coloured), a missing final newline added. */
 static void tty_lines(df_buf *b, const char *s, size_t n, const char *tag, const char *color)
 {
@@ -114,8 +124,9 @@ static void tty_lines(df_buf *b, const char *s, size_t n, const char *tag, const
         size_t shown = e;
         while (shown > i && s[shown - 1] == '\r')
             shown--;
-        buf_printf(b, "%s  %s %.*s%s\n", color ? color : "", tag, (int)(shown - i), s + i,
-                   color ? "\033[0m" : "");
+        buf_printf(b, "%s  %s ", color ? color : "", tag);
+        tty_safe(b, s + i, shown - i);
+        buf_printf(b, "%s\n", color ? "\033[0m" : "");
         i = e + 1;
     }
 }
@@ -134,8 +145,9 @@ static void render_tty(df_buf *b, lint_file *const *files, size_t nf, bool color
             if (color)
                 buf_puts(b, "\033[1m");
             buf_printf(b, "%s:%zu:%zu: ", display_path(f), g->line, g->col);
-            buf_printf(b, "%s%s:%s %s", color ? sev_color(g->severity) : "",
-                       lint_severity_name(g->severity), color ? "\033[0m\033[1m" : "", g->message);
+            buf_printf(b, "%s%s:%s ", color ? sev_color(g->severity) : "",
+                       lint_severity_name(g->severity), color ? "\033[0m\033[1m" : "");
+            tty_safe(b, g->message, strlen(g->message));
             buf_printf(b, " [%s %s", r->id, r->name);
             if (r->hadolint[0])
                 buf_printf(b, "; hadolint %s", r->hadolint);
@@ -150,7 +162,7 @@ static void render_tty(df_buf *b, lint_file *const *files, size_t nf, bool color
                 while (e > s && f->src[e - 1] == '\r')
                     e--;
                 if (e > s) {
-                    buf_put(b, f->src + s, e - s);
+                    tty_safe(b, f->src + s, e - s);
                     buf_putc(b, '\n');
                     size_t c0 = g->col - 1, c1 = g->end_line == g->line ? g->end_col - 1 : e - s;
                     if (c1 > e - s)

@@ -404,6 +404,7 @@ void rw_wd_init(rw_wd *w, const df_doc *doc)
 {
     w->nstages = doc->nstages;
     w->final = xcalloc(doc->nstages + 1, sizeof *w->final);
+    w->onbuild = xcalloc(doc->nstages + 1, sizeof *w->onbuild);
     w->cur = (df_slice){NULL, 0};
     w->stage = -1;
 }
@@ -411,7 +412,9 @@ void rw_wd_init(rw_wd *w, const df_doc *doc)
 void rw_wd_free(rw_wd *w)
 {
     free(w->final);
+    free(w->onbuild);
     w->final = NULL;
+    w->onbuild = NULL;
 }
 
 df_slice rw_wd_resolve(df_doc *doc, df_slice wd, df_slice path)
@@ -435,10 +438,14 @@ void rw_wd_step(rw_wd *w, df_doc *doc, const df_node *n)
         if ((size_t)w->stage < doc->nstages) {
             const df_stage *s = &doc->stages[w->stage];
             if (s->base_stage >= 0 && s->base_stage < w->stage)
-                w->cur = w->final[s->base_stage];
+                w->cur = w->onbuild[s->base_stage] ? (df_slice){NULL, 0}
+                                                    : w->final[s->base_stage];
             else if (slice_eq_nocase(s->base_expanded, "scratch"))
                 w->cur = SLICE("/");
         }
+    } else if (n->kind == DF_ONBUILD) {
+        if (w->stage >= 0 && (size_t)w->stage < w->nstages)
+            w->onbuild[w->stage] = true;
     } else if (n->kind == DF_WORKDIR) {
         w->cur = n->nargs == 1 ? rw_wd_resolve(doc, w->cur, n->args[0].v) : (df_slice){NULL, 0};
     }
@@ -571,6 +578,8 @@ static bool command_footprint(fpb *f, const sh_cmd *c, df_slice script)
         return refuse(f, "a program whose effects are not known");
     if (pkg || account || sys || slice_eq_str(prog, "chown") || slice_eq_str(prog, "chgrp"))
         f->fp->system = true; /* chown and chgrp read the account database */
+    if (pkg || sys)
+        f->fp->config = true;
     bool operand_seen = false, options_done = false;
     for (size_t i = p + 1; i < c->nwords; i++) {
         const sh_word *w = &c->words[i];
@@ -589,11 +598,26 @@ static bool command_footprint(fpb *f, const sh_cmd *c, df_slice script)
             continue;
         }
         if (files) {
-            if (option)
+            if (option) {
+                /* an option's value may name a path: --reference=/x, --target-directory=d */
+                const char *eq = memchr(v.p, '=', v.n);
+                if (eq) {
+                    sh_word ow = *w;
+                    ow.value = (df_slice){eq + 1, v.n - (size_t)(eq + 1 - v.p)};
+                    df_slice name = {v.p, (size_t)(eq - v.p)};
+                    if (ow.value.n && (has_slash(ow.value) || ow.value.p[0] == '.' ||
+                                       slice_eq_str(name, "--reference") ||
+                                       slice_eq_str(name, "--target-directory")) &&
+                        !add_path_word(f, &ow))
+                        return false;
+                }
                 continue;
+            }
             if (!operand_seen && (slice_eq_str(prog, "chmod") || slice_eq_str(prog, "chown") ||
                                   slice_eq_str(prog, "chgrp"))) {
-                operand_seen = true; /* the mode or owner */
+                operand_seen = true; /* the mode or owner (or a --reference file) */
+                if (has_slash(v) && !add_path_word(f, w))
+                    return false;
                 continue;
             }
             operand_seen = true;

@@ -82,13 +82,16 @@ df_slice rw_line(df_doc *doc, const df_node *like, const char *upper, df_slice r
 typedef struct rw_wd {
     df_slice cur;          /* the current directory (see rw_wd_step); n == 0: unknown */
     df_slice *final;       /* per stage: the working directory at its end */
+    bool *onbuild;         /* per stage: it holds an ONBUILD (its children run triggers) */
     size_t nstages;
     int stage;
 } rw_wd;
 
 /* Tracks the working directory: call rw_wd_step(w, n) for every node in order; before the call
  * w->cur is the directory n runs in, after it the one the next node runs in. A stage starts
- * unknown (image) or with its parent stage's directory; `FROM scratch` starts at "/". */
+ * unknown (image) or with its parent stage's directory; `FROM scratch` starts at "/". A stage
+ * whose parent stage holds any ONBUILD starts unknown: the triggers (ONBUILD WORKDIR, or one
+ * written with variables) run right after its FROM. */
 void rw_wd_init(rw_wd *w, const df_doc *doc);
 void rw_wd_step(rw_wd *w, df_doc *doc, const df_node *n);
 void rw_wd_free(rw_wd *w);
@@ -101,6 +104,9 @@ typedef struct rw_footprint {
     bool ok;               /* the script is understood: everything it touches is listed */
     const char *why;       /* when !ok */
     bool system;           /* package managers or account tools: the system tree (rw_path_system) */
+    bool config;           /* package managers, ldconfig, update-ca-certificates, locale-gen: they
+                            * also read wherever the system configuration points (local package
+                            * repositories, library directories), which may be anywhere */
     df_slice *paths;       /* other absolute clean paths it reads or writes (whole subtrees) */
     size_t npaths;
     df_slice script;       /* the shell-form script */

@@ -509,8 +509,30 @@ bool sh_changes_state(const sh_cmd *c)
     size_t i = c->nassign;
     if (c->nassign > 0 && sh_word_is(c, i, ":"))
         return true; /* assignments before a special builtin stay (POSIX 2.14) */
-    while (sh_word_is(c, i, "command") || sh_word_is(c, i, "builtin"))
-        i++;
+    /* what runs the next word in this shell, or might: `command [-p] x`, `builtin x`, bash's
+     * keyword `time [-p] x`; `exec`, `nohup` and `nice` are caught as they are (exec) or
+     * skipped so that a builtin behind them still counts */
+    for (;;) {
+        if (sh_word_is(c, i, "command") || sh_word_is(c, i, "time") ||
+            sh_word_is(c, i, "nohup") || sh_word_is(c, i, "nice")) {
+            bool nice = sh_word_is(c, i, "nice");
+            i++;
+            while (starts_dash(c, i)) {
+                bool stop = sh_word_is(c, i, "--");
+                if (nice && sh_word_is(c, i, "-n"))
+                    i++;
+                i++;
+                if (stop)
+                    break;
+            }
+        } else if (sh_word_is(c, i, "builtin")) {
+            i++;
+            if (sh_word_is(c, i, "--"))
+                i++;
+        } else {
+            break;
+        }
+    }
     if (i >= c->nwords)
         return false;
     if (!c->words[i].literal)

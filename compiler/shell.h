@@ -72,7 +72,9 @@ bool sh_word_is(const sh_cmd *c, size_t i, const char *s);
 
 /* Is c a builtin or construct that changes the shell's state for the commands after it
  * (cd, export, set, umask, exec, exit, source, bash's `function`, a bare assignment, an
- * assignment before the special builtin `:`, ...)? */
+ * assignment before the special builtin `:`, ...)? Looks through what may run a builtin in the
+ * same shell: `command [-p|--]`, `builtin`, bash's keyword `time [-p]`, and (erring on the
+ * side of yes) `nohup` and `nice [-n N]`. A program named by an expansion counts as yes. */
 bool sh_changes_state(const sh_cmd *c);
 
 #endif

@@ -16,21 +16,38 @@ bool slice_eq(df_slice a, df_slice b)
     return a.n == b.n && (a.n == 0 || memcmp(a.p, b.p, a.n) == 0);
 }
 
+/* These three are called in the passes' inner loops, mostly with a word that differs early:
+ * they stop at the first difference instead of measuring s first. */
 bool slice_eq_str(df_slice a, const char *s)
 {
-    return slice_eq(a, slice_from(s));
+    for (size_t i = 0; i < a.n; i++)
+        if (s[i] == '\0' || s[i] != a.p[i])
+            return false;
+    return s[a.n] == '\0';
+}
+
+static unsigned char fold(unsigned char c) /* ASCII case, as strncasecmp in the C locale */
+{
+    return c >= 'A' && c <= 'Z' ? (unsigned char)(c + 32) : c;
 }
 
 bool slice_eq_nocase(df_slice a, const char *s)
 {
-    size_t n = strlen(s);
-    return a.n == n && (n == 0 || strncasecmp(a.p, s, n) == 0);
+    for (size_t i = 0; i < a.n; i++) {
+        unsigned char x = (unsigned char)a.p[i], y = (unsigned char)s[i];
+        if (y == '\0' || (x != y && fold(x) != fold(y)))
+            return false;
+    }
+    return s[a.n] == '\0';
 }
 
 bool slice_has_prefix(df_slice a, const char *prefix)
 {
-    size_t n = strlen(prefix);
-    return a.n >= n && memcmp(a.p, prefix, n) == 0;
+    size_t i = 0;
+    for (; prefix[i]; i++)
+        if (i >= a.n || a.p[i] != prefix[i])
+            return false;
+    return true;
 }
 
 /* ---- allocation ---- */

@@ -1,15 +1,18 @@
 /*
  * parse_print.c: the smallest complete program over libdfopt. It reads a Dockerfile (the file
  * named on the command line, or standard input), optimizes it at -O1 (-O2 with -O2 before the
- * file) and prints the result, with the names of the passes that changed it on stderr.
+ * file) and prints the result, with the names of the passes that changed it on stderr. Like the
+ * dfopt command, it gives the passes the file's directory as the build context.
  *
  *     cc parse_print.c $(pkg-config --cflags --libs dfopt) -o parse_print
  *     ./parse_print Dockerfile
  *
  * Exit status: 0 on success, 2 on a read or parse error.
  */
+#define _POSIX_C_SOURCE 200809L /* strdup, dirname */
 #include <dfopt.h>
 
+#include <libgen.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -66,7 +69,8 @@ int main(int argc, char **argv)
     if (!doc) {
         status = 2;
     } else {
-        df_options o = {.level = level, .pass_fired = fired};
+        char *dir = i < argc ? strdup(name) : NULL; /* stdin has no build context */
+        df_options o = {.level = level, .pass_fired = fired, .context = dir ? dirname(dir) : NULL};
         if (df_doc_optimize(doc, &o, d) < 0) {
             status = 2;
         } else {
@@ -75,6 +79,7 @@ int main(int argc, char **argv)
             fwrite(out, 1, n, stdout);
             free(out);
         }
+        free(dir);
     }
     df_diags_print(d, stderr, false);
     df_doc_free(doc);

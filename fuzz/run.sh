@@ -47,7 +47,11 @@ for h in "$@"; do
     if [ $rc != 0 ] || [ -n "$(ls -A "$found")" ]; then
         failed=1
         echo "fuzz_$h: FAILED (exit $rc) after ${runs:-?} runs; findings in $found, log in $dir/log-$h:"
-        grep -E 'ERROR|SUMMARY|property violated|internal error|Test unit written' "$dir/log-$h" | head -10 | sed 's/^/   /'
+        grep -aE 'ERROR|SUMMARY|property violated|internal error|Test unit written' "$dir/log-$h" | head -10 | sed 's/^/   /'
+        for f in "$found"/*; do # the input itself, so a CI log is enough to reproduce it
+            [ -f "$f" ] && [ "$(stat -c %s "$f")" -le 16384 ] &&
+                echo "   $(basename "$f") (base64): $(base64 -w0 "$f")"
+        done
     else
         echo "fuzz_$h: ok: ${runs:-?} runs in ${secs}s, ${cov:-cov: ?} edges, corpus $(ls "$work" | wc -l) inputs, peak RSS ${rss:-?} MB"
     fi

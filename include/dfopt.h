@@ -81,9 +81,11 @@ typedef struct df_options {
 } df_options;
 
 /* Runs the selected passes over doc in pipeline order (the order of df_passes_list), editing it
- * in place; a pass that refuses leaves its instructions byte for byte as they were. Notes and
- * warnings of the passes go to d. Returns the number of passes that changed the document, or -1
- * when opt names an unknown pass (reported in d; the document is then untouched). */
+ * in place, and again while a round changes something (at most 4 rounds), so that optimizing the
+ * result once more changes nothing; a pass that refuses leaves its instructions byte for byte as
+ * they were. Notes and warnings of the passes go to d (once each). Returns the number of pass
+ * runs that changed the document, or -1 when opt names an unknown pass (reported in d; the
+ * document is then untouched). */
 DF_API int df_doc_optimize(df_doc *doc, const df_options *opt, df_diags *d);
 
 /* The document as Dockerfile text: malloc'd, NUL-terminated, its length in *len (len may be

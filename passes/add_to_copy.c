@@ -3,44 +3,23 @@
  *
  * Requires:   a parsed document; doc->context when the build context is known.
  * Guarantees: only the keyword changes, and only when ADD and COPY do the same thing: every
- *             source is a literal local path that is not an archive ADD would unpack. A source
- *             is judged by its content when the build context holds it (gzip, bzip2, xz, zstd
- *             or tar headers; a directory is never unpacked), otherwise by its name (.tar,
- *             .tgz, .gz, .bz2, .xz, .zst, .lz4, ...; a glob the context matches nothing with is
- *             judged by its fixed suffix). Remote ADD without --checksum is reported
- *             (a warning), never rewritten.
- * Refuses:    URLs and git sources; sources with variables, quotes or a `:`; globs whose
- *             matches cannot be seen in the context or whose name pattern may match an
- *             archive; flags COPY does not share (--checksum, --keep-git-dir, --unpack, ...);
- *             heredoc sources; ADD inside ONBUILD (the child's context is unknown).
+ *             source is a literal local path that the build context shows to be a directory
+ *             (never unpacked) or a regular file whose content is not an archive ADD would
+ *             unpack (gzip, bzip2, xz, zstd or tar headers: ADD detects archives by content,
+ *             whatever the name); a glob must match something and only such files. Remote ADD
+ *             without --checksum is reported (a warning), never rewritten.
+ * Refuses:    without a build context (standard input) or when a source is missing from it or
+ *             ignored by .dockerignore: an archive cannot be recognised by its name alone;
+ *             URLs and git sources; sources with variables, quotes or a `:`; globs that match
+ *             nothing or an archive, or whose matches cannot all be seen; flags COPY does not
+ *             share (--checksum, --keep-git-dir, --unpack, ...); heredoc sources; ADD inside
+ *             ONBUILD (the child's context is unknown).
  */
 #include "../compiler/internal.h"
 #include "../compiler/context.h"
 #include "../compiler/rewrite.h"
 
 #include <string.h>
-
-static const char *const archive_names[] = {
-    ".tar", ".tgz", ".taz", ".tbz", ".tbz2", ".tb2", ".txz", ".tlz", ".tzst", ".tz", ".gz",
-    ".bz2", ".xz", ".lz", ".lzma", ".lz4", ".zst", ".z", ".Z", ".war.gz", NULL,
-};
-
-static bool archive_name(df_slice name)
-{
-    for (size_t i = 0; archive_names[i]; i++) {
-        size_t k = strlen(archive_names[i]);
-        if (name.n >= k) {
-            bool eq = true;
-            for (size_t j = 0; j < k && eq; j++) {
-                char a = name.p[name.n - k + j], b = archive_names[i][j];
-                eq = (a | 0x20) == (b | 0x20);
-            }
-            if (eq)
-                return true;
-        }
-    }
-    return false;
-}
 
 /* Is the file's content something ADD would try to unpack (compressed or a tar)? */
 static bool archive_content(df_slice head)
@@ -114,42 +93,24 @@ static const char *keep_add(df_doc *doc, df_slice s)
         return "a URL or git source";
     if (slice_has_prefix(s, "github.com/"))
         return "a git source";
+    if (!doc->context)
+        return "no build context to look at (ADD unpacks archives by content, not by name)";
     df_slice rel = ctx_clean(&doc->arena, s);
-    bool dir_hint = s.p[s.n - 1] == '/' || slice_eq_str(rel, ".") ||
-                    rw_ends_with(s, "/.");
     if (is_glob(s)) {
-        if (doc->context) {
-            globscan g = {doc, rel, false, false};
-            bool complete = ctx_walk(doc->context, SLICE("."), glob_visit, &g);
-            if (g.archive || !complete)
-                return "a glob that matches an archive, or too many files to see";
-            if (g.any)
-                return NULL;
-        }
-        /* by name: the part after the last glob character must rule out an archive */
-        size_t last = 0;
-        for (size_t i = 0; i < s.n; i++)
-            if (strchr("*?[]", s.p[i]))
-                last = i + 1;
-        df_slice tail = {s.p + last, s.n - last};
-        if (!memchr(tail.p, '.', tail.n) || archive_name(s) || memchr(tail.p, '/', tail.n))
-            return "a glob that may match an archive";
-        return NULL;
+        globscan g = {doc, rel, false, false};
+        bool complete = ctx_walk(doc->context, SLICE("."), glob_visit, &g);
+        if (g.archive || !complete)
+            return "a glob that matches an archive, or too many files to see";
+        return g.any ? NULL : "a glob that matches nothing in the build context";
     }
-    if (doc->context) {
-        unsigned mode;
-        ctx_kind k = ctx_stat(doc->context, rel, &mode);
-        if (k == CTX_DIR)
-            return NULL;
-        df_slice head;
-        if (k == CTX_FILE && ctx_head(doc->context, &doc->arena, rel, 512, &head))
-            return archive_content(head) ? "a local archive ADD unpacks" : NULL;
-        if (k != CTX_NONE)
-            return "not a regular file";
-    }
-    if (dir_hint)
+    unsigned mode;
+    ctx_kind k = ctx_stat(doc->context, rel, &mode);
+    if (k == CTX_DIR)
         return NULL;
-    return archive_name(s) ? "an archive name ADD would unpack" : NULL;
+    df_slice head;
+    if (k == CTX_FILE && ctx_head(doc->context, &doc->arena, rel, 512, &head))
+        return archive_content(head) ? "a local archive ADD unpacks" : NULL;
+    return k == CTX_NONE ? "a source missing from the build context" : "not a regular file";
 }
 
 static bool remote(df_slice s)

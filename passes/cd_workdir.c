@@ -14,7 +14,9 @@
  *             directory later instructions and the image see.
  * Refuses:    `;`, `||`, `&`, compound commands or heredocs in the script; a relative or
  *             variable path; `cd -` or $OLDPWD in the rest (cd sets OLDPWD, WORKDIR does not);
- *             a second `cd` right after; RUN --mount with a relative target (it would move);
+ *             a second `cd` right after; RUN --mount with a relative target (it would move),
+ *             or with a target that contains /abs or lies inside it (mount points exist only
+ *             while the RUN runs; WORKDIR would create /abs for good);
  *             exec-form RUN; a SHELL instruction or the backtick escape (another shell);
  *             stage end or any other instruction before the WORKDIR reset.
  * Note:       when /abs is a symbolic link, `pwd` in the rest prints the resolved path.
@@ -24,7 +26,10 @@
 
 #include <string.h>
 
-static bool flags_ok(const df_node *n)
+/* The RUN's flags allow the rewrite, and no mount target contains the cd target or lies
+ * inside it: BuildKit creates mount points (and their missing parents) for the RUN only and
+ * removes them after, while WORKDIR would create the directory for good. */
+static bool flags_ok(df_doc *doc, const df_node *n, df_slice target)
 {
     for (size_t i = 0; i < n->nbflags; i++) {
         df_slice f = n->bflags[i].v, v;
@@ -35,7 +40,8 @@ static bool flags_ok(const df_node *n)
         df_slice m = {f.p + 8, f.n - 8};
         if (rw_mount_key(m, "target", &v) || rw_mount_key(m, "dst", &v) ||
             rw_mount_key(m, "destination", &v)) {
-            if (!rw_path_abs(v))
+            if (!rw_path_abs(v) || !rw_literal(doc, v) ||
+                rw_path_overlap(rw_path_clean(&doc->arena, v), target))
                 return false;
         } else if (!rw_mount_key(m, "type", &v) ||
                    !(slice_eq_str(v, "secret") || slice_eq_str(v, "ssh"))) {
@@ -76,8 +82,7 @@ static bool mentions(df_slice s, const char *word)
  * cd was dropped, NULL when nothing changed. */
 static df_node *rewrite(df_doc *doc, df_node *n, df_slice cur, df_diags *d)
 {
-    if (n->kind != DF_RUN || (n->flags & DF_N_JSON) || n->nargs != 1 || n->nheredocs ||
-        !flags_ok(n))
+    if (n->kind != DF_RUN || (n->flags & DF_N_JSON) || n->nargs != 1 || n->nheredocs)
         return NULL;
     df_slice script = n->args[0].v;
     sh_script sc;
@@ -115,6 +120,8 @@ static df_node *rewrite(df_doc *doc, df_node *n, df_slice cur, df_diags *d)
     if (amps != 2)
         return NULL;
     df_slice target = rw_path_clean(&doc->arena, c0->words[1].value);
+    if (!flags_ok(doc, n, target))
+        return NULL;
     bool same = cur.n && slice_eq(cur, target);
     if (!same && !reset_follows(doc, n))
         return NULL;

@@ -11,13 +11,22 @@
  *             existed (it is / or lies on the path of an earlier WORKDIR of the stage), so COPY
  *             --chown creates no directory the RUN would not have changed. Owner names resolve
  *             against the same /etc/passwd: the RUN comes right after the COPY.
+ *             A destination without a trailing slash names the file itself only when it is not
+ *             a directory known to exist (the working directory, `.`, a WORKDIR's path) nor one
+ *             an image commonly has (a top-level name without a dot such as /opt or /app,
+ *             /usr/local/bin, /var/www, ...): COPY writes into an existing directory, and a
+ *             RUN naming that directory changed the directory, not just the file.
  * Refuses:    directories and globs (a directory merges with what the image holds there);
  *             sources missing from the context or setuid/setgid; `chown u` without a group
  *             (COPY --chown=u would use the gid u, chown keeps the group) and any chown or chmod
  *             option but -R; symbolic modes; --chmod unless the file already uses BuildKit-only
- *             syntax (the classic builder does not know it); COPY --from/--parents/--exclude or
- *             an existing --chown (--chmod); anything else in the RUN; a relative destination
- *             with an unknown working directory.
+ *             syntax (the classic builder does not know it); COPY --from/--parents/--exclude,
+ *             --link (BuildKit cannot resolve owner names in a link layer, and a numeric owner
+ *             would also own the parent directories it creates) or an existing --chown
+ *             (--chmod); a destination that is or may be an existing directory; anything else
+ *             in the RUN; a relative destination with an unknown working directory.
+ * Assumes:    a destination path that is not a directory the image commonly has (see above)
+ *             is not a directory in the base image.
  */
 #include "../compiler/internal.h"
 #include "../compiler/context.h"
@@ -86,6 +95,28 @@ static bool mode_ok(df_slice s)
     return true;
 }
 
+/* Could a destination written without a trailing slash be a directory the base image
+ * already has? A top-level directory, or a well-known directory of the system tree. */
+static bool may_be_dir(df_slice abs)
+{
+    static const char *const dirs[] = {
+        "/usr/bin", "/usr/sbin", "/usr/lib", "/usr/lib64", "/usr/libexec", "/usr/share",
+        "/usr/include", "/usr/src", "/usr/local", "/usr/local/bin", "/usr/local/sbin",
+        "/usr/local/lib", "/usr/local/share", "/usr/local/etc", "/usr/local/include",
+        "/usr/local/src", "/var/lib", "/var/log", "/var/cache", "/var/www", "/var/run",
+        "/var/tmp", "/var/spool", "/var/opt", "/etc/default", "/etc/ssl", "/etc/ssl/certs",
+        "/etc/init.d", "/etc/profile.d", "/etc/apt", "/etc/nginx", "/etc/nginx/conf.d",
+        "/usr/share/nginx", "/usr/share/nginx/html", NULL,
+    };
+    df_slice base = rw_path_base(abs);
+    if (rw_path_dir(abs).n == 1 && !memchr(base.p, '.', base.n))
+        return true; /* /opt, /srv, /app: commonly directories in images */
+    for (size_t i = 0; dirs[i]; i++)
+        if (slice_eq_str(abs, dirs[i]))
+            return true;
+    return false;
+}
+
 /* The files COPY n writes (absolute), or 0 when they cannot be known. */
 static size_t copied_files(df_doc *doc, const df_node *n, df_slice cur, const known *dirs,
                            df_slice *out, size_t max)
@@ -98,6 +129,10 @@ static size_t copied_files(df_doc *doc, const df_node *n, df_slice cur, const kn
     if (!abs.n)
         return 0;
     bool into_dir = nsrc > 1 || dest.p[dest.n - 1] == '/';
+    /* without a trailing slash the destination names the file, unless it is a directory that
+     * already exists: then COPY writes into it (`COPY f .`, `COPY f /opt`) */
+    if (!into_dir && (exists(dirs, abs) || may_be_dir(abs)))
+        return 0;
     df_slice parent = into_dir ? abs : rw_path_dir(abs);
     if (!exists(dirs, parent))
         return 0;
@@ -133,8 +168,9 @@ static bool fold(df_doc *doc, df_node *c, df_node *r, df_slice cur, const known 
             has_chown = true;
         else if (slice_has_prefix(f, "--chmod="))
             has_chmod = true;
-        else if (!slice_eq_str(f, "--link"))
-            return false;
+        else
+            return false; /* --link too: BuildKit resolves no owner names under it, and the
+                           * link layer's parent directories would take a numeric owner */
     }
     sh_script sc;
     if (!sh_parse(&doc->arena, r->args[0].v, &sc) || sc.ncmds != 1 || sc.compound ||

@@ -30,9 +30,12 @@
  *             gradle/), Bundler (bundle install), Composer (composer install), .NET (dotnet
  *             restore of a project at the context root).
  * Refuses:    when the install may need other sources: npm lifecycle scripts (unless
- *             --ignore-scripts), workspaces, file:/link:/workspace: dependencies, yarn 2+
- *             (.yarnrc.yml), pnpm workspaces or pnpmfiles; editable or local pip requirements,
- *             `pip install .`; poetry without --no-root or with path dependencies; go.mod local
+ *             --ignore-scripts), workspaces, file:/link:/workspace: dependencies, dependencies
+ *             whose own install scripts read project files (prisma, @prisma/client, husky,
+ *             patch-package, lefthook, simple-git-hooks, yorkie, pre-commit; a "prisma" key),
+ *             yarn 2+ (.yarnrc.yml), pnpm workspaces or pnpmfiles; editable or local pip
+ *             requirements (a path, a name the context holds, any archive extension such as
+ *             .tgz or .tar.bz2), `pip install .`; poetry without --no-root or with path dependencies; go.mod local
  *             replaces, go.work, vendor/; Cargo workspaces or path dependencies, `cargo build`
  *             (the dummy-main trick can leave a stale binary); Maven modules, parents or system
  *             paths; Gradle subprojects, buildSrc, local files or script plugins; gemspec or
@@ -155,6 +158,11 @@ static bool package_json_ok(plan *p, bool scripts_run)
                                             "dependencies", NULL};
     static const char *const local[] = {"file:", "link:", "workspace:", "portal:", "patch:",
                                         "git+file:", "./", "../", "/", "~/", NULL};
+    /* dependencies whose own install scripts read the project's files (schema.prisma,
+     * patches/, .git hooks config): the install needs more than the manifests */
+    static const char *const readers[] = {"prisma", "@prisma/client", "@prisma/engines",
+                                          "husky", "patch-package", "lefthook",
+                                          "simple-git-hooks", "yorkie", "pre-commit", NULL};
     df_slice s = read(p, "package.json");
     if (!s.p)
         return refuse(p);
@@ -181,8 +189,12 @@ static bool package_json_ok(plan *p, bool scripts_run)
         if (key && depth == 1) {
             top = str;
             if (slice_eq_str(str, "workspaces") || slice_eq_str(str, "patchedDependencies") ||
-                slice_eq_str(str, "pnpm"))
+                slice_eq_str(str, "pnpm") || (slice_eq_str(str, "prisma") && scripts_run))
                 return refuse(p);
+        } else if (key && depth == 2 && scripts_run && rw_ends_with(top, "ependencies")) {
+            for (size_t k = 0; readers[k]; k++)
+                if (slice_eq_str(str, readers[k]))
+                    return refuse(p);
         } else if (key && depth == 2 && slice_eq_str(top, "scripts") && scripts_run) {
             for (size_t k = 0; lifecycle[k]; k++)
                 if (slice_eq_str(str, lifecycle[k]))
@@ -300,6 +312,34 @@ static int pnpm(plan *p, const sh_cmd *c, size_t i)
     return 1;
 }
 
+/* Could a requirement name a local path rather than a package index name: a directory or an
+ * archive (pip installs `pkg.tgz`, `x.tar.bz2`, `dist/x.whl` from files), or anything the
+ * build context holds under that name (relative to the working directory or to the
+ * requirements file's directory dir, "/"-rooted)? */
+static bool local_requirement(plan *p, df_slice dir, df_slice name)
+{
+    static const char *const archives[] = {".whl", ".zip", ".tar", ".tgz", ".tbz", ".tbz2",
+                                           ".txz", ".tlz", ".tzst", ".gz", ".bz2", ".xz",
+                                           ".lz", ".lzma", ".zst", ".egg", ".7z", NULL};
+    if (!name.n || memchr(name.p, '/', name.n) || memchr(name.p, '\\', name.n) ||
+        name.p[0] == '.' || name.p[0] == '~')
+        return true;
+    for (size_t i = 0; archives[i]; i++) {
+        size_t k = strlen(archives[i]);
+        if (name.n >= k) {
+            bool eq = true;
+            for (size_t j = 0; j < k && eq; j++)
+                eq = (name.p[name.n - k + j] | 0x20) == archives[i][j];
+            if (eq)
+                return true;
+        }
+    }
+    if (ctx_stat(p->ctx, ctx_clean(&p->doc->arena, name), NULL) != CTX_NONE)
+        return true;
+    df_slice joined = rw_path_join(&p->doc->arena, dir, name);
+    return ctx_stat(p->ctx, ctx_clean(&p->doc->arena, joined), NULL) != CTX_NONE;
+}
+
 /* A requirements file and those it includes (-r/-c), relative to its directory. */
 static bool requirements(plan *p, df_slice rel, int depth)
 {
@@ -359,8 +399,7 @@ static bool requirements(plan *p, df_slice rel, int depth)
             while (k < line.n && !strchr(" ;@[<>=!~", line.p[k]))
                 k++;
             df_slice name = {line.p, k};
-            if (memchr(name.p, '/', name.n) || rw_ends_with(name, ".whl") ||
-                rw_ends_with(name, ".zip") || rw_ends_with(name, ".tar.gz"))
+            if (local_requirement(p, dir, name))
                 return refuse(p);
         }
     }
@@ -434,13 +473,12 @@ static int pip(plan *p, const sh_cmd *c, size_t i)
             continue;
         } else {
             /* a requirement named on the command line: never a path or a local project */
-            if (slice_eq_str(v, ".") || (memchr(v.p, '/', v.n) && !is_url(v)) ||
-                rw_ends_with(v, ".whl") || rw_ends_with(v, ".zip") || rw_ends_with(v, ".tar.gz"))
+            if (slice_eq_str(v, ".") || (memchr(v.p, '/', v.n) && !is_url(v)))
                 return refuse(p), -1;
             size_t e = 0;
             while (e < v.n && !strchr(";@[<>=!~", v.p[e]))
                 e++;
-            if (!is_url(v) && ctx_stat(p->ctx, (df_slice){v.p, e}, NULL) != CTX_NONE)
+            if (!is_url(v) && local_requirement(p, SLICE("/"), (df_slice){v.p, e}))
                 return refuse(p), -1;
             continue;
         }

@@ -8,8 +8,8 @@
  *             `COPY --from=N` naming a kept stage is renumbered; the global ARGs before the
  *             first FROM are all kept; parser directives and comments at the top of the file
  *             stay at the top.
- * Refuses:    when the stage graph is uncertain (a variable in --from, a quoted --mount value,
- *             ONBUILD with --from); when a kept RUN --mount names a stage by a number that
+ * Refuses:    when the stage graph is uncertain (a variable in a FROM image, in --from or in a
+ *             mount's from=, a quoted --mount value, ONBUILD with --from); when a kept RUN --mount names a stage by a number that
  *             would change; when --target names no stage.
  * Note:       the removed stages can no longer be built with `docker build --target`; with
  *             --target NAME the stages after NAME that it does not need are removed too.

@@ -12,13 +12,21 @@
  *             ignored them).
  * Refuses:    CMD when the stage (or a stage it builds on) sets an ENTRYPOINT: CMD is then its
  *             argument list and `/bin/sh -c ...` would become different arguments; ENTRYPOINT
- *             when the stage sets a CMD; a SHELL instruction or the backtick escape (not
- *             /bin/sh); instructions inside ONBUILD. A base image's own ENTRYPOINT is not
- *             visible: with one, CMD's arguments change from `/bin/sh -c "cmd"` to `cmd ...`.
+ *             when the stage sets a CMD, or when a stage built on it (through FROM, at any
+ *             depth) sets one, since that CMD would start reaching the program; ENTRYPOINT
+ *             anywhere when a FROM holds a variable that may make it a stage name
+ *             (`FROM build-${MODE}`: which stages build on which is then not known); every stage whose base, followed through the stages it
+ *             builds on, is a Windows image (a name holding windows, servercore, nanoserver,
+ *             ltsc or dotnet/framework, or an unresolved variable) or whose --platform names
+ *             windows: cmd.exe reads `\` and quotes differently and has builtins of its own;
+ *             a SHELL instruction or the backtick escape (not /bin/sh); instructions inside
+ *             ONBUILD. A base image's own ENTRYPOINT is not visible: with one, CMD's arguments
+ *             change from `/bin/sh -c "cmd"` to `cmd ...`.
  */
 #include "../compiler/internal.h"
 #include "../compiler/rewrite.h"
 
+#include <ctype.h>
 #include <string.h>
 
 static const char *const builtins[] = {
@@ -36,10 +44,38 @@ static bool builtin(df_slice w)
     return false;
 }
 
-enum { HAS_CMD = 1, HAS_ENTRYPOINT = 2, INHERITS_ENTRYPOINT = 4 };
+enum {
+    HAS_CMD = 1,
+    HAS_ENTRYPOINT = 2,
+    INHERITS_ENTRYPOINT = 4, /* it or a stage it builds on sets ENTRYPOINT */
+    CHILD_CMD = 8,           /* a stage built on it (at any depth) sets CMD */
+    WINDOWS = 16,            /* its base image, through its parents, may be Windows */
+};
 
-/* Per stage: whether it sets CMD or ENTRYPOINT, and whether it or a stage it builds on sets
- * an ENTRYPOINT (stages only build on earlier ones). */
+static bool contains_nocase(df_slice s, const char *w)
+{
+    size_t n = strlen(w);
+    for (size_t i = 0; i + n <= s.n; i++) {
+        size_t k = 0;
+        while (k < n && tolower((unsigned char)s.p[i + k]) == w[k])
+            k++;
+        if (k == n)
+            return true;
+    }
+    return false;
+}
+
+/* A Windows image, or one whose name is not known (a variable left unexpanded). */
+static bool windows_image(df_slice base)
+{
+    return base.n == 0 || memchr(base.p, '$', base.n) || contains_nocase(base, "windows") ||
+           contains_nocase(base, "servercore") || contains_nocase(base, "nanoserver") ||
+           contains_nocase(base, "ltsc") || contains_nocase(base, "dotnet/framework");
+}
+
+/* Per stage: whether it sets CMD or ENTRYPOINT, whether it or a stage it builds on sets an
+ * ENTRYPOINT or runs on Windows (stages only build on earlier ones), and whether a stage
+ * built on it sets CMD. */
 static unsigned *stage_config(const df_doc *doc)
 {
     unsigned *f = xcalloc(doc->nstages + 1, sizeof *f);
@@ -49,12 +85,31 @@ static unsigned *stage_config(const df_doc *doc)
                            : m->kind == DF_ENTRYPOINT ? HAS_ENTRYPOINT
                                                       : 0;
     for (size_t s = 0; s < doc->nstages; s++) {
-        int base = doc->stages[s].base_stage;
-        if ((f[s] & HAS_ENTRYPOINT) ||
-            (base >= 0 && (size_t)base < s && (f[base] & INHERITS_ENTRYPOINT)))
+        const df_stage *st = &doc->stages[s];
+        int base = st->base_stage;
+        bool parent = base >= 0 && (size_t)base < s;
+        if ((f[s] & HAS_ENTRYPOINT) || (parent && (f[base] & INHERITS_ENTRYPOINT)))
             f[s] |= INHERITS_ENTRYPOINT;
+        if (contains_nocase(st->platform, "windows") ||
+            (parent ? (f[base] & WINDOWS) != 0 : windows_image(st->base_expanded)))
+            f[s] |= WINDOWS;
+    }
+    for (size_t s = doc->nstages; s-- > 0;) {
+        int base = doc->stages[s].base_stage;
+        if (base >= 0 && (size_t)base < s && (f[s] & (HAS_CMD | CHILD_CMD)))
+            f[base] |= CHILD_CMD;
     }
     return f;
+}
+
+/* Does a FROM name its base with a variable that may make it a stage name (so a build argument
+ * may pick another stage)? */
+static bool variable_from(const df_doc *doc)
+{
+    for (size_t s = 0; s < doc->nstages; s++)
+        if (graph_base_may_name_stage(doc->stages[s].base))
+            return true;
+    return false;
 }
 
 static bool convert(df_doc *doc, df_node *n, df_diags *d)
@@ -108,13 +163,17 @@ PASS(exec_form)
         return false;
     bool changed = false;
     unsigned *config = stage_config(doc);
+    bool unknown_children = variable_from(doc);
     for (df_node *n = doc->head; n; n = n->next) {
         if (n->stage < 0 || (size_t)n->stage >= doc->nstages)
             continue;
         unsigned f = config[n->stage];
+        if (f & WINDOWS)
+            continue;
         if (n->kind == DF_CMD && !(f & INHERITS_ENTRYPOINT) && convert(doc, n, d))
             changed = true;
-        else if (n->kind == DF_ENTRYPOINT && !(f & HAS_CMD) && convert(doc, n, d))
+        else if (n->kind == DF_ENTRYPOINT && !(f & (HAS_CMD | CHILD_CMD)) &&
+                 !unknown_children && convert(doc, n, d))
             changed = true;
     }
     free(config);

@@ -5,24 +5,85 @@
  * Requires:   a parsed document with stages.
  * Guarantees: the image is the same. The RUN is understood completely (rw_run_footprint: package
  *             managers, account tools, mkdir/rm/chmod/chown/ln/cp/mv/touch on literal paths, a
- *             few system commands; no redirections, no cd, no unknown program), and every
- *             COPY/ADD it moves above writes only to a destination that nothing the RUN touches
- *             contains or lies inside: outside the system tree when the RUN runs package or
- *             account tools (which read and write anywhere in /etc, /usr, /var, /home, /opt,
- *             ...), and disjoint from every path the RUN names. So neither instruction can see
- *             the other's effects and their order does not matter. COPY/ADD change no
- *             environment, user or working directory, so the RUN runs as before.
+ *             few system commands; no redirections, no cd, no unknown program; paths in option
+ *             values such as --reference=/x count), and every COPY/ADD it moves above writes
+ *             only to a destination that nothing the RUN touches contains or lies inside:
+ *             outside the system tree when the RUN runs package or account tools (which read
+ *             and write anywhere in /etc, /usr, /var, /home, /opt, ...), and disjoint from every
+ *             path the RUN names, including the parent directories the COPY may create: a RUN
+ *             path and the destination may share no ancestor but / or a directory known to
+ *             exist (on the path of an earlier WORKDIR of the stage), so `COPY f /app/f` +
+ *             `RUN mkdir /app/logs` stays (the COPY creates /app, with its --chown owner).
+ *             A package manager or ldconfig-like tool (rw_footprint.config) also reads
+ *             wherever the system configuration points (a local repository, a library
+ *             directory); it moves only when nothing earlier in the stage (or the stages it
+ *             builds on) may have changed that configuration: no COPY/ADD into the system tree
+ *             or to an unknown place, no RUN that is not understood, names a system path, or
+ *             runs a package manager for more than `update`/`clean` (an installed package may
+ *             add a repository). COPY/ADD change no environment, user or working directory,
+ *             so the RUN runs as before.
  * Refuses:    any RUN not understood as above; a destination that is relative with an unknown
- *             working directory, is /, or overlaps what the RUN touches; moving past anything
- *             but COPY and ADD of the same stage. When unsure, nothing moves.
+ *             working directory, is /, overlaps what the RUN touches or shares a directory it
+ *             may create with it; a configuration-reading tool after a possible configuration
+ *             change; moving past anything but COPY and ADD of the same stage. When unsure,
+ *             nothing moves.
  * Assumes:    a destination outside the system tree is not a symbolic link into it in the base
- *             image (the image's file system is not visible here).
+ *             image, and a base image's own configuration points package managers and the
+ *             dynamic linker only into the system tree (the image's file system is not visible
+ *             here).
  */
 #include "../compiler/internal.h"
 #include "../compiler/rewrite.h"
 
+#include <string.h>
+
+typedef struct known {
+    df_slice *v;
+    size_t n, cap;
+} known;
+
+enum { KNOWN_LIMIT = 64 }; /* directories remembered per stage (keeps the pass linear) */
+
+static void remember(known *k, df_slice dir)
+{
+    if (!dir.n || k->n == KNOWN_LIMIT)
+        return;
+    if (k->n == k->cap) {
+        k->cap = k->cap ? k->cap * 2 : 8;
+        k->v = xrealloc(k->v, k->cap * sizeof *k->v);
+    }
+    k->v[k->n++] = dir;
+}
+
+/* Does directory dir exist for sure: /, or on the path of a remembered WORKDIR? */
+static bool exists(const known *k, df_slice dir)
+{
+    if (slice_eq_str(dir, "/"))
+        return true;
+    for (size_t i = 0; i < k->n; i++)
+        if (rw_path_under(k->v[i], dir))
+            return true;
+    return false;
+}
+
+/* The deepest directory containing both clean absolute paths (their common leading
+ * components; "/" when they share none). */
+static df_slice common_dir(df_slice a, df_slice b)
+{
+    size_t i = 0, last = 0;
+    while (i < a.n && i < b.n && a.p[i] == b.p[i]) {
+        i++;
+        if ((i == a.n || a.p[i] == '/') && (i == b.n || b.p[i] == '/'))
+            last = i;
+    }
+    if (last <= 1)
+        return SLICE("/");
+    return (df_slice){a.p, last};
+}
+
 /* Can RUN (footprint fp) and COPY/ADD c run in either order with the same result? */
-static bool independent(df_doc *doc, const df_node *c, const rw_footprint *fp, df_slice cur)
+static bool independent(df_doc *doc, const df_node *c, const rw_footprint *fp, df_slice cur,
+                        const known *dirs)
 {
     if (c->nargs < 2)
         return false;
@@ -31,10 +92,70 @@ static bool independent(df_doc *doc, const df_node *c, const rw_footprint *fp, d
         return false;
     if (fp->system && rw_path_system(dest))
         return false;
-    for (size_t i = 0; i < fp->npaths; i++)
+    for (size_t i = 0; i < fp->npaths; i++) {
         if (rw_path_overlap(fp->paths[i], dest))
             return false;
+        /* the COPY may create every missing directory above dest */
+        if (!exists(dirs, common_dir(fp->paths[i], dest)))
+            return false;
+    }
     return true;
+}
+
+/* Does an understood script run a package manager for anything but refreshing or cleaning
+ * its caches (an installed package may add a repository or a library directory)? */
+static bool installs(df_doc *doc, const rw_footprint *fp)
+{
+    static const char *const pkg[] = {"apt-get", "apt", "apk", "dnf", "yum", "microdnf",
+                                      "zypper", "tdnf", NULL};
+    static const char *const harmless[] = {"update", "clean", "autoclean", "makecache",
+                                           "check-update", "refresh", NULL};
+    sh_script sc;
+    if (!sh_parse(&doc->arena, fp->script, &sc))
+        return true;
+    for (size_t i = 0; i < sc.ncmds; i++) {
+        const sh_cmd *c = &sc.cmds[i];
+        size_t p = sh_program(c);
+        if (p >= c->nwords)
+            continue;
+        df_slice prog = rw_path_base(c->words[p].value);
+        bool is_pkg = false;
+        for (size_t k = 0; pkg[k] && !is_pkg; k++)
+            is_pkg = slice_eq_str(prog, pkg[k]);
+        if (!is_pkg)
+            continue;
+        size_t w = p + 1;
+        while (w < c->nwords && c->words[w].value.n && c->words[w].value.p[0] == '-')
+            w++;
+        bool ok = false;
+        for (size_t k = 0; harmless[k] && w < c->nwords && !ok; k++)
+            ok = sh_word_is(c, w, harmless[k]);
+        if (!ok)
+            return true;
+    }
+    return false;
+}
+
+/* May node n (before a RUN in its stage) have changed where package managers or ldconfig
+ * look (sources lists, ld.so.conf.d, repository files)? */
+static bool may_configure(df_doc *doc, const df_node *n, df_slice cur)
+{
+    if (n->kind == DF_COPY || n->kind == DF_ADD) {
+        if (n->nargs < 2)
+            return true;
+        df_slice dest = rw_wd_resolve(doc, cur, n->args[n->nargs - 1].v);
+        return !dest.n || rw_path_system(dest);
+    }
+    if (n->kind != DF_RUN)
+        return false;
+    rw_footprint fp;
+    rw_run_footprint(doc, n, cur, &fp);
+    if (!fp.ok)
+        return true;
+    for (size_t i = 0; i < fp.npaths; i++)
+        if (rw_path_system(fp.paths[i]))
+            return true;
+    return fp.config && installs(doc, &fp);
 }
 
 /* How many COPY/ADD one RUN may cross; a longer run of them is left alone (keeps the pass
@@ -46,18 +167,23 @@ PASS(hoist)
     bool changed = false;
     rw_wd wd;
     rw_wd_init(&wd, doc);
+    known dirs = {0};
+    /* per stage: something in it may have changed package or linker configuration */
+    bool *configured = xcalloc(doc->nstages + 1, sizeof *configured);
     for (df_node *n = doc->head, *next; n; n = next) {
         next = n->next;
         if (n->kind == DF_RUN && n->prev &&
             (n->prev->kind == DF_COPY || n->prev->kind == DF_ADD)) {
             rw_footprint fp;
             rw_run_footprint(doc, n, wd.cur, &fp);
+            if (fp.config && n->stage >= 0 && configured[n->stage])
+                fp.ok = false;
             df_node *target = n;
             size_t crossed = 0;
             for (df_node *c = n->prev; fp.ok && c && c->stage == n->stage &&
                                        (c->kind == DF_COPY || c->kind == DF_ADD);
                  c = c->prev) {
-                if (!independent(doc, c, &fp, wd.cur))
+                if (!independent(doc, c, &fp, wd.cur, &dirs))
                     break;
                 if (++crossed > CROSS_LIMIT) {
                     target = n;
@@ -75,8 +201,25 @@ PASS(hoist)
                 changed = true;
             }
         }
+        if (n->stage >= 0 && (size_t)n->stage < doc->nstages) {
+            if (n->kind == DF_FROM) {
+                const df_stage *s = &doc->stages[n->stage];
+                configured[n->stage] = s->base_stage >= 0 && s->base_stage < n->stage &&
+                                       configured[s->base_stage];
+            } else if (!configured[n->stage] && may_configure(doc, n, wd.cur)) {
+                configured[n->stage] = true;
+            }
+        }
         rw_wd_step(&wd, doc, n);
+        if (n->kind == DF_FROM) {
+            dirs.n = 0;
+            remember(&dirs, wd.cur);
+        } else if (n->kind == DF_WORKDIR) {
+            remember(&dirs, wd.cur);
+        }
     }
+    free(configured);
+    free(dirs.v);
     rw_wd_free(&wd);
     return changed;
 }

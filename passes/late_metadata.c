@@ -11,7 +11,8 @@
  *     one of its label keys again, or (for ENV) mentions its keys or is a RUN that could read
  *     them from its environment;
  *   - an ARG moves down to just before the first instruction that uses it: one that mentions
- *     it ($NAME, ${NAME...}), redefines it or a variable its default uses, ONBUILD, or a RUN
+ *     it ($NAME, ${NAME...}, also in a RUN heredoc or an unquoted-delimiter COPY/ADD heredoc
+ *     body, where BuildKit expands it), redefines it or a variable its default uses, ONBUILD, or a RUN
  *     that could read it. Every RUN sees build arguments in its environment, so a RUN counts
  *     as a use unless it is made only of tools that read a known, fixed set of variables
  *     (package managers, account and file tools; rw_run_footprint) and the name is not one of
@@ -64,11 +65,19 @@ static bool mentions(df_slice text, df_slice name)
     return false;
 }
 
-/* Everything of m after its keyword: flags, arguments, ONBUILD's instruction. */
+/* Everything of m after its keyword: flags, arguments, ONBUILD's instruction, and heredoc
+ * bodies that can read variables: every RUN heredoc (a script run with the build arguments
+ * and ENV in its environment), and other heredocs whose delimiter is unquoted (BuildKit
+ * expands variables in the body). */
 static bool node_mentions(const df_node *m, df_slice name)
 {
     size_t k = rw_loff(m, m->keyword) + m->keyword.n;
-    return mentions((df_slice){m->logical.p + k, m->logical.n - k}, name);
+    if (mentions((df_slice){m->logical.p + k, m->logical.n - k}, name))
+        return true;
+    for (size_t i = 0; i < m->nheredocs; i++)
+        if ((m->kind == DF_RUN || m->heredocs[i].expand) && mentions(m->heredocs[i].body, name))
+            return true;
+    return false;
 }
 
 /* The variable names an ENV or ARG instruction defines. */

@@ -27,8 +27,11 @@
  *     (cd, export, set, unset, umask, trap, exit, exec, source, eval, alias, read, a bare
  *     assignment, ... see sh_changes_state), a function definition, a for/select loop (it
  *     assigns its variable), an assignment inside an expansion (`${v:=x}`, `((v=1))`,
- *     `printf -v`), or a command that starts a daemon (service, systemctl, nohup, setsid, ...:
- *     it would now be running while B runs);
+ *     `printf -v`), or a command that starts a daemon, or might: it would now be running while
+ *     B runs (service, systemctl, /etc/init.d/X, nohup, setsid, mongod, mysqld, redis-server,
+ *     sshd, ssh-agent, apachectl, nginx unless it only tests (-t) or signals (-s), ... any
+ *     word --daemon* or --fork; and an unknown program, or one named by an expansion, given a
+ *     start word: start, restart, daemon, --background, --detach, -d, -D);
  *   - B, which must be one and-or list that `A &&` can prefix: a script that does not parse, a
  *     compound command, a top-level `;`, `||` or `&` (with `A && x || y`, y would run when A
  *     fails), a reference to what the previous command leaves behind ($_, PIPESTATUS, SECONDS,
@@ -77,25 +80,88 @@ static bool assigns_in_expansion(df_slice s)
     return false;
 }
 
+/* Programs that start a daemon (a server that forks away, or a service manager's start). */
+static const char *const daemons[] = {
+    "service", "systemctl", "start-stop-daemon", "nohup", "setsid", "daemonize", "daemon",
+    "rc-service", "invoke-rc.d", "openrc", "supervisord", "supervisorctl", "dockerd",
+    "containerd", "pg_ctl", "pg_ctlcluster", "mysqld_safe", "mysqld", "mariadbd", "mongod",
+    "mongos", "redis-server", "memcached", "postgres", "apachectl", "apache2ctl", "httpd",
+    "apache2", "sshd", "ssh-agent", "gpg-agent", "dbus-daemon", "dbus-launch", "cron", "crond",
+    "atd", "rsyslogd", "syslogd", "syslog-ng", "php-fpm", "named", "dnsmasq", "avahi-daemon",
+    "Xvfb", "xvfb-run", "screen", "tmux", "rabbitmq-server", "elasticsearch", "slapd",
+    "vncserver", "tightvncserver", "x11vnc", "unbuffer", "haproxy", "squid", "varnishd",
+    "dovecot", "postfix", "exim", "sendmail", "lighttpd", "caddy", "consul", "vault",
+    "etcd", "zookeeper-server-start.sh", "kafka-server-start.sh", "catalina.sh",
+    "startup.sh", "couchdb", "influxd", "minio", "nats-server", "ollama",
+};
+
+/* nginx forks to the background unless it only tests, prints or signals (-t -T -v -V -h -s,
+ * or `-g 'daemon off;'`, which still blocks but starts nothing that outlives the RUN). */
+static bool nginx_starts(const sh_cmd *c, size_t p)
+{
+    static const char *const quiet[] = {"-t", "-T", "-v", "-V", "-h", "-?", "-s", "-q", NULL};
+    for (size_t i = p + 1; i < c->nwords; i++)
+        for (size_t k = 0; quiet[k]; k++)
+            if (sh_word_is(c, i, quiet[k]))
+                return false;
+    return true;
+}
+
+/* Programs known not to start a daemon whatever their arguments (`-d` means something else to
+ * them: a directory, decode, delete, data, a detached-free test). The start-word heuristic
+ * below is for the other, unknown programs. */
+static const char *const no_daemon[] = {
+    "test", "[", "[[", "echo", "printf", "base64", "gzip", "gunzip", "zcat", "xz", "unxz",
+    "bzip2", "bunzip2", "zstd", "unzstd", "unzip", "tar", "cpio", "useradd", "usermod",
+    "userdel", "adduser", "addgroup", "groupadd", "deluser", "cut", "date", "sort", "uniq",
+    "diff", "ls", "cp", "mv", "rm", "mkdir", "rmdir", "install", "mktemp", "openssl", "curl",
+    "wget", "git", "sed", "grep", "egrep", "awk", "find", "chmod", "chown", "chgrp",
+    "ln", "touch", "cat", "head", "tail", "tr", "wc", "dpkg", "dpkg-reconfigure", "apt-get",
+    "apt", "apk", "yum", "dnf", "microdnf", "zypper", "rpm", "pip", "pip3", "gem", "bundle",
+    "make", "cmake", "go", "cargo", "rustup", "gcc", "cc", "g++", "clang", "ld", "strip",
+    "ldconfig", "patch", "xxd", "od", "hexdump", "file", "stat", "du", "df", "id", "getent",
+    "passwd", "chpasswd", "locale-gen", "update-alternatives", "update-ca-certificates",
+    "true", "false", ":", "sleep", "python", "python3", "perl",
+    "ruby", "java", "javac", "mvn", "gradle", "dotnet", "composer", "php", "helm", "kubectl",
+    "docker", "gpg", "ssh-keygen", "ssh-keyscan", "unlink", "realpath", "dirname", "basename",
+    "readlink", "tee", "jq", "yq", "sha256sum", "sha512sum", "md5sum",
+};
+
+/* Does c start a daemon, or might it: a known daemon or service command in program position,
+ * an init script, nginx serving, or an unknown program given a start word (start, restart,
+ * daemon, --daemon*, --fork, --background, -d, -D)? */
 static bool starts_daemon(const sh_cmd *c)
 {
-    static const char *daemons[] = {
-        "service", "systemctl", "start-stop-daemon", "nohup", "setsid", "daemonize",
-        "rc-service", "invoke-rc.d", "supervisord", "dockerd", "pg_ctl", "pg_ctlcluster",
-        "mysqld_safe",
-    };
+    static const char *const start_words[] = {
+        "start", "restart", "daemon", "--fork", "--background", "-d", "-D", "--detach",
+        "--daemonize", "-daemon", NULL};
+    size_t p = sh_program(c);
     for (size_t i = c->nassign; i < c->nwords; i++) {
         const sh_word *w = &c->words[i];
         if (!w->literal)
             continue;
-        if (slice_has_prefix(w->value, "/etc/init.d/") || slice_has_prefix(w->value, "--daemon"))
+        if (slice_has_prefix(w->value, "/etc/init.d/") || slice_has_prefix(w->value, "/etc/rc.d/") ||
+            slice_has_prefix(w->value, "--daemon") || slice_eq_str(w->value, "--fork"))
             return true;
-        if (i > sh_program(c))
+        if (i > p)
             continue; /* program position and wrappers only */
         for (size_t k = 0; k < sizeof daemons / sizeof *daemons; k++)
             if (rs_word_base_is(c, i, daemons[k]))
                 return true;
     }
+    if (p >= c->nwords)
+        return false;
+    if (!c->words[p].literal)
+        return true; /* $CMD: unknown */
+    if (rs_word_base_is(c, p, "nginx"))
+        return nginx_starts(c, p);
+    for (size_t k = 0; k < sizeof no_daemon / sizeof *no_daemon; k++)
+        if (rs_word_base_is(c, p, no_daemon[k]))
+            return false;
+    for (size_t i = p + 1; i < c->nwords; i++)
+        for (size_t k = 0; start_words[k]; k++)
+            if (sh_word_is(c, i, start_words[k]))
+                return true;
     return false;
 }
 

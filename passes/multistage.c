@@ -3,9 +3,9 @@
  *
  *   FROM golang:1.22                       FROM golang:1.22 AS build
  *   WORKDIR /src                           WORKDIR /src
- *   COPY . .                               COPY . .
+ *   COPY go.mod main.go ./                 COPY go.mod main.go ./
  *   ENV CGO_ENABLED=0                      ENV CGO_ENABLED=0
- *   RUN go build -o /out/app ./cmd/app     RUN go build -o /out/app ./cmd/app
+ *   RUN go build -o /out/app .             RUN go build -o /out/app .
  *   EXPOSE 8080                 =>
  *   ENTRYPOINT ["/out/app"]                FROM gcr.io/distroless/static-debian12
  *                                          WORKDIR /src
@@ -36,7 +36,16 @@
  *             context, nor certainly provided by the runtime image (a program name is trusted to
  *             the base image only when the runtime base is the same image and the build
  *             installed no tool into PATH); a relative path is used with no WORKDIR; a variable
- *             cannot be resolved.
+ *             cannot be resolved; the program (or the script a shell runs) is a file a COPY from
+ *             the build context may have put in place (sources looked up in the context;
+ *             without one a source with no file extension may be a directory), rather than a
+ *             known output; the build writes other files beside a path the runtime copies (in
+ *             its directory); a Go, Rust or C build copies in source-tree files the program may
+ *             read at run time (templates/, static/, public/, assets/, views/, config/, *.html,
+ *             *.tmpl, *.yaml, *.json, *.toml, .env, ...), looked for in the context; without a
+ *             context, a Go build whose COPY sources are not only *.go, go.mod and go.sum; a
+ *             C/C++ build on Alpine (or with apk) that does not install libstdc++ and libgcc by
+ *             name (there they come only with the compiler packages the runtime leaves out).
  * Runtime base: the builder's image, except these well-known runtime images: golang with
  *             CGO_ENABLED=0 (a static binary) -> gcr.io/distroless/static-debian12;
  *             maven:V-eclipse-temurin-N[-S], gradle:V-jdkN[-S], eclipse-temurin:N[-jdk][-S]
@@ -51,10 +60,13 @@
  *             build tree other than those its command line names (plus, for Node,
  *             node_modules and package.json; for .NET and venvs, the whole output directory).
  *             Packages that are build tools only (compilers, make, cmake, pkg-config, headers
- *             of the C library, ...) are not needed at run time. ARG defaults are the values.
+ *             of the C library, ...) are not needed at run time: glibc distributions' base
+ *             images carry libstdc++ and libgcc_s (their package managers need them). ARG
+ *             defaults are the values.
  * Linear in the document.
  */
 #include "multistage.h"
+#include "../compiler/context.h"
 #include "../compiler/rewrite.h"
 
 #include <stdarg.h>
@@ -381,6 +393,62 @@ static bool copied_from_context(const ms *m, const char *p)
     return false;
 }
 
+/* ---- files the build context put in place ---- */
+
+/* rel (a clean context path) joined with rest (relative, may be empty). */
+static df_slice ctx_join(ms *m, df_slice rel, const char *rest)
+{
+    if (!*rest)
+        return rel;
+    df_buf b = {0};
+    if (!ms_is_str(rel, "."))
+        buf_printf(&b, SLICE_FMT "/", SLICE_ARG(rel));
+    buf_puts(&b, rest);
+    df_slice out = arena_slice(m->a, b.p, b.len);
+    buf_free(&b);
+    return out;
+}
+
+/* Could a COPY/ADD from the build context have put the file p in place? Each source is looked
+ * up in the context; without one, a source with no file extension (or `.`, a trailing slash)
+ * may be a directory holding anything. Variables, globs, URLs and ADD of a local file (an
+ * archive ADD unpacks) count as yes. */
+static bool from_context(ms *m, const char *p)
+{
+    const df_context *ctx = m->doc->context;
+    for (size_t i = 0; i < m->nitems; i++) {
+        const item *it = &m->items[i];
+        if (it->k != K_COPY || !ms_under(p, it->dest))
+            continue;
+        const df_node *n = it->n;
+        const char *rest = p + (strcmp(it->dest, "/") == 0 ? 0 : strlen(it->dest));
+        while (*rest == '/')
+            rest++;
+        for (size_t k = 0; k + 1 < n->nargs; k++) {
+            const char *src = ms_expand(m, n->args[k].v);
+            if (!src || strpbrk(src, "*?[") || strstr(src, "://"))
+                return true;
+            df_slice rel = ctx_clean(m->a, slice_from(src));
+            const char *slash = memrchr(rel.p, '/', rel.n);
+            df_slice base = slash ? (df_slice){slash + 1, rel.n - (size_t)(slash + 1 - rel.p)} : rel;
+            bool named = !*rest || slice_eq_str(base, rest); /* p is the copied file itself */
+            if (!ctx) {
+                const char *dot = memrchr(base.p, '.', base.n);
+                bool maybe_dir = ms_is_str(rel, ".") || src[strlen(src) - 1] == '/' || !dot ||
+                                 dot == base.p;
+                if (maybe_dir || named)
+                    return true;
+                continue;
+            }
+            ctx_kind ck = ctx_stat(ctx, rel, NULL);
+            if (ck == CTX_OTHER || (ck == CTX_FILE && (named || n->kind == DF_ADD)) ||
+                (ck == CTX_DIR && (!*rest || ctx_stat(ctx, ctx_join(m, rel, rest), NULL) != CTX_NONE)))
+                return true;
+        }
+    }
+    return false;
+}
+
 /* A path the program uses: copy it from the build, or know the runtime has it. */
 static bool use_path(ms *m, const df_node *n, const char *p, bool program)
 {
@@ -393,6 +461,10 @@ static bool use_path(ms *m, const df_node *n, const char *p, bool program)
         if (program && !r->program)
             return ms_refuse(m, n, "line %zu: the program %s is in the source tree, not an output "
                           "of the build", n->line, p);
+        if (program && from_context(m, p))
+            return ms_refuse(m, n, "line %zu: the program %s is a file the build context may "
+                          "have put there (under a COPY destination), not a known output of the "
+                          "build: what it runs or reads is not known", n->line, p);
         if (m->eco == ECO_NODE) {
             /* the top directory under the project: dist/ or build/ */
             const char *proj = m->node_project;
@@ -549,8 +621,31 @@ static bool use_argv(ms *m, const df_node *n, const char **argv, size_t argc)
     } else if (!use_program_name(m, n, prog)) {
         return false;
     }
+    /* `sh script` (and other shells): the script is the program */
+    static const char *const shells[] = {"sh", "bash", "ash", "dash", "zsh", "ksh"};
+    bool shell = false;
+    for (size_t k = 0; k < sizeof shells / sizeof *shells; k++)
+        shell |= strcmp(ms_base_name(prog), shells[k]) == 0;
     for (i++; i < argc; i++) {
         const char *a = argv[i];
+        bool script = shell;
+        shell = false;
+        if (script && a[0] == '-') { /* a shell option; after -c comes a command string */
+            shell = strcmp(a, "-c") != 0;
+            continue;
+        }
+        if (script && !looks_like_path(a))
+            return ms_refuse(m, n, "line %zu: the shell runs %s, which is not a file dfopt can "
+                          "follow", n->line, a);
+        if (script) {
+            const char *p = ms_path_join(m->a, m->workdir, slice_from(a));
+            if (!p)
+                return ms_refuse(m, n, "line %zu: the relative path %s with no WORKDIR", n->line,
+                              a);
+            if (!use_path(m, n, p, true))
+                return false;
+            continue;
+        }
         if (a[0] == '-') {
             const char *eq = strchr(a, '=');
             if (!eq || !looks_like_path(eq + 1))
@@ -967,6 +1062,157 @@ static bool emit(ms *m, df_diags *d, const char *runtime_base)
     return true;
 }
 
+/* ---- what the build leaves beside the program ---- */
+
+/* Files a program may read at run time from the source tree: web templates and assets,
+ * configuration. The build files of Go, Rust and C projects are not among them. */
+static bool asset_path(df_slice rel)
+{
+    static const char *const dirs[] = {"templates", "template", "static", "public", "assets",
+                                       "views", "web", "www", "html", "config", "configs",
+                                       "conf", "locales", "i18n", "translations", "migrations",
+                                       "resources"};
+    static const char *const exts[] = {"html", "htm", "tmpl", "tpl", "gohtml", "css", "js",
+                                       "json", "yaml", "yml", "toml", "ini", "conf", "cfg",
+                                       "env", "properties", "xml", "sql"};
+    static const char *const build_files[] = {
+        "go.mod", "go.sum", "go.work", "go.work.sum", "Cargo.toml", "Cargo.lock",
+        "rust-toolchain.toml", "rustfmt.toml", "clippy.toml", "deny.toml", "build.rs",
+        "CMakeLists.txt", "CMakePresets.json", "compile_commands.json", "vcpkg.json",
+        "meson.build", "Makefile", "conanfile.txt"};
+    for (size_t i = 0; i < rel.n;) {
+        size_t e = i;
+        while (e < rel.n && rel.p[e] != '/')
+            e++;
+        df_slice c = {rel.p + i, e - i};
+        bool last = e == rel.n;
+        if (c.n && c.p[0] == '.' && !ms_is_str(c, ".") && !slice_has_prefix(c, ".env"))
+            return false; /* .git, .github, editor settings */
+        if (!last && (ms_is_str(c, "vendor") || ms_is_str(c, "testdata") || ms_is_str(c, "tests") ||
+                      ms_is_str(c, "target") || ms_is_str(c, "node_modules")))
+            return false;
+        for (size_t k = 0; k < sizeof dirs / sizeof *dirs; k++)
+            if (ms_is_str(c, dirs[k]))
+                return true;
+        if (last) {
+            if (slice_has_prefix(c, ".env"))
+                return true;
+            for (size_t k = 0; k < sizeof build_files / sizeof *build_files; k++)
+                if (ms_is_str(c, build_files[k]))
+                    return false;
+            const char *dot = memrchr(c.p, '.', c.n);
+            df_slice ext = dot ? (df_slice){dot + 1, c.n - (size_t)(dot + 1 - c.p)} : (df_slice){"", 0};
+            for (size_t k = 0; dot && k < sizeof exts / sizeof *exts; k++)
+                if (ms_is_str(ext, exts[k]))
+                    return true;
+        }
+        i = e + 1;
+    }
+    return false;
+}
+
+typedef struct assetscan {
+    ms *m;
+    const char *found;
+} assetscan;
+
+static bool asset_visit(void *arg, df_slice rel, ctx_kind what)
+{
+    assetscan *a = arg;
+    (void)what;
+    if (!asset_path(rel))
+        return true;
+    a->found = arena_strndup(a->m->a, rel.p, rel.n);
+    return false;
+}
+
+/* Go, Rust and C programs are copied alone, without the source tree: refuse when that tree
+ * holds files the program may read at run time (templates, static files, configuration). With
+ * a build context the COPY sources are looked at; without one, a Go build whose sources are not
+ * only *.go, go.mod and go.sum files is refused. */
+static bool no_assets(ms *m)
+{
+    if (m->eco != ECO_GO && m->eco != ECO_RUST && m->eco != ECO_C)
+        return true;
+    const df_context *ctx = m->doc->context;
+    for (size_t i = 0; i <= m->split; i++) {
+        const item *it = &m->items[i];
+        if (it->k != K_COPY || !ms_region_of(m, it->dest))
+            continue; /* repeated in the runtime stage */
+        for (size_t k = 0; k + 1 < it->n->nargs; k++) {
+            const char *src = ms_expand(m, it->n->args[k].v);
+            if (!src)
+                return ms_refuse(m, it->n, "line %zu: a COPY source holds a variable whose "
+                              "value is not known", it->n->line);
+            df_slice rel = ctx_clean(m->a, slice_from(src));
+            if (!ctx) {
+                if (m->eco == ECO_GO && !rw_ends_with(rel, ".go") && !ms_is_str(rel, "go.mod") &&
+                    !ms_is_str(rel, "go.sum"))
+                    return ms_refuse(m, it->n, "line %zu: with no build context to look at, COPY "
+                                  "%s may bring templates, static files or configuration the "
+                                  "program reads at run time", it->n->line, src);
+                continue;
+            }
+            assetscan a = {m, NULL};
+            bool complete;
+            if (strpbrk(src, "*?["))
+                complete = ctx_walk(ctx, SLICE("."), asset_visit, &a);
+            else
+                complete = ctx_walk(ctx, rel, asset_visit, &a);
+            if (a.found)
+                return ms_refuse(m, it->n, "line %zu: the source tree holds %s, which the program "
+                              "may read at run time: the runtime stage has only the program",
+                              it->n->line, a.found);
+            if (!complete)
+                return ms_refuse(m, it->n, "line %zu: COPY %s brings in too many files to look "
+                              "at", it->n->line, src);
+        }
+    }
+    return true;
+}
+
+/* The build wrote other files into the directory of a path the runtime copies (`go build -o
+ * /out/app && cp -r static /out/static`): the program may read them beside itself. */
+static bool nothing_beside(ms *m)
+{
+    for (size_t i = 0; i < m->ncopies; i++) {
+        const char *c = m->copies[i];
+        const char *slash = strrchr(c, '/');
+        if (!slash || slash == c)
+            continue; /* in /: everything is beside it */
+        const char *dir = arena_strndup(m->a, c, (size_t)(slash - c));
+        for (size_t k = 0; k < m->nregions; k++) {
+            const region *r = &m->regions[k];
+            if (!r->whole || !ms_under(r->path, dir) || ms_under(r->path, c) ||
+                ms_under(c, r->path))
+                continue;
+            bool copied = false;
+            for (size_t j = 0; j < m->ncopies; j++)
+                copied |= ms_under(r->path, m->copies[j]);
+            if (!copied)
+                return ms_refuse(m, m->items[m->split].n, "the build also writes %s beside %s, "
+                              "which the program may read: only %s would be copied", r->path, c,
+                              c);
+        }
+    }
+    return true;
+}
+
+/* On Alpine (musl) the C++ runtime (libstdc++) and libgcc_s arrive only with the compiler
+ * packages, which the runtime stage leaves out; other distributions' base images carry them
+ * (their package managers depend on them). */
+static bool c_runtime_libraries(ms *m)
+{
+    if (m->eco != ECO_C || (m->libstdcxx && m->libgcc))
+        return true;
+    df_slice base = m->doc->stages[0].base_expanded;
+    if (!m->apk && !memmem(base.p, base.n, "alpine", 6))
+        return true;
+    return ms_refuse(m, m->items[m->split].n, "a C/C++ build on Alpine: libstdc++ and libgcc_s "
+                  "come with the compiler packages, which the runtime stage leaves out (install "
+                  "libstdc++ and libgcc by name to keep them)");
+}
+
 /* ---- the pass ---- */
 
 static bool asked(const df_doc *doc)
@@ -986,7 +1232,8 @@ static bool split(ms *m, df_diags *d)
     const df_stage *st = &doc->stages[0];
     if (st->base_stage >= 0 || slice_eq_nocase(st->base_expanded, "scratch") || !st->from->nargs)
         return ms_refuse(m, st->from, "the stage is not built on an image");
-    if (!scan(m) || !analyse_program(m))
+    if (!scan(m) || !analyse_program(m) || !c_runtime_libraries(m) || !nothing_beside(m) ||
+        !no_assets(m))
         return false;
     for (size_t i = 0; i <= m->split; i++) {
         const item *it = &m->items[i];

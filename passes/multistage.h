@@ -84,6 +84,8 @@ typedef struct ms {
     size_t ncopies, capcopies;
     bool needs_shell, needs_same_base, runs_in_runtime;
     bool uses_other_program; /* a program provided by the base image other than eco's runtime */
+    bool apk;             /* a RUN uses apk (Alpine: musl, no libstdc++/libgcc_s in the base) */
+    bool libstdcxx, libgcc; /* a package install names libstdc++ / libgcc (kept at run time) */
     const char *why;
     const df_node *why_node;
 } ms;

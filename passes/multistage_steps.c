@@ -170,6 +170,8 @@ static bool package_command(run *r, df_slice prog)
         return false;
     r->pkg = true;
     r->cls = 'p';
+    if (ms_is_str(prog, "apk"))
+        r->m->apk = true;
     bool install = false;
     for (size_t i = r->p + 1; i < r->c->nwords; i++) {
         df_slice w = r->c->words[i].value;
@@ -188,6 +190,10 @@ static bool package_command(run *r, df_slice prog)
                 i++;
             continue;
         }
+        if (ms_is_str(w, "libstdc++") || ms_is_str(w, "libstdc++6"))
+            r->m->libstdcxx = true;
+        if (ms_is_str(w, "libgcc") || ms_is_str(w, "libgcc-s1") || ms_is_str(w, "libgcc1"))
+            r->m->libgcc = true;
         if (!r->c->words[i].literal || !build_tool_package(w)) {
             r->pkg_runtime = true;
         } else if (r->n->nargs && !(r->n->flags & DF_N_JSON)) {

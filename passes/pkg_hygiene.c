@@ -17,6 +17,11 @@
  *   apk          `add`/`upgrade` get `--no-cache`; then an `apk update` in the same RUN (or a RUN
  *                that is only `apk update`) is dropped.
  *   yum/dnf/microdnf  `-y`; `<mgr> clean all && rm -rf /var/cache/<yum|dnf>` appended.
+ * Appended commands run as the install did: the manager's own (clean) with the install's
+ * wrappers; rm plainly as a user known to be root, else with the install's sudo words
+ * (`sudo dnf clean all && sudo rm -rf /var/cache/dnf`). The user is root unless a USER other
+ * than root/0 (any group) comes earlier in the stage or a stage it builds on, or that stage has
+ * ONBUILD USER; an external base image's own user is taken to be root.
  *   zypper       `-n`; `zypper clean -a` appended.
  *   pip          `install` gets `--no-cache-dir`.
  *   npm          `npm cache clean --force` appended after `npm ci`/`npm install`.
@@ -39,9 +44,22 @@
  *     them (apt-get install without its own update first, apk add without --no-cache,
  *     zypper in), or runs a script that might (./x, *.sh, sh FILE, curl | sh);
  *   - the apt update moved into an install: when the earlier update is in another stage, when
- *     anything in between touches apt's sources (/etc/apt, sources.list, apt-key,
- *     --add-architecture), when the install RUN has builder flags (--network=none!), or when
- *     the install is not on the top-level && / ; chain (after ||, |, or in a compound);
+ *     the update's RUN or the install's has builder flags (--network=none!), when the install
+ *     is not on the top-level && / ; chain (after ||, |, or in a compound), or when anything
+ *     it would move across (the rest of the update's RUN, the instructions between, the
+ *     install RUN's commands before the install) is not known to leave apt's sources, keys and
+ *     the user alone (apt_inert_node): USER, SHELL, VOLUME, dpkg -i, a script, any program
+ *     outside a short inert list, an install of a release, keyring or ca-certificates
+ *     package, a redirection or expansion, a mention of /etc, sources.list, apt-key,
+ *     --add-architecture, an ENV/ARG naming a proxy, apt, a path, certificates, a COPY/ADD
+ *     whose destination is not under /app, /src, /opt, /srv, /home, /tmp and the like;
+ *   - any cleanup as a user that may not be root when the install did not run through sudo
+ *     (for apt, when the update and the install did not use the same sudo words); npm and
+ *     yarn clean the user's own cache and need no sudo;
+ *   - any cleanup when a command after the install in its RUN may remove what the cleanup
+ *     runs (the manager, node, sudo): npm uninstall -g npm, rm of .../node_modules/npm or a
+ *     bin or lib directory, apt-get purge of those, autoremove, a script, sh -c, or any
+ *     program not known to leave installed software alone (keeps_programs);
  *   - dropping a RUN that only updates when its neighbours are two RUNs of the stage (they
  *     would become adjacent and merge-run would join them on the next run);
  *   - pip/npm/yarn cleanup when their cache location is set (--cache-dir, --cache,
@@ -600,8 +618,21 @@ typedef struct ctx {
     nodeset yarn_ok;     /* RUNs where yarn's cache may be cleaned */
     nodeset pip_env;     /* RUNs whose stage sets pip's cache location */
     nodeset npm_env;     /* ... npm's */
+    nodeset nonroot;     /* RUNs whose user may not be root (a USER other than root/0) */
     rs_style file_style;
 } ctx;
+
+/* Is a USER instruction's user root for sure: root or 0, with any group? */
+static bool is_root_user(const df_node *n)
+{
+    if (n->nargs != 1)
+        return false;
+    df_slice u = n->args[0].v;
+    const char *colon = memchr(u.p, ':', u.n);
+    if (colon)
+        u.n = (size_t)(colon - u.p);
+    return slice_eq_str(u, "root") || slice_eq_str(u, "0");
+}
 
 /* ---- phase 1: flags on each command ---- */
 
@@ -711,10 +742,116 @@ static bool phase_flags(ctx *x, df_node *n)
 
 /* ---- phase 2: apt-get update next to the install that needs it ---- */
 
-/* May `apt-get update && ` go in front of command i? */
+/* Does the text of s name one of names (case-insensitive)? */
+static bool names_any(df_slice s, const char *const *names)
+{
+    for (size_t k = 0; names[k]; k++)
+        if (contains_nocase(s, names[k]))
+            return true;
+    return false;
+}
+
+/* Is c known to leave apt's sources, keys and configuration alone, so that `apt-get update`
+ * may run after it instead of before? Only a short list of programs with literal words, no
+ * redirection (its target is not read), no glob, nothing naming apt's files; an apt-get
+ * install of a package that may bring sources or keys (a *-release, *-keyring, ca-certificates,
+ * ...) is not. dpkg, scripts and every other program may add a repository. */
+static bool apt_inert(const rs_run *r, const sh_cmd *c)
+{
+    static const char *const inert[] = {
+        "mkdir", "ln", "chmod", "chown", "chgrp", "touch", "useradd", "groupadd", "adduser",
+        "addgroup", "usermod", "groupmod", "true", ":", "test", "[", "ls", "echo", "printf",
+        "rm", "ldconfig", "sleep", "pwd", "id", "whoami", "date", "uname", NULL};
+    static const char *const risky_pkgs[] = {
+        "release", "keyring", "ca-certificates", "apt", "software-properties", "repo",
+        "sources", "gpg", "gnupg", "key", NULL};
+    df_slice text = {r->script.p + c->off, c->end - c->off};
+    if (c->depth != 0 || c->nredirs || c->negated || memchr(text.p, '$', text.n) ||
+        memchr(text.p, '`', text.n))
+        return false;
+    static const char *const marks[] = {"/etc", "sources.list", "apt-key", "/usr/share/keyrings",
+                                        "/var/lib/apt", "--add-architecture", NULL};
+    if (names_any(text, marks))
+        return false;
+    for (size_t i = 0; i < c->nwords; i++)
+        if (!c->words[i].literal || c->words[i].glob)
+            return false;
+    pcmd pc;
+    if (recognise(c, &pc)) {
+        if (pc.mgr != M_APT || !slice_eq_str(pc.tool, "apt-get") ||
+            !sub_in(c, &pc, apt_install_like))
+            return false;
+        for (size_t i = pc.sub + 1; i < c->nwords; i++)
+            if (names_any(c->words[i].value, risky_pkgs))
+                return false;
+        return true;
+    }
+    size_t p = sh_program(c);
+    if (p >= c->nwords)
+        return c->nwords == c->nassign && c->nassign == 0;
+    for (size_t i = c->nassign; i < p; i++) /* sudo -u x, env A=b, nice, time */
+        if (sh_word_is(c, i, "env"))
+            return false; /* env -C/-S and friends: not read */
+    return in_list(c->words[p].value, inert);
+}
+
+/* Are the commands [from, to) of r all apt_inert? */
+static bool apt_inert_range(const rs_run *r, size_t from, size_t to)
+{
+    for (size_t i = from; i < to && i < r->sh.ncmds; i++)
+        if (!apt_inert(r, &r->sh.cmds[i]))
+            return false;
+    return true;
+}
+
+/* May `apt-get update`, done before n, be done after n instead with the same result: n leaves
+ * apt's sources and the user that runs RUN alone? A RUN of inert commands (apt_inert), image
+ * metadata, WORKDIR, ENV/ARG that name no proxy, apt, path, certificate or temp setting, and
+ * COPY/ADD into a known application or temporary directory qualify; USER, SHELL, VOLUME,
+ * every other COPY/ADD and every other RUN do not. */
+static bool apt_inert_node(df_doc *doc, df_node *n)
+{
+    static const char *const env_risky[] = {"proxy", "apt", "path", "ld_", "ssl", "cert",
+                                             "tmp", "home", "gnupg", NULL};
+    static const char *const dirs[] = {"/app", "/src", "/srv", "/opt", "/home", "/usr/src",
+                                       "/usr/local/src", "/var/www", "/workspace", "/code",
+                                       "/build", "/data", "/tmp", NULL};
+    if (touches_apt_sources(n))
+        return false;
+    switch (n->kind) {
+    case DF_LABEL: case DF_EXPOSE: case DF_MAINTAINER: case DF_STOPSIGNAL: case DF_HEALTHCHECK:
+    case DF_CMD: case DF_ENTRYPOINT: case DF_WORKDIR: case DF_ONBUILD:
+        return true;
+    case DF_ENV: case DF_ARG:
+        return !names_any(n->logical, env_risky);
+    case DF_COPY: case DF_ADD: {
+        if (n->nargs < 2 && !n->nheredocs)
+            return false;
+        df_slice dest = n->args[n->nargs - 1].v;
+        if (memchr(dest.p, '$', dest.n) || memmem(dest.p, dest.n, "..", 2))
+            return false;
+        for (size_t k = 0; dirs[k]; k++) {
+            size_t m = strlen(dirs[k]);
+            if (slice_has_prefix(dest, dirs[k]) && (dest.n == m || dest.p[m] == '/'))
+                return true;
+        }
+        return false;
+    }
+    case DF_RUN: {
+        rs_run r;
+        return n->nbflags == 0 && rs_open(doc, n, &r) && !r.sh.compound &&
+               apt_inert_range(&r, 0, r.sh.ncmds);
+    }
+    default:
+        return false;
+    }
+}
+
+/* May `apt-get update && ` go in front of command i? The commands before it must be inert
+ * (apt_inert): the update moves after them. */
 static bool update_insertable(const rs_run *r, size_t i)
 {
-    if (!r->ok || r->sh.compound || i >= r->sh.ncmds)
+    if (!r->ok || r->sh.compound || i >= r->sh.ncmds || !apt_inert_range(r, 0, i))
         return false;
     for (size_t k = 0; k < i; k++)
         if (r->sh.cmds[k].depth != 0 || (r->sh.cmds[k].op != SH_AND && r->sh.cmds[k].op != SH_SEQ))
@@ -738,7 +875,7 @@ static bool phase_apt_update(ctx *x)
             have = dirty = false;
         }
         if (n->kind != DF_RUN) {
-            dirty |= touches_apt_sources(n);
+            dirty |= !apt_inert_node(x->doc, n);
             continue;
         }
         rs_run r;
@@ -757,12 +894,15 @@ static bool phase_apt_update(ctx *x)
             buf_free(&b);
         }
         if (c[M_APT].e == EV_REFRESH) {
+            /* what follows the update in its RUN must be inert too: the update moves after it;
+             * and the update's RUN must run as plainly as the install's (no builder flags) */
             const sh_cmd *u = &r.sh.cmds[c[M_APT].at];
             update = (df_slice){r.script.p + u->off, u->end - u->off};
             have = true;
-            dirty = touches_apt_sources(n);
+            dirty = touches_apt_sources(n) || n->nbflags != 0 ||
+                    !apt_inert_range(&r, c[M_APT].at + 1, r.sh.ncmds);
         } else {
-            dirty |= touches_apt_sources(n);
+            dirty |= !apt_inert_node(x->doc, n);
         }
     }
     return changed;
@@ -893,6 +1033,90 @@ static df_slice wrappers(const rs_run *r, size_t i, const pcmd *pc)
     return (df_slice){r->script.p + from, c->words[pc->prog].off - from};
 }
 
+/* Does command i run its program through sudo (a wrapper that changes the user)? */
+static bool via_sudo(const rs_run *r, size_t i, const pcmd *pc)
+{
+    const sh_cmd *c = &r->sh.cmds[i];
+    for (size_t k = c->nassign; k < pc->prog; k++)
+        if (sh_word_is(c, k, "sudo"))
+            return true;
+    return false;
+}
+
+/* Is every command of r after index `after` known to leave the programs named in needed (the
+ * manager, node, sudo: what the cleanup will run) installed? A command qualifies when its
+ * program is literal and either a package manager's command that removes nothing, or removes
+ * only literal packages none of which names a needed program (no autoremove: it removes what
+ * it likes), or a program from a list of ones that do not uninstall software, which when it
+ * handles files (rm, mv, cp, ln, find) names no needed program, bin or lib directory, /usr,
+ * /opt or node_modules (rm -rf /usr/local/lib/node_modules/npm). Anything else (sh -c, a
+ * script, an unknown program) may remove the manager. */
+static bool keeps_programs(const rs_run *r, size_t after, const char *const *needed)
+{
+    static const char *const removals[] = {
+        "remove", "purge", "autoremove", "autopurge", "del", "erase", "uninstall", "un",
+        "unlink", "rm", "r", "remove-orphans", "prune", "dedupe", "ddp", "clean-deps", NULL};
+    static const char *const sweeping[] = {"autoremove", "autopurge", "remove-orphans", NULL};
+    static const char *const known[] = {
+        "echo", "printf", "mkdir", "touch", "chmod", "chown", "chgrp", "ln", "cp", "mv", "rm",
+        "true", ":", "test", "[", "ls", "cat", "sed", "grep", "awk", "head", "tail", "find",
+        "useradd", "groupadd", "adduser", "addgroup", "usermod", "ldconfig", "locale-gen",
+        "make", "cmake", "ninja", "go", "cargo", "gcc", "cc", "g++", "node", "npx", "python",
+        "python3", "git", "curl", "wget", "tar", "unzip", "gzip", "gunzip", "sleep", "pwd",
+        "id", "whoami", "date", "uname", "tsc", "dpkg-query", "which", "update-ca-certificates",
+        NULL};
+    static const char *const dirs[] = {"bin/", "/bin", "/lib", "/usr/local", "node_modules",
+                                       "/usr", "/opt", NULL};
+    for (size_t i = after == SIZE_MAX ? 0 : after + 1; i < r->sh.ncmds; i++) {
+        const sh_cmd *c = &r->sh.cmds[i];
+        size_t p = sh_program(c);
+        if (p >= c->nwords)
+            continue; /* assignments, redirections only */
+        if (!c->words[p].literal)
+            return false;
+        pcmd pc;
+        if (recognise(c, &pc)) {
+            if (pc.sub >= c->nwords) {
+                if (c->nwords == pc.prog + 1)
+                    continue; /* a bare `yarn` */
+                return false; /* unread */
+            }
+            if (!sub_in(c, &pc, removals))
+                continue;
+            if (sub_in(c, &pc, sweeping) || any_unquoted_variable(c, pc.sub + 1))
+                return false;
+            for (size_t k = pc.sub + 1; k < c->nwords; k++)
+                if (names_any(c->words[k].value, needed))
+                    return false;
+            continue;
+        }
+        if (!in_list(rs_basename(c->words[p].value), known))
+            return false;
+        if (sh_word_is(c, p, "rm") || sh_word_is(c, p, "mv") || sh_word_is(c, p, "find") ||
+            sh_word_is(c, p, "cp") || sh_word_is(c, p, "ln")) {
+            if (any_unquoted_variable(c, p + 1))
+                return false;
+            for (size_t k = p + 1; k < c->nwords; k++) {
+                df_slice v = c->words[k].value;
+                if ((slice_has_prefix(v, "/tmp/") || slice_has_prefix(v, "/var/tmp/")) &&
+                    !memmem(v.p, v.n, "..", 2))
+                    continue; /* scratch space holds no installed program */
+                if (names_any(v, needed))
+                    return false;
+                if (slice_eq_str(v, "/") || slice_eq_str(v, "/*"))
+                    return false;
+                for (size_t j = 0; dirs[j]; j++)
+                    if (memmem(v.p, v.n, dirs[j], strlen(dirs[j])) &&
+                        !slice_has_prefix(v, "/usr/share/doc") &&
+                        !slice_has_prefix(v, "/usr/share/man") &&
+                        !slice_has_prefix(v, "/usr/src"))
+                        return false;
+            }
+        }
+    }
+    return true;
+}
+
 /* Appends prefix + cmd to n's script; re-reads r. */
 static bool append(ctx *x, df_node *n, rs_run *r, df_slice prefix, const char *cmd)
 {
@@ -988,8 +1212,21 @@ static bool cleanup_run(ctx *x, df_node *n, const ev next[NTRACK])
     /* apt: the RUN refreshed the lists itself and installs: remove them at its end */
     at = last_install(&r, M_APT, apt_install_like, &any);
     if (c[M_APT].e == EV_REFRESH && at != SIZE_MAX && at > c[M_APT].at &&
-        next[M_APT] != EV_USE && !cleaned_after(&r, any, apt_lists, M_APT, NULL))
-        changed |= append(x, n, &r, SLICE(""), "rm -rf /var/lib/apt/lists/*");
+        next[M_APT] != EV_USE && !cleaned_after(&r, any, apt_lists, M_APT, NULL)) {
+        /* the rm must be allowed to empty the lists: as a user known to be root it runs
+         * plainly; otherwise the update and the install ran through the same sudo words, and
+         * the rm does too (sudo still installed when it runs) */
+        pcmd ipc, upc;
+        recognise(&r.sh.cmds[at], &ipc);
+        recognise(&r.sh.cmds[c[M_APT].at], &upc);
+        static const char *const sudo_needed[] = {"sudo", NULL};
+        if (!set_has(&x->nonroot, n))
+            changed |= append(x, n, &r, SLICE(""), "rm -rf /var/lib/apt/lists/*");
+        else if (via_sudo(&r, at, &ipc) && via_sudo(&r, c[M_APT].at, &upc) &&
+                 slice_eq(wrappers(&r, at, &ipc), wrappers(&r, c[M_APT].at, &upc)) &&
+                 keeps_programs(&r, at, sudo_needed))
+            changed |= append(x, n, &r, wrappers(&r, at, &ipc), "rm -rf /var/lib/apt/lists/*");
+    }
     if (!r.ok)
         return changed;
     /* zypper */
@@ -998,7 +1235,10 @@ static bool cleanup_run(ctx *x, df_node *n, const ev next[NTRACK])
         !cleaned_after(&r, any, NULL, M_ZYPPER, "clean")) {
         pcmd pc;
         recognise(&r.sh.cmds[at], &pc);
-        changed |= append(x, n, &r, wrappers(&r, at, &pc), "zypper clean -a");
+        bool sudo = via_sudo(&r, at, &pc);
+        const char *const needed[] = {"zypper", sudo ? "sudo" : NULL, NULL};
+        if ((sudo || !set_has(&x->nonroot, n)) && keeps_programs(&r, at, needed))
+            changed |= append(x, n, &r, wrappers(&r, at, &pc), "zypper clean -a");
     }
     if (!r.ok)
         return changed;
@@ -1008,11 +1248,24 @@ static bool cleanup_run(ctx *x, df_node *n, const ev next[NTRACK])
         !cleaned_after(&r, any, yum_cache, M_YUM, "clean")) {
         pcmd pc;
         recognise(&r.sh.cmds[at], &pc);
-        const char *cmd = slice_eq_str(pc.tool, "dnf") ? "dnf clean all && rm -rf /var/cache/dnf"
-                          : slice_eq_str(pc.tool, "yum")
-                              ? "yum clean all && rm -rf /var/cache/yum"
-                              : "microdnf clean all && rm -rf /var/cache/yum";
-        changed |= append(x, n, &r, wrappers(&r, at, &pc), cmd);
+        const char *tool = slice_eq_str(pc.tool, "dnf")   ? "dnf"
+                           : slice_eq_str(pc.tool, "yum") ? "yum"
+                                                          : "microdnf";
+        bool nonroot = set_has(&x->nonroot, n), sudo = via_sudo(&r, at, &pc);
+        const char *const needed[] = {tool, sudo ? "sudo" : NULL, NULL};
+        if ((sudo || !nonroot) && keeps_programs(&r, at, needed)) {
+            /* `<wrappers>dnf clean all && <sudo wrappers>rm -rf /var/cache/dnf` */
+            df_buf b = {0};
+            buf_puts(&b, tool);
+            buf_puts(&b, " clean all && ");
+            if (nonroot)
+                buf_put_slice(&b, wrappers(&r, at, &pc));
+            buf_puts(&b, slice_eq_str(pc.tool, "dnf") ? "rm -rf /var/cache/dnf"
+                                                      : "rm -rf /var/cache/yum");
+            buf_putc(&b, '\0');
+            changed |= append(x, n, &r, wrappers(&r, at, &pc), b.p);
+            buf_free(&b);
+        }
     }
     if (!r.ok)
         return changed;
@@ -1027,7 +1280,8 @@ static bool cleanup_run(ctx *x, df_node *n, const ev next[NTRACK])
         bool cache_set = has_opt(ic, &pc, cacheopt);
         for (size_t i = 0; i < pc.prog && !cache_set; i++)
             cache_set = contains_nocase(ic->words[i].value, "cache");
-        if (!cache_set)
+        static const char *const needed[] = {"npm", "node", "sudo", NULL};
+        if (!cache_set && keeps_programs(&r, at, needed))
             changed |= append(x, n, &r, wrappers(&r, at, &pc), "npm cache clean --force");
     }
     if (!r.ok)
@@ -1044,7 +1298,8 @@ static bool cleanup_run(ctx *x, df_node *n, const ev next[NTRACK])
         bool cache_set = has_opt(ic, &pc, cacheopt);
         for (size_t i = 0; i < pc.prog && !cache_set; i++)
             cache_set = contains_nocase(ic->words[i].value, "cache");
-        if (!cache_set && has_opt(ic, &pc, frozen))
+        static const char *const needed[] = {"yarn", "node", "sudo", NULL};
+        if (!cache_set && has_opt(ic, &pc, frozen) && keeps_programs(&r, at, needed))
             changed |= append(x, n, &r, wrappers(&r, at, &pc), "yarn cache clean");
     }
     return changed;
@@ -1105,6 +1360,8 @@ PASS(pkg_hygiene)
     x.facts = xcalloc(ns + 1, sizeof *x.facts);
     x.onbuild = xcalloc(ns * NTRACK + 1, sizeof *x.onbuild);
     x.file_style = rs_doc_style(doc);
+    bool *nonroot = xcalloc(ns + 1, sizeof *nonroot);    /* per stage: the user may not be root */
+    bool *onb_user = xcalloc(ns + 1, sizeof *onb_user);  /* per stage: ONBUILD USER */
     rs_shells shells;
     rs_shells_init(&shells, doc);
     bool changed = false;
@@ -1114,8 +1371,15 @@ PASS(pkg_hygiene)
         if (n->stage < 0)
             continue;
         size_t s = (size_t)n->stage;
-        if (n->kind == DF_FROM && doc->stages[s].base_stage >= 0)
-            x.facts[s] = x.facts[doc->stages[s].base_stage];
+        if (n->kind == DF_FROM && doc->stages[s].base_stage >= 0) {
+            size_t b = (size_t)doc->stages[s].base_stage;
+            x.facts[s] = x.facts[b];
+            nonroot[s] = nonroot[b] || onb_user[b];
+        }
+        if (n->kind == DF_USER)
+            nonroot[s] = !is_root_user(n);
+        if (n->kind == DF_ONBUILD && n->sub && n->sub->kind == DF_USER)
+            onb_user[s] = true;
         x.facts[s] |= node_facts(n);
         if (n->kind == DF_ONBUILD && n->sub && n->sub->kind == DF_RUN) {
             rs_run r;
@@ -1127,6 +1391,8 @@ PASS(pkg_hygiene)
         if (n->kind != DF_RUN || !rs_shells_posix(&shells, n))
             continue;
         set_add(&x.posix, n);
+        if (nonroot[s])
+            set_add(&x.nonroot, n);
         if (!(x.facts[s] & (YARN_UNSURE | ENV_YARN)))
             set_add(&x.yarn_ok, n);
         if (x.facts[s] & ENV_PIP)
@@ -1138,6 +1404,9 @@ PASS(pkg_hygiene)
     set_seal(&x.yarn_ok);
     set_seal(&x.pip_env);
     set_seal(&x.npm_env);
+    set_seal(&x.nonroot);
+    free(nonroot);
+    free(onb_user);
     for (df_node *n = doc->head; n; n = n->next)
         if (n->kind == DF_RUN && set_has(&x.posix, n))
             changed |= phase_flags(&x, n);
@@ -1152,5 +1421,6 @@ PASS(pkg_hygiene)
     free(x.yarn_ok.v);
     free(x.pip_env.v);
     free(x.npm_env.v);
+    free(x.nonroot.v);
     return changed;
 }

@@ -84,15 +84,21 @@ expect "several files: the one after the failure is rewritten" cmp -s "$tmp/mult
 expect "several files: the failing one is intact" cmp -s "$tmp/multi/ro/Dockerfile" "$tmp/orig.Dockerfile"
 chmod 755 "$tmp/multi/ro"
 
-# ---- the file deleted or edited while dfopt runs (dfopt held 1 s inside fsync by strace) ----
-# delay_enter is in microseconds; the test acts 0.4 s after dfopt started.
-slow_fsync() { strace -f -qq -o /dev/null -e trace=fsync -e inject=fsync:delay_enter=1000000 "$@"; }
+# ---- the file deleted or edited while dfopt runs (dfopt held 2 s inside fsync by strace) ----
+# delay_enter is in microseconds; the test acts once strace has logged the fsync call.
+# (LeakSanitizer cannot run under ptrace: off for these runs when BIN is an ASan build)
+slow_fsync() {
+    rm -f "$tmp/trace"
+    ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0 \
+        strace -f -qq -o "$tmp/trace" -e trace=fsync -e inject=fsync:delay_enter=2000000 "$@"
+}
+in_fsync() { for _ in $(seq 100); do grep -q fsync "$tmp/trace" 2>/dev/null && return 0; sleep 0.1; done; return 1; }
 if ! command -v strace >/dev/null; then
     bad "file changed mid-run" "strace is missing (tools/deps.sh installs it)"
 else
     mkdir "$tmp/gone" && cp "$tmp/orig.Dockerfile" "$tmp/gone/Dockerfile"
     slow_fsync "$bin" -i "$tmp/gone/Dockerfile" >/dev/null 2>"$tmp/err" & pid=$!
-    sleep 0.4; rm "$tmp/gone/Dockerfile"; wait $pid; rc=$?
+    in_fsync; rm "$tmp/gone/Dockerfile"; wait $pid; rc=$?
     expect "deleted mid-run: exit 2" test $rc = 2
     expect "deleted mid-run: message" grep -q "disappeared while it was being optimized" "$tmp/err"
     expect "deleted mid-run: not recreated" test ! -e "$tmp/gone/Dockerfile"
@@ -101,7 +107,7 @@ else
     mkdir "$tmp/edited" && cp "$tmp/orig.Dockerfile" "$tmp/edited/Dockerfile"
     printf 'FROM alpine\n# saved by an editor meanwhile\n' >"$tmp/theirs"
     slow_fsync "$bin" -i "$tmp/edited/Dockerfile" >/dev/null 2>"$tmp/err" & pid=$!
-    sleep 0.4; cat "$tmp/theirs" >"$tmp/edited/Dockerfile"; wait $pid; rc=$?
+    in_fsync; cat "$tmp/theirs" >"$tmp/edited/Dockerfile"; wait $pid; rc=$?
     expect "edited mid-run: exit 2" test $rc = 2
     expect "edited mid-run: message" grep -q "changed while it was being optimized" "$tmp/err"
     expect "edited mid-run: the other edit is kept" cmp -s "$tmp/edited/Dockerfile" "$tmp/theirs"

@@ -10,6 +10,7 @@
 #include "testutil.h"
 
 #include <stdio.h>
+#include <sys/stat.h>
 
 /* ---- helpers ---- */
 
@@ -28,14 +29,15 @@ static char *read_file(const char *path)
     return b.p;
 }
 
-/* Runs the passes named by `passes` with optional runtime base / target; returns the output
- * text (malloc'd) and the rendered diagnostics in *diags (malloc'd) when asked. */
-static char *optimize(df_doc *doc, const char *passes, const char *runtime_base,
-                      const char *target, char **diags)
+/* Runs the passes named by `passes` with optional runtime base / target / build context;
+ * returns the output text (malloc'd) and the rendered diagnostics in *diags (malloc'd) when
+ * asked. */
+static char *optimize_in(df_doc *doc, const char *passes, const char *runtime_base,
+                         const char *target, const char *context, char **diags)
 {
     df_diags *d = df_diags_new();
     df_options o = {.level = 2, .passes = passes, .runtime_base = runtime_base,
-                    .target = target, .check = true};
+                    .target = target, .context = context, .check = true};
     assert_true(df_doc_optimize(doc, &o, d) >= 0);
     if (diags) {
         df_buf b = {0};
@@ -45,6 +47,24 @@ static char *optimize(df_doc *doc, const char *passes, const char *runtime_base,
     }
     df_diags_free(d);
     return df_doc_print(doc, NULL);
+}
+
+static char *optimize(df_doc *doc, const char *passes, const char *runtime_base,
+                      const char *target, char **diags)
+{
+    return optimize_in(doc, passes, runtime_base, target, NULL, diags);
+}
+
+/* The build context the golden runner gives corpus/<name>.Dockerfile: corpus/<name>/ when it
+ * exists, else corpus/ (static buffer). */
+static const char *context_of(const char *file)
+{
+    static char dir[512];
+    struct stat st;
+    snprintf(dir, sizeof dir, "%.*s", (int)(strlen(file) - strlen(".Dockerfile")), file);
+    if (stat(dir, &st) == 0 && S_ISDIR(st.st_mode))
+        return dir;
+    return "corpus";
 }
 
 static char *dup_slice(df_slice s)
@@ -173,7 +193,7 @@ static void check_split(const split_case *c)
     assert_true(argc > 0);
 
     df_doc *doc = parse_ok(src);
-    char *out = optimize(doc, "multistage", NULL, NULL, NULL);
+    char *out = optimize_in(doc, "multistage", NULL, NULL, context_of(c->file), NULL);
     /* the output re-parses, with a builder and a runtime stage */
     df_doc *split = parse_ok(out);
     if (split->nstages != 2)
@@ -249,6 +269,11 @@ static const refusal refusals[] = {
     {"corpus/multistage-c-refused.Dockerfile", "into /usr/local, which the base image shares"},
     {"corpus/multistage-python-refused.Dockerfile", "system site-packages"},
     {"corpus/multistage-dotnet-refused.Dockerfile", "`dotnet publish` without -o"},
+    {"corpus/multistage-alpine-cxx-refused.Dockerfile", "a C/C++ build on Alpine"},
+    {"corpus/multistage-script-refused.Dockerfile", "the program /src/run.sh is a file the build "
+                                                    "context may have put there"},
+    {"corpus/multistage-beside-refused.Dockerfile", "writes /out/static beside /out/app"},
+    {"corpus/multistage-go-assets-refused.Dockerfile", "the source tree holds static"},
 };
 
 static void test_refusals(void **state)
@@ -257,7 +282,8 @@ static void test_refusals(void **state)
     for (size_t i = 0; i < sizeof refusals / sizeof *refusals; i++) {
         char *src = read_file(refusals[i].file), *diags;
         df_doc *doc = parse_ok(src);
-        char *out = optimize(doc, "multistage", NULL, NULL, &diags);
+        char *out = optimize_in(doc, "multistage", NULL, NULL, context_of(refusals[i].file),
+                                &diags);
         assert_string_equal(out, src);
         if (!strstr(diags, "note: multistage: not split") || !strstr(diags, refusals[i].why))
             fail_msg("%s: expected a note with '%s', got:\n%s", refusals[i].file,
@@ -335,15 +361,15 @@ static void test_node_package_managers(void **state)
 static void test_go_runtime_base(void **state)
 {
     (void)state;
-    char *out = split_text("FROM golang:1.22\nWORKDIR /src\nCOPY . .\n"
+    char *out = split_text("FROM golang:1.22\nWORKDIR /src\nCOPY go.mod main.go ./\n"
                            "RUN go build -o /app .\nCMD [\"/app\"]\n", NULL);
     assert_non_null(strstr(out, "\nFROM golang:1.22\n"));
     free(out);
-    out = split_text("FROM golang:1.22\nWORKDIR /src\nCOPY . .\n"
+    out = split_text("FROM golang:1.22\nWORKDIR /src\nCOPY go.mod go.sum main.go ./\n"
                      "RUN CGO_ENABLED=0 go build -o /app .\nCMD /app serve\n", NULL);
     assert_non_null(strstr(out, "\nFROM golang:1.22\n"));
     free(out);
-    out = split_text("FROM golang:1.22\nWORKDIR /src\nCOPY . .\n"
+    out = split_text("FROM golang:1.22\nWORKDIR /src\nCOPY main.go go.mod ./\n"
                      "RUN CGO_ENABLED=0 go build -o /app .\nCMD [\"/app\", \"serve\"]\n", NULL);
     assert_non_null(strstr(out, "\nFROM gcr.io/distroless/static-debian12\n"));
     assert_non_null(strstr(out, "COPY --from=build /app /app\n"));
@@ -372,6 +398,17 @@ static void test_unsafe_inputs_refused(void **state)
         /* already two stages */
         "FROM golang:1.22 AS build\nRUN go build -o /app .\nFROM scratch\n"
         "COPY --from=build /app /app\n",
+        /* no build context: COPY . . may bring templates the Go program reads */
+        "FROM golang:1.22\nWORKDIR /src\nCOPY . .\nRUN go build -o /app .\nCMD [\"/app\"]\n",
+        /* a shell runs a script of the source tree (which runs what make built) */
+        "FROM debian:12\nRUN apt-get update && apt-get install -y gcc make\nWORKDIR /src\n"
+        "COPY Makefile main.c run.sh ./\nRUN make\nCMD [\"sh\", \"/src/run.sh\"]\n",
+        /* files copied beside the program */
+        "FROM golang:1.22\nWORKDIR /src\nCOPY go.mod main.go ./\n"
+        "RUN go build -o /out/app . && cp main.go /out/main.go\nCMD [\"/out/app\"]\n",
+        /* C on Alpine without libgcc named */
+        "FROM alpine:3.19\nRUN apk add --no-cache gcc musl-dev make\nWORKDIR /src\n"
+        "COPY hello.c ./\nRUN make hello\nCMD [\"/src/hello\"]\n",
     };
     for (size_t i = 0; i < sizeof unsafe / sizeof *unsafe; i++) {
         char *out = split_text(unsafe[i], NULL);
@@ -379,6 +416,22 @@ static void test_unsafe_inputs_refused(void **state)
             fail_msg("case %zu was split:\n%s", i, out);
         free(out);
     }
+}
+
+/* On Alpine a C++ build splits when the runtime libraries are installed by name: the runtime
+ * stage repeats that install without the compilers. */
+static void test_alpine_cxx_runtime_libraries(void **state)
+{
+    (void)state;
+    const char *src = "FROM alpine:3.19\nRUN apk add --no-cache g++ make libstdc++ libgcc\n"
+                      "WORKDIR /src\nCOPY . .\nRUN make\nCMD [\"/src/app\"]\n";
+    df_doc *doc = parse_ok(src);
+    char *out = optimize_in(doc, "multistage", NULL, NULL,
+                            "corpus/multistage-alpine-cxx-refused", NULL);
+    assert_non_null(strstr(out, "\nFROM alpine:3.19\nRUN apk add --no-cache libstdc++ libgcc\n"));
+    assert_non_null(strstr(out, "COPY --from=build /src/app /src/app\n"));
+    free(out);
+    df_doc_free(doc);
 }
 
 /* ---- the stage graph and dead-stage ---- */
@@ -399,6 +452,18 @@ static void test_graph_live(void **state)
     assert_int_equal(graph_target(doc, "nope"), -1);
     df_doc_free(doc);
     doc = parse_ok("FROM a AS one\nFROM scratch\nARG S=one\nCOPY --from=$S /x /x\n");
+    graph_build(doc, &g);
+    assert_true(g.uncertain);
+    df_doc_free(doc);
+    /* a FROM naming its stage with a build argument: its default is not the only choice */
+    doc = parse_ok("ARG MODE=release\nFROM a AS build-debug\nFROM a AS build-release\n"
+                   "FROM build-${MODE}\n");
+    graph_build(doc, &g);
+    assert_true(g.uncertain);
+    graph_live(doc, &g, graph_target(doc, NULL), live);
+    assert_true(live[0] && live[1] && live[2]);
+    df_doc_free(doc);
+    doc = parse_ok("FROM a AS one\nFROM scratch\nRUN --mount=from=${S},target=/x true\n");
     graph_build(doc, &g);
     assert_true(g.uncertain);
     df_doc_free(doc);
@@ -465,6 +530,7 @@ int main(void)
         cmocka_unit_test(test_node_package_managers),
         cmocka_unit_test(test_go_runtime_base),
         cmocka_unit_test(test_unsafe_inputs_refused),
+        cmocka_unit_test(test_alpine_cxx_runtime_libraries),
         cmocka_unit_test(test_graph_live),
         cmocka_unit_test(test_dead_stage),
         cmocka_unit_test(test_graph_print),

@@ -385,7 +385,10 @@ static void test_add_to_copy_content(void **state)
     assert_pass("add-to-copy", "FROM x\nADD fake.tar.gz /x/\n", "FROM x\nCOPY fake.tar.gz /x/\n", dir);
     assert_unchanged("add-to-copy", "FROM x\nADD fake.tar.gz /x/\n", NULL);
     assert_unchanged("add-to-copy", "FROM x\nADD gz.bin /x/\n", dir);
-    assert_pass("add-to-copy", "FROM x\nADD gz.bin /x/\n", "FROM x\nCOPY gz.bin /x/\n", NULL);
+    /* without a context nothing shows what gz.bin holds: ADD unpacks by content, not name */
+    assert_unchanged("add-to-copy", "FROM x\nADD gz.bin /x/\n", NULL);
+    assert_unchanged("add-to-copy", "FROM x\nADD rootfs /\n", NULL);
+    assert_unchanged("add-to-copy", "FROM x\nADD missing.txt /x/\n", dir);
     assert_unchanged("add-to-copy", "FROM x\nADD https://example.com/a.txt /x/\n", NULL);
 }
 
@@ -401,6 +404,18 @@ static void test_hoist_conditions(void **state)
     /* bash expands braces: /srv/{app,data} includes /srv/app */
     assert_unchanged("hoist", "FROM x\nCOPY . /srv/app\nRUN mkdir -p /srv/{app,data}\n", NULL);
     assert_unchanged("hoist", "FROM x\nCOPY . .\nRUN apt-get install -y curl\n", NULL);
+    /* the COPY may create /app, the directory mkdir needs */
+    assert_unchanged("hoist", "FROM x\nCOPY a.jar /app/a.jar\nRUN mkdir /app/logs\n", NULL);
+    /* ... unless a WORKDIR made it */
+    assert_pass("hoist", "FROM x\nWORKDIR /app\nCOPY a.jar /app/a.jar\nRUN mkdir /app/logs\n",
+                "FROM x\nWORKDIR /app\nRUN mkdir /app/logs\nCOPY a.jar /app/a.jar\n", NULL);
+    /* a path inside an option */
+    assert_unchanged("hoist", "FROM x\nCOPY x /data/x\nRUN chown --reference=/data/x /etc/h\n",
+                     NULL);
+    /* ldconfig reads what ld.so.conf.d, written before, points to */
+    assert_unchanged("hoist",
+                     "FROM x\nCOPY a.conf /etc/ld.so.conf.d/a.conf\nCOPY lib/ /app/lib/\n"
+                     "RUN ldconfig\n", NULL);
 }
 
 static void test_late_metadata_uses(void **state)

@@ -151,6 +151,30 @@ static void test_state_special_cases(void **state)
     assert_true(sh_changes_state(&sc.cmds[0]));
 }
 
+/* a state builtin behind what runs it in the same shell (or might) still changes the state */
+static void test_state_behind_wrappers(void **state)
+{
+    (void)state;
+    static const char *const changing[] = {
+        "command -p cd /tmp", "command cd /tmp", "builtin cd /tmp", "builtin -- cd /tmp",
+        "time cd /tmp", "time -p cd /tmp", "time -p command -p export A=1", "nohup cd /tmp",
+        "nice -n 5 cd /tmp", "command -- umask 077", "exec >/dev/null", "X=1 builtin set -e",
+    };
+    for (size_t k = 0; k < sizeof changing / sizeof *changing; k++) {
+        sh_script sc = parse(changing[k]);
+        assert_true(sc.ok);
+        if (!sh_changes_state(&sc.cmds[0]))
+            fail_msg("%s should change the shell's state", changing[k]);
+    }
+    static const char *const plain[] = {"time make", "command -p ls /tmp", "nohup true",
+                                        "builtin", "time"};
+    for (size_t k = 0; k < sizeof plain / sizeof *plain; k++) {
+        sh_script sc = parse(plain[k]);
+        if (sh_changes_state(&sc.cmds[0]))
+            fail_msg("%s should not change the shell's state", plain[k]);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -163,6 +187,7 @@ int main(void)
         cmocka_unit_test(test_program_and_state),
         cmocka_unit_test(test_funcdef_loopvar_redirect_first),
         cmocka_unit_test(test_state_special_cases),
+        cmocka_unit_test(test_state_behind_wrappers),
     };
     int rc = cmocka_run_group_tests(tests, NULL, NULL);
     arena_free(&arena);

@@ -24,6 +24,16 @@ done
 for mod in yaml:python3-yaml jsonschema:python3-jsonschema; do
     python3 -c "import ${mod%%:*}" >/dev/null 2>&1 || need="$need ${mod#*:}"
 done
+# make fuzz: clang and its libFuzzer runtime; make leakcheck: valgrind; make analyze: cppcheck and
+# clang-tidy; tests/faults.sh holds dfopt inside fsync with strace; tests/hostile.sh and
+# tests/faults.sh run commands as nobody with setpriv (util-linux) and read peak RSS with time
+for tool in clang clang-tidy cppcheck valgrind strace setpriv; do
+    command -v "$tool" >/dev/null 2>&1 || case $tool in
+        setpriv) need="$need util-linux" ;; *) need="$need $tool" ;; esac
+done
+[ -x /usr/bin/time ] || need="$need time"
+ls /usr/lib/llvm-*/lib/clang/*/lib/linux/libclang_rt.fuzzer-*.a >/dev/null 2>&1 ||
+    need="$need libclang-rt-14-dev"
 [ -z "$need" ] && exit 0
 if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
     echo "deps: installing$need" >&2

@@ -1,0 +1,2 @@
+FROM alpine
+ENV [31mRED]0;title
