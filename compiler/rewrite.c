@@ -686,7 +686,8 @@ void rw_run_footprint(df_doc *doc, const df_node *n, df_slice wd, rw_footprint *
     for (size_t i = 0; i < sc.ncmds; i++) {
         const sh_cmd *c = &sc.cmds[i];
         size_t p = sh_program(c);
-        if (p < c->nwords && (sh_word_is(c, p, "cd") || sh_word_is(c, p, "pushd") ||
+        if (p < c->nwords && (sh_word_is(c, p, "cd") || sh_word_is(c, p, "chdir") ||
+                              sh_word_is(c, p, "pushd") ||
                               sh_word_is(c, p, "popd"))) {
             refuse(&f, "a cd");
             return;

@@ -234,18 +234,24 @@ static void end_command(sh *p, sh_op op)
     memset(&p->cur, 0, sizeof p->cur);
 }
 
+/* NAME=value, and bash's NAME+=value, NAME[i]=value, NAME[i]+=value */
 static bool is_assignment(const sh *p, const sh_word *w)
 {
     const char *s = p->s + w->off;
     if (!is_name_start(s[0]))
         return false;
-    for (size_t i = 1; i < w->len; i++) {
-        if (s[i] == '=')
-            return true;
-        if (!is_name_char(s[i]))
+    size_t i = 1;
+    while (i < w->len && is_name_char(s[i]))
+        i++;
+    if (i < w->len && s[i] == '[') {
+        const char *close = memchr(s + i, ']', w->len - i);
+        if (!close)
             return false;
+        i = (size_t)(close - s) + 1;
     }
-    return false;
+    if (i < w->len && s[i] == '+')
+        i++;
+    return i < w->len && s[i] == '=';
 }
 
 static bool word_eq(const sh *p, const sh_word *w, const char *s)
@@ -498,7 +504,7 @@ size_t sh_program(const sh_cmd *c)
 bool sh_changes_state(const sh_cmd *c)
 {
     static const char *builtins[] = {
-        "cd", "pushd", "popd", "export", "unset", "set", "shopt", "umask", "trap", "alias",
+        "cd", "chdir", "pushd", "popd", "export", "unset", "set", "shopt", "umask", "trap", "alias",
         "unalias", "source", ".", "eval", "exec", "exit", "return", "readonly", "local",
         "declare", "typeset", "ulimit", "hash", "shift", "builtin", "enable", "wait", "read",
         "getopts", "break", "continue", "logout", "disown", "bind", "complete", "function",

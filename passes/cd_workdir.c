@@ -100,7 +100,7 @@ static df_node *rewrite(df_doc *doc, df_node *n, df_slice cur, df_diags *d)
         if (c->depth != 0 || (c->op != SH_AND && c->op != SH_PIPE && c->op != SH_END))
             return NULL;
         size_t p = sh_program(c);
-        if (i == 1 && p < c->nwords && sh_word_is(c, p, "cd"))
+        if (i == 1 && p < c->nwords && (sh_word_is(c, p, "cd") || sh_word_is(c, p, "chdir")))
             return NULL;
         if (p < c->nwords && sh_word_is(c, p, "cd") &&
             (p + 1 >= c->nwords || sh_word_is(c, p + 1, "-")))

@@ -31,7 +31,7 @@
 
 static const char *const builtins[] = {
     "echo", "printf", "test", "[", "true", "false", ":", "kill", "pwd", "type", "command",
-    "read", "wait", "times", "trap", "umask", "ulimit", "getopts", "hash", "alias", "cd",
+    "read", "wait", "times", "trap", "umask", "ulimit", "getopts", "hash", "alias", "cd", "chdir",
     "export", "set", "unset", "shift", "exit", "return", "eval", "exec", ".", "source", "break",
     "continue", "readonly", "local", "jobs", "fg", "bg", NULL,
 };

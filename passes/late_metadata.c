@@ -19,7 +19,9 @@
  *     them (PATH, LANG, LC_*, proxies, DEBIAN_FRONTEND, ...; rw_env_read). Package
  *     maintainer scripts run by those tools are assumed to read only such variables too.
  * Refuses:    global ARGs (before the first FROM); an ARG no instruction of its stage uses (it
- *             stays); crossing a stage boundary or ONBUILD; anything it cannot prove unused.
+ *             stays); crossing a stage boundary or ONBUILD; an ENV crossing another ENV (the
+ *             image's Env list keeps the order keys were first set); anything it cannot prove
+ *             unused.
  */
 #include "../compiler/internal.h"
 #include "../compiler/expand.h"
@@ -199,7 +201,8 @@ static df_node *metadata_target(df_doc *doc, const df_node *x)
                     barrier = slice_eq(m->args[i].v, keys.v[k]);
         }
         if (!barrier && x->kind == DF_ENV) {
-            barrier = defines_any(m, &keys);
+            /* Config.Env keeps the order keys were first set: an ENV never passes another */
+            barrier = m->kind == DF_ENV || defines_any(m, &keys);
             for (size_t k = 0; k < keys.n && !barrier; k++)
                 barrier = node_mentions(m, keys.v[k]);
             if (!barrier && m->kind == DF_RUN)

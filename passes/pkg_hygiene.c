@@ -1305,6 +1305,91 @@ static bool cleanup_run(ctx *x, df_node *n, const ev next[NTRACK])
     return changed;
 }
 
+/* Could copying src out of another stage take a package manager's index or cache with it?
+ * (COPY --from and RUN --mount from= read the stage's final filesystem.) Paths are resolved
+ * against the stage root; anything not literal counts as yes. */
+static bool reads_metadata(df_slice src)
+{
+    static const char *const dirs[] = {"/var/lib/apt/lists", "/var/cache/apt", "/var/cache/apk",
+                                       "/var/cache/yum", "/var/cache/dnf", "/var/cache/zypp",
+                                       "/var/lib/zypp", "/root/.npm", "/root/.cache",
+                                       "/usr/local/share/.cache", NULL};
+    char path[4096];
+    size_t n = 0;
+    if (src.n + 2 >= sizeof path || memchr(src.p, '$', src.n) || memchr(src.p, '*', src.n) ||
+        memchr(src.p, '?', src.n) || memchr(src.p, '[', src.n))
+        return true;
+    if (src.n == 0 || src.p[0] != '/')
+        path[n++] = '/';
+    memcpy(path + n, src.p, src.n);
+    n += src.n;
+    while (n > 1 && path[n - 1] == '/')
+        n--;
+    if (n >= 2 && path[n - 1] == '.' && path[n - 2] == '/')
+        n -= 2; /* "/." and "./" are the root */
+    if (n <= 1)
+        return true;
+    for (size_t i = 0; dirs[i]; i++) {
+        size_t k = strlen(dirs[i]);
+        /* src contains the directory, or lies inside it */
+        if ((n <= k && memcmp(dirs[i], path, n) == 0 && (n == k || dirs[i][n] == '/')) ||
+            (n > k && memcmp(path, dirs[i], k) == 0 && path[k] == '/'))
+            return true;
+    }
+    return false;
+}
+
+/* Marks, in readers[stage * NTRACK + m], the stages another stage copies package metadata out
+ * of (COPY/ADD --from, RUN --mount from=, also inside ONBUILD); a --from that is not a known
+ * stage name or index but holds a variable marks every stage. */
+static void cross_stage_readers(df_doc *doc, bool *readers)
+{
+    for (df_node *top = doc->head; top; top = top->next) {
+        const df_node *n = top->kind == DF_ONBUILD && top->sub ? top->sub : top;
+        size_t before = top->stage < 0 ? 0 : (size_t)top->stage;
+        df_slice from;
+        if ((n->kind == DF_COPY || n->kind == DF_ADD) && node_flag(n, "from", &from)) {
+            int ref = sema_stage_ref(doc, from, top->kind == DF_ONBUILD ? doc->nstages : before);
+            bool all = ref < 0 && memchr(from.p, '$', from.n);
+            bool hit = false;
+            for (size_t i = 0; i + 1 < n->nargs && !hit; i++)
+                hit = reads_metadata(n->args[i].v);
+            if (hit && (ref >= 0 || all))
+                for (size_t s = all ? 0 : (size_t)ref; s < (all ? doc->nstages : (size_t)ref + 1); s++)
+                    for (int m = 0; m < NTRACK; m++)
+                        readers[s * NTRACK + (size_t)m] = true;
+        }
+        if (n->kind != DF_RUN)
+            continue;
+        for (size_t f = 0; f < n->nbflags; f++) {
+            df_slice v = n->bflags[f].v;
+            if (!slice_has_prefix(v, "--mount="))
+                continue;
+            df_slice ref = {NULL, 0}, source = SLICE("/");
+            for (size_t i = 8; i < v.n;) {
+                const char *comma = memchr(v.p + i, ',', v.n - i);
+                size_t e = comma ? (size_t)(comma - v.p) : v.n;
+                df_slice kv = {v.p + i, e - i};
+                if (slice_has_prefix(kv, "from="))
+                    ref = (df_slice){kv.p + 5, kv.n - 5};
+                else if (slice_has_prefix(kv, "source="))
+                    source = (df_slice){kv.p + 7, kv.n - 7};
+                else if (slice_has_prefix(kv, "src="))
+                    source = (df_slice){kv.p + 4, kv.n - 4};
+                i = e + 1;
+            }
+            if (!ref.p || !reads_metadata(source))
+                continue;
+            int st = sema_stage_ref(doc, ref, top->kind == DF_ONBUILD ? doc->nstages : before);
+            bool all = st < 0 && (memchr(ref.p, '$', ref.n) || memchr(ref.p, '"', ref.n));
+            if (st >= 0 || all)
+                for (size_t s = all ? 0 : (size_t)st; s < (all ? doc->nstages : (size_t)st + 1); s++)
+                    for (int m = 0; m < NTRACK; m++)
+                        readers[s * NTRACK + (size_t)m] = true;
+        }
+    }
+}
+
 static bool phase_cleanup(ctx *x)
 {
     df_doc *doc = x->doc;
@@ -1362,6 +1447,7 @@ PASS(pkg_hygiene)
     x.file_style = rs_doc_style(doc);
     bool *nonroot = xcalloc(ns + 1, sizeof *nonroot);    /* per stage: the user may not be root */
     bool *onb_user = xcalloc(ns + 1, sizeof *onb_user);  /* per stage: ONBUILD USER */
+    cross_stage_readers(doc, x.onbuild); /* stages others copy package metadata out of */
     rs_shells shells;
     rs_shells_init(&shells, doc);
     bool changed = false;

@@ -152,6 +152,22 @@ static void test_state_special_cases(void **state)
 }
 
 /* a state builtin behind what runs it in the same shell (or might) still changes the state */
+static void test_chdir_and_bash_assignments(void **state)
+{
+    (void)state;
+    const char *changing[] = {"chdir /tmp", "X+=1", "X[0]=1", "X[0]+=1", "command chdir /x"};
+    for (size_t i = 0; i < sizeof changing / sizeof *changing; i++) {
+        sh_script sc = parse(changing[i]);
+        assert_true(sc.ok);
+        assert_true(sh_changes_state(&sc.cmds[0]));
+    }
+    sh_script sc = parse("X+=1 make");
+    assert_int_equal(sc.cmds[0].nassign, 1);
+    assert_false(sh_changes_state(&sc.cmds[0]));
+    sc = parse("echo a+=1");
+    assert_int_equal(sc.cmds[0].nassign, 0);
+}
+
 static void test_state_behind_wrappers(void **state)
 {
     (void)state;
@@ -188,6 +204,7 @@ int main(void)
         cmocka_unit_test(test_funcdef_loopvar_redirect_first),
         cmocka_unit_test(test_state_special_cases),
         cmocka_unit_test(test_state_behind_wrappers),
+        cmocka_unit_test(test_chdir_and_bash_assignments),
     };
     int rc = cmocka_run_group_tests(tests, NULL, NULL);
     arena_free(&arena);
