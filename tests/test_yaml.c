@@ -695,8 +695,10 @@ static void flag_text(df_buf *b, df_slice f)
         else
             buf_free(&norm[nn]);
     }
-    if (!typed)
+    if (!typed) {
+        norm[nn] = (df_buf){0};
         buf_printf(&norm[nn++], "type=bind");
+    }
     /* sort the fields */
     for (size_t i = 1; i < nn; i++)
         for (size_t j = i; j > 0 && strcmp(norm[j - 1].p, norm[j].p) > 0; j--) {
