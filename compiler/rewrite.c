@@ -860,3 +860,24 @@ bool rw_merge_kv(df_doc *doc, df_kind kind, bool independent, df_diags *d)
     free(keys.v);
     return changed;
 }
+
+void rw_dirs_add(rw_dirs *k, df_slice dir)
+{
+    if (!dir.n || k->n == RW_DIRS_LIMIT)
+        return;
+    if (k->n == k->cap) {
+        k->cap = k->cap ? k->cap * 2 : 8;
+        k->v = xrealloc(k->v, k->cap * sizeof *k->v);
+    }
+    k->v[k->n++] = dir;
+}
+
+bool rw_dirs_has(const rw_dirs *k, df_slice dir)
+{
+    if (slice_eq_str(dir, "/"))
+        return true;
+    for (size_t i = 0; i < k->n; i++)
+        if (rw_path_under(k->v[i], dir))
+            return true;
+    return false;
+}

@@ -141,4 +141,15 @@ bool rw_mount_key(df_slice mount, const char *key, df_slice *value);
 /* Does s end with suffix? */
 bool rw_ends_with(df_slice s, const char *suffix);
 
+/* Directories known to exist in a stage (the WORKDIRs seen so far), at most RW_DIRS_LIMIT of
+ * them so passes stay linear; free v when done. */
+typedef struct rw_dirs {
+    df_slice *v;
+    size_t n, cap;
+} rw_dirs;
+enum { RW_DIRS_LIMIT = 64 };
+void rw_dirs_add(rw_dirs *k, df_slice dir);
+/* Does dir exist for sure: /, or on the path of a remembered directory? */
+bool rw_dirs_has(const rw_dirs *k, df_slice dir);
+
 #endif

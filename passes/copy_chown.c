@@ -34,34 +34,6 @@
 
 #include <string.h>
 
-typedef struct known {
-    df_slice *v;
-    size_t n, cap;
-} known;
-
-enum { KNOWN_LIMIT = 64 }; /* directories remembered per stage (keeps the pass linear) */
-
-static void remember(known *k, df_slice dir)
-{
-    if (!dir.n || k->n == KNOWN_LIMIT)
-        return;
-    if (k->n == k->cap) {
-        k->cap = k->cap ? k->cap * 2 : 8;
-        k->v = xrealloc(k->v, k->cap * sizeof *k->v);
-    }
-    k->v[k->n++] = dir;
-}
-
-static bool exists(const known *k, df_slice dir)
-{
-    if (slice_eq_str(dir, "/"))
-        return true;
-    for (size_t i = 0; i < k->n; i++)
-        if (rw_path_under(k->v[i], dir))
-            return true;
-    return false;
-}
-
 static bool name_ok(df_slice s)
 {
     if (s.n == 0)
@@ -118,7 +90,7 @@ static bool may_be_dir(df_slice abs)
 }
 
 /* The files COPY n writes (absolute), or 0 when they cannot be known. */
-static size_t copied_files(df_doc *doc, const df_node *n, df_slice cur, const known *dirs,
+static size_t copied_files(df_doc *doc, const df_node *n, df_slice cur, const rw_dirs *dirs,
                            df_slice *out, size_t max)
 {
     size_t nsrc = n->nargs - 1;
@@ -131,10 +103,10 @@ static size_t copied_files(df_doc *doc, const df_node *n, df_slice cur, const kn
     bool into_dir = nsrc > 1 || dest.p[dest.n - 1] == '/';
     /* without a trailing slash the destination names the file, unless it is a directory that
      * already exists: then COPY writes into it (`COPY f .`, `COPY f /opt`) */
-    if (!into_dir && (exists(dirs, abs) || may_be_dir(abs)))
+    if (!into_dir && (rw_dirs_has(dirs, abs) || may_be_dir(abs)))
         return 0;
     df_slice parent = into_dir ? abs : rw_path_dir(abs);
-    if (!exists(dirs, parent))
+    if (!rw_dirs_has(dirs, parent))
         return 0;
     for (size_t i = 0; i < nsrc; i++) {
         df_slice src = n->args[i].v;
@@ -155,7 +127,7 @@ static size_t copied_files(df_doc *doc, const df_node *n, df_slice cur, const kn
 enum { MAX_FILES = 64 };
 
 /* Folds RUN r into COPY c when it qualifies. */
-static bool fold(df_doc *doc, df_node *c, df_node *r, df_slice cur, const known *dirs,
+static bool fold(df_doc *doc, df_node *c, df_node *r, df_slice cur, const rw_dirs *dirs,
                  bool buildkit, df_diags *d)
 {
     if (c->nargs < 2 || c->nheredocs || r->kind != DF_RUN || (r->flags & DF_N_JSON) ||
@@ -229,7 +201,7 @@ PASS(copy_chown)
     if (!doc->context)
         return false;
     bool buildkit = rw_buildkit_syntax(doc), changed = false;
-    known dirs = {0};
+    rw_dirs dirs = {0};
     rw_wd wd;
     rw_wd_init(&wd, doc);
     for (df_node *n = doc->head; n; n = n->next) {
@@ -239,9 +211,9 @@ PASS(copy_chown)
         rw_wd_step(&wd, doc, n);
         if (n->kind == DF_FROM) {
             dirs.n = 0;
-            remember(&dirs, wd.cur);
+            rw_dirs_add(&dirs, wd.cur);
         } else if (n->kind == DF_WORKDIR) {
-            remember(&dirs, wd.cur);
+            rw_dirs_add(&dirs, wd.cur);
         }
     }
     free(dirs.v);

@@ -37,35 +37,6 @@
 
 #include <string.h>
 
-typedef struct known {
-    df_slice *v;
-    size_t n, cap;
-} known;
-
-enum { KNOWN_LIMIT = 64 }; /* directories remembered per stage (keeps the pass linear) */
-
-static void remember(known *k, df_slice dir)
-{
-    if (!dir.n || k->n == KNOWN_LIMIT)
-        return;
-    if (k->n == k->cap) {
-        k->cap = k->cap ? k->cap * 2 : 8;
-        k->v = xrealloc(k->v, k->cap * sizeof *k->v);
-    }
-    k->v[k->n++] = dir;
-}
-
-/* Does directory dir exist for sure: /, or on the path of a remembered WORKDIR? */
-static bool exists(const known *k, df_slice dir)
-{
-    if (slice_eq_str(dir, "/"))
-        return true;
-    for (size_t i = 0; i < k->n; i++)
-        if (rw_path_under(k->v[i], dir))
-            return true;
-    return false;
-}
-
 /* The deepest directory containing both clean absolute paths (their common leading
  * components; "/" when they share none). */
 static df_slice common_dir(df_slice a, df_slice b)
@@ -83,7 +54,7 @@ static df_slice common_dir(df_slice a, df_slice b)
 
 /* Can RUN (footprint fp) and COPY/ADD c run in either order with the same result? */
 static bool independent(df_doc *doc, const df_node *c, const rw_footprint *fp, df_slice cur,
-                        const known *dirs)
+                        const rw_dirs *dirs)
 {
     if (c->nargs < 2)
         return false;
@@ -96,7 +67,7 @@ static bool independent(df_doc *doc, const df_node *c, const rw_footprint *fp, d
         if (rw_path_overlap(fp->paths[i], dest))
             return false;
         /* the COPY may create every missing directory above dest */
-        if (!exists(dirs, common_dir(fp->paths[i], dest)))
+        if (!rw_dirs_has(dirs, common_dir(fp->paths[i], dest)))
             return false;
     }
     return true;
@@ -167,7 +138,7 @@ PASS(hoist)
     bool changed = false;
     rw_wd wd;
     rw_wd_init(&wd, doc);
-    known dirs = {0};
+    rw_dirs dirs = {0};
     /* per stage: something in it may have changed package or linker configuration */
     bool *configured = xcalloc(doc->nstages + 1, sizeof *configured);
     for (df_node *n = doc->head, *next; n; n = next) {
@@ -213,9 +184,9 @@ PASS(hoist)
         rw_wd_step(&wd, doc, n);
         if (n->kind == DF_FROM) {
             dirs.n = 0;
-            remember(&dirs, wd.cur);
+            rw_dirs_add(&dirs, wd.cur);
         } else if (n->kind == DF_WORKDIR) {
-            remember(&dirs, wd.cur);
+            rw_dirs_add(&dirs, wd.cur);
         }
     }
     free(configured);
