@@ -13,6 +13,7 @@
 #include "gen.h"
 #include "stats.h"
 #include "parallel.h"
+#include "io.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -76,225 +77,6 @@ static int fail_usage(const char *fmt, const char *arg)
     return EXIT_ERROR;
 }
 
-/* ---- input and output ---- */
-
-static char *read_input(const char *path, size_t *len)
-{
-    int fd = strcmp(path, "-") == 0 ? STDIN_FILENO : open(path, O_RDONLY);
-    if (fd < 0) {
-        fprintf(stderr, "dfopt: %s: %s\n", path, strerror(errno));
-        return NULL;
-    }
-    struct stat st;
-    bool have_st = fstat(fd, &st) == 0; /* one fstat serves the three checks below */
-    if (have_st && S_ISDIR(st.st_mode)) {
-        fprintf(stderr, "dfopt: %s: is a directory\n", path);
-        close(fd);
-        return NULL;
-    }
-    /* Read straight into one buffer: a regular file's size is known, so it is one allocation
-     * and (usually) one read; a pipe grows the buffer by doubling. */
-    df_buf b = {0};
-    bool ok = true;
-    size_t want = 65536;
-    if (have_st && S_ISREG(st.st_mode) && (uintmax_t)st.st_size > INPUT_LIMIT) {
-        /* refused before reading: no gigabyte is allocated only to be thrown away */
-        fprintf(stderr, "dfopt: %s: larger than the 1 GiB input limit\n", path);
-        if (fd != STDIN_FILENO)
-            close(fd);
-        return NULL;
-    }
-    size_t known = 0; /* a regular file's size when it reports one: read that much, no more */
-    if (have_st && S_ISREG(st.st_mode) && st.st_size > 0)
-        want = known = (size_t)st.st_size;
-    b.cap = want + 1;
-    b.p = xmalloc(b.cap);
-    for (;;) {
-        if (b.cap - b.len < 2) {
-            b.cap *= 2;
-            b.p = xrealloc(b.p, b.cap);
-        }
-        ssize_t n = read(fd, b.p + b.len, b.cap - b.len - 1);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n < 0) {
-            fprintf(stderr, "dfopt: %s: %s\n", path, strerror(errno));
-            ok = false;
-            break;
-        }
-        if (n == 0)
-            break;
-        b.len += (size_t)n;
-        if (b.len == known)
-            break; /* the whole file, without the read that would see its end */
-        if (b.len > INPUT_LIMIT) {
-            fprintf(stderr, "dfopt: %s: larger than the 1 GiB input limit\n", path);
-            ok = false;
-            break;
-        }
-    }
-    if (ok)
-        b.p[b.len] = '\0';
-    if (fd != STDIN_FILENO)
-        close(fd);
-    if (!ok) {
-        buf_free(&b);
-        return NULL;
-    }
-    *len = b.len;
-    return b.p;
-}
-
-static bool write_all(int fd, const char *p, size_t n)
-{
-    while (n > 0) {
-        ssize_t w = write(fd, p, n);
-        if (w < 0 && errno == EINTR)
-            continue;
-        if (w <= 0)
-            return false;
-        p += w;
-        n -= (size_t)w;
-    }
-    return true;
-}
-
-/* Is target still the file that was read (orig)? Reports and returns false when it has gone or
- * was replaced or modified meanwhile: replacing it then would resurrect a deleted file or
- * overwrite someone else's edit. */
-static bool unchanged_since_read(const char *target, const struct stat *orig)
-{
-    struct stat now;
-    if (stat(target, &now) != 0) {
-        fprintf(stderr, "dfopt: %s: %s while it was being optimized; not written\n", target,
-                errno == ENOENT ? "disappeared" : strerror(errno));
-        return false;
-    }
-    if (now.st_dev != orig->st_dev || now.st_ino != orig->st_ino ||
-        now.st_size != orig->st_size || now.st_mtim.tv_sec != orig->st_mtim.tv_sec ||
-        now.st_mtim.tv_nsec != orig->st_mtim.tv_nsec) {
-        fprintf(stderr, "dfopt: %s: changed while it was being optimized; not written\n",
-                target);
-        return false;
-    }
-    return true;
-}
-
-/* Writes data into an existing file that is not a regular one (-o /dev/stdout, a FIFO): such a
- * file cannot be replaced by renaming. */
-static bool write_into(const char *target, const char *data, size_t len)
-{
-    int fd = open(target, O_WRONLY | O_TRUNC);
-    bool ok = fd >= 0 && write_all(fd, data, len);
-    int err = errno;
-    if (fd >= 0 && close(fd) != 0 && ok) {
-        err = errno;
-        ok = false;
-    }
-    if (!ok)
-        fprintf(stderr, "dfopt: %s: not written: %s\n", target, strerror(err));
-    return ok;
-}
-
-/* Replaces path with data: temporary file in the same directory, fsync, rename, fsync of the
- * directory. The original keeps its mode (and owner, as far as permissions allow); on any
- * failure it is left as it was. With orig (-i: the file as it was read), only a regular file
- * is replaced, and only if it is still the file that was read. */
-static bool write_atomic(const char *path, const char *data, size_t len, bool follow,
-                         const struct stat *orig)
-{
-    struct stat st;
-    char resolved[PATH_MAX];
-    const char *target = path;
-    mode_t mode = 0644;
-    if (lstat(path, &st) == 0) {
-        if (S_ISLNK(st.st_mode)) {
-            if (!follow) {
-                fprintf(stderr, "dfopt: %s: is a symbolic link; not replacing it (use "
-                                "--follow-symlinks to rewrite its target)\n", path);
-                return false;
-            }
-            struct stat to;
-            if (!orig && stat(path, &to) == 0 && !S_ISREG(to.st_mode))
-                return write_into(path, data, len); /* -o /dev/stdout */
-            if (!realpath(path, resolved)) {
-                fprintf(stderr, "dfopt: %s: %s\n", path, strerror(errno));
-                return false;
-            }
-            target = resolved;
-            if (stat(target, &st) != 0) {
-                fprintf(stderr, "dfopt: %s: %s\n", target, strerror(errno));
-                return false;
-            }
-        }
-        if (!S_ISREG(st.st_mode)) {
-            if (!orig)
-                return write_into(target, data, len);
-            fprintf(stderr, "dfopt: %s: not a regular file; not replacing it\n", target);
-            return false;
-        }
-        mode = st.st_mode & 07777;
-    } else if (orig) {
-        fprintf(stderr, "dfopt: %s: %s while it was being optimized; not written\n", path,
-                errno == ENOENT ? "disappeared" : strerror(errno));
-        return false;
-    }
-    if (orig && !unchanged_since_read(target, orig))
-        return false;
-    char *dup = strdup(target);
-    if (!dup)
-        die("out of memory");
-    df_buf tmp = {0};
-    buf_printf(&tmp, "%s/.dfopt-XXXXXX", dirname(dup));
-    free(dup);
-    int fd = mkstemp(tmp.p);
-    if (fd < 0) {
-        fprintf(stderr, "dfopt: %s: cannot create a temporary file beside it: %s\n", target,
-                strerror(errno));
-        buf_free(&tmp);
-        return false;
-    }
-    if (orig && fchown(fd, st.st_uid, st.st_gid) != 0) {
-        /* not permitted: the new file belongs to whoever runs dfopt, as with any editor */
-    }
-    bool ok = write_all(fd, data, len) && fchmod(fd, mode) == 0 && fsync(fd) == 0;
-    int err = errno;
-    ok = close(fd) == 0 && ok;
-    if (ok && orig && !unchanged_since_read(target, orig)) {
-        unlink(tmp.p);
-        buf_free(&tmp);
-        return false;
-    }
-    if (ok && rename(tmp.p, target) != 0) {
-        err = errno;
-        ok = false;
-    }
-    if (!ok) {
-        fprintf(stderr, "dfopt: %s: not written: %s\n", target, strerror(err ? err : EIO));
-        unlink(tmp.p);
-    } else {
-        /* make the rename itself durable */
-        char *dir = strdup(tmp.p);
-        int dfd = dir ? open(dirname(dir), O_RDONLY | O_DIRECTORY) : -1;
-        if (dfd >= 0) {
-            fsync(dfd);
-            close(dfd);
-        }
-        free(dir);
-    }
-    buf_free(&tmp);
-    return ok;
-}
-
-static bool write_stdout(const char *p, size_t n)
-{
-    if (fwrite(p, 1, n, stdout) != n) {
-        fprintf(stderr, "dfopt: write error: %s\n", strerror(errno));
-        return false;
-    }
-    return true;
-}
-
 /* ---- one input ---- */
 
 /* The passes that changed the document, in order (df_options.pass_fired). */
@@ -334,7 +116,7 @@ static int report_stats(const cli *c, const char *path, const char *name, df_doc
             stats_print_json(&b, name, &before, &after, f.v, f.n);
         else
             stats_print_text(&b, name, &before, &after, f.v, f.n);
-        if (!write_stdout(b.p, b.len))
+        if (!io_write_stdout(b.p, b.len))
             status = EXIT_ERROR;
         buf_free(&b);
     }
@@ -366,7 +148,7 @@ static int process(const cli *c, const char *path)
         fprintf(stderr, "dfopt: %s: %s\n", path, strerror(errno));
         return EXIT_ERROR;
     }
-    char *src = read_input(path, &len);
+    char *src = io_read(path, INPUT_LIMIT, &len);
     if (!src)
         return EXIT_ERROR;
     const char *name = strcmp(path, "-") == 0 ? "<stdin>" : path;
@@ -417,18 +199,18 @@ static int process(const cli *c, const char *path)
         const char *rel = strcmp(path, "-") == 0 ? "Dockerfile" : path;
         buf_printf(&la, "a/%s", rel);
         buf_printf(&lb, "b/%s", rel);
-        if (diff_unified(&b, src, len, out, outlen, la.p, lb.p) && !write_stdout(b.p, b.len))
+        if (diff_unified(&b, src, len, out, outlen, la.p, lb.p) && !io_write_stdout(b.p, b.len))
             status = EXIT_ERROR;
         buf_free(&b);
         buf_free(&la);
         buf_free(&lb);
     } else if (c->in_place) {
-        if (changed && !write_atomic(path, out, outlen, c->follow_symlinks, &before))
+        if (changed && !io_write_atomic(path, out, outlen, c->follow_symlinks, &before))
             status = EXIT_ERROR;
     } else if (c->output) {
-        if (!write_atomic(c->output, out, outlen, true, NULL))
+        if (!io_write_atomic(c->output, out, outlen, true, NULL))
             status = EXIT_ERROR;
-    } else if (!write_stdout(out, outlen)) {
+    } else if (!io_write_stdout(out, outlen)) {
         status = EXIT_ERROR;
     }
 done:

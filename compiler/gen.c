@@ -10,6 +10,7 @@
  * Exit status: 0 success, 2 usage, I/O or spec error.
  */
 #include "gen.h"
+#include "io.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -36,94 +37,6 @@ static const char gen_usage[] =
     "\n"
     "Exit status: 0 success, 2 usage, I/O or spec error.\n";
 
-static char *slurp(const char *path, size_t limit, size_t *len)
-{
-    int fd = strcmp(path, "-") == 0 ? STDIN_FILENO : open(path, O_RDONLY);
-    if (fd < 0) {
-        fprintf(stderr, "dfopt: %s: %s\n", path, strerror(errno));
-        return NULL;
-    }
-    struct stat st;
-    if (fstat(fd, &st) == 0 && S_ISDIR(st.st_mode)) {
-        fprintf(stderr, "dfopt: %s: is a directory\n", path);
-        close(fd);
-        return NULL;
-    }
-    df_buf b = {0};
-    buf_put(&b, "", 0);
-    char chunk[65536];
-    bool ok = true;
-    for (;;) {
-        ssize_t n = read(fd, chunk, sizeof chunk);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n <= 0) {
-            if (n < 0) {
-                fprintf(stderr, "dfopt: %s: %s\n", path, strerror(errno));
-                ok = false;
-            }
-            break;
-        }
-        if (b.len + (size_t)n > limit) {
-            fprintf(stderr, "dfopt: %s: larger than the %zu MiB input limit\n", path,
-                    limit >> 20);
-            ok = false;
-            break;
-        }
-        buf_put(&b, chunk, (size_t)n);
-    }
-    if (fd != STDIN_FILENO)
-        close(fd);
-    if (!ok) {
-        buf_free(&b);
-        return NULL;
-    }
-    *len = b.len;
-    return b.p;
-}
-
-/* Writes path atomically: a temporary file beside it, then rename. */
-static bool write_file(const char *path, const char *data, size_t len)
-{
-    char *dup = strdup(path);
-    if (!dup)
-        die("out of memory");
-    df_buf tmp = {0};
-    buf_printf(&tmp, "%s/.dfopt-XXXXXX", dirname(dup));
-    free(dup);
-    int fd = mkstemp(tmp.p);
-    if (fd < 0) {
-        fprintf(stderr, "dfopt: %s: cannot create a temporary file beside it: %s\n", path,
-                strerror(errno));
-        buf_free(&tmp);
-        return false;
-    }
-    bool ok = true;
-    for (size_t done = 0; ok && done < len;) {
-        ssize_t w = write(fd, data + done, len - done);
-        if (w < 0 && errno == EINTR)
-            continue;
-        ok = w > 0;
-        done += ok ? (size_t)w : 0;
-    }
-    int err = ok ? 0 : errno;
-    ok = ok && fchmod(fd, 0644) == 0 && fsync(fd) == 0;
-    if (!ok && !err)
-        err = errno;
-    ok = close(fd) == 0 && ok;
-    if (ok && rename(tmp.p, path) != 0) {
-        err = errno;
-        ok = false;
-    }
-    if (!ok) {
-        fprintf(stderr, "dfopt: %s: not written: %s\n", path, strerror(err ? err : EIO));
-        unlink(tmp.p);
-    }
-    buf_free(&tmp);
-    return ok;
-}
-
-/* Where the .dockerignore of output goes. */
 static char *ignore_path(const char *output)
 {
     char *d = strdup(output), *b = strdup(output);
@@ -234,7 +147,8 @@ int gen_main(int argc, char **argv)
             return usage_error("%s takes no input", "--schema");
         df_buf b = {0};
         spec_schema(&b);
-        bool ok = output ? write_file(output, b.p, b.len) : fwrite(b.p, 1, b.len, stdout) == b.len;
+        bool ok = output ? io_write_atomic(output, b.p, b.len, true, NULL)
+                         : fwrite(b.p, 1, b.len, stdout) == b.len;
         buf_free(&b);
         return ok ? GEN_OK : GEN_ERROR;
     }
@@ -243,7 +157,7 @@ int gen_main(int argc, char **argv)
                                                  : "needs a spec file (or - for stdin)");
     const char *name = strcmp(input, "-") == 0 ? "<stdin>" : input;
     size_t len;
-    char *src = slurp(input, from_dockerfile ? (size_t)1 << 30 : (size_t)YAML_INPUT_LIMIT, &len);
+    char *src = io_read(input, from_dockerfile ? (size_t)1 << 30 : (size_t)YAML_INPUT_LIMIT, &len);
     if (!src)
         return GEN_ERROR;
     df_diags *d = df_diags_new();
@@ -260,10 +174,10 @@ int gen_main(int argc, char **argv)
     if (ok) {
         const char *text = out.p ? out.p : "";
         if (output) {
-            ok = write_file(output, text, out.len);
+            ok = io_write_atomic(output, text, out.len, true, NULL);
             if (ok && has_ignore) {
                 char *ip = ignore_path(output);
-                ok = write_file(ip, ignore.p ? ignore.p : "", ignore.len);
+                ok = io_write_atomic(ip, ignore.p ? ignore.p : "", ignore.len, true, NULL);
                 free(ip);
             }
         } else if (fwrite(text, 1, out.len, stdout) != out.len || fflush(stdout) != 0) {
