@@ -77,7 +77,8 @@ LIB_OBJS = \
 	$(BUILD)/passes/label_merge.o \
 	$(BUILD)/passes/dup_config.o \
 	$(BUILD)/passes/exec_form.o \
-	$(BUILD)/passes/keyword_case.o
+	$(BUILD)/passes/keyword_case.o \
+	$(BUILD)/passes/heredoc_form.o
 
 DRIVER_OBJS = $(BUILD)/compiler/driver.o $(BUILD)/compiler/parallel.o
 

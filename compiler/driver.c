@@ -60,6 +60,7 @@ static const char usage[] =
     "  --context DIR        build context passes may read (default: the file's directory)\n"
     "  --target NAME        the stage the build produces (default: the last one)\n"
     "  --runtime-base IMAGE the image multistage puts the runtime stage on\n"
+    "  --heredoc            merge-run writes merged RUNs as heredocs (BuildKit only)\n"
     "  --dump-after=PASS    print the IR as JSON to stderr after PASS runs\n"
     "  --stats              report stages, instructions, layers, cache busting and installs\n"
     "                       without cleanup before and after, and the passes that fired\n"
@@ -317,6 +318,8 @@ int main(int argc, char **argv)
             c.opt.dump_after = v;
         } else if ((v = opt_value(a, "--target", &i, argc, argv))) {
             c.opt.target = v;
+        } else if (strcmp(a, "--heredoc") == 0) {
+            c.opt.heredoc = true;
         } else if ((v = opt_value(a, "--runtime-base", &i, argc, argv))) {
             c.opt.runtime_base = v;
         } else if ((v = opt_value(a, "--context", &i, argc, argv))) {

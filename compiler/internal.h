@@ -76,6 +76,7 @@ typedef struct df_seg {
 enum {
     DF_N_JSON = 1u << 0,   /* arguments in JSON (exec) form */
     DF_N_EDITED = 1u << 1, /* text was re-rendered by a pass */
+    DF_N_MERGED = 1u << 2, /* made by merge-run; kept across later edits of the node */
 };
 
 typedef struct df_node df_node;

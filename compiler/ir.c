@@ -118,7 +118,9 @@ bool ir_node_set_text(df_doc *doc, df_node *n, df_slice text, df_diags *d)
         lead = buf_to_arena(&b, &doc->arena);
         buf_free(&b);
     }
+    unsigned merged = n->flags & DF_N_MERGED;
     *n = *fresh;
+    n->flags |= merged;
     n->prev = prev;
     n->next = next;
     n->lead = lead;

@@ -290,7 +290,9 @@ X(EXEC_FORM, "DF117", "exec-form", SEV_WARNING, LR_PASS, "DL3025", "JSONArgsReco
   "shell-form CMD/ENTRYPOINT; the JSON form makes the program PID 1", NULL) \
 X(KEYWORD_CASE, "DF118", "keyword-case", SEV_WARNING, LR_PASS, "", \
   "ConsistentInstructionCasing,FromAsCasing", \
-  "keyword case differs from the file's majority", NULL)
+  "keyword case differs from the file's majority", NULL) \
+X(HEREDOC_FORM, "DF119", "heredoc-form", SEV_STYLE, LR_PASS, "", "", \
+  "a merged RUN that --heredoc writes as a heredoc", NULL)
 /* clang-format on */
 
 #endif

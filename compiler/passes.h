@@ -17,3 +17,4 @@ PASS(label_merge);
 PASS(dup_config);
 PASS(exec_form);
 PASS(keyword_case);
+PASS(heredoc_form);

@@ -487,6 +487,23 @@ const df_pass pipeline[] = {
      "    ENV CGO_ENABLED=0                 WORKDIR, ENV\n"
      "    RUN go build -o /out/app .        COPY --from=build /out/app /out/app\n"
      "    ENTRYPOINT [\"/out/app\"]           ENTRYPOINT [\"/out/app\"]\n"},
+    {"heredoc-form", 1, pass_heredoc_form_run,
+     "under --heredoc, RUNs merge-run made are written as heredocs",
+     "heredoc-form (-O1, only with --heredoc)\n"
+     "  With --heredoc, each RUN that merge-run made is written in heredoc form: the keyword\n"
+     "  and builder flags, then `<<EOF`, the script exactly as BuildKit read it from the\n"
+     "  continuation lines (one line), and `EOF`. Comment lines inside the continuation move\n"
+     "  above the instruction. Heredocs need BuildKit (Dockerfile syntax 1.4 or later); the\n"
+     "  classic builder and buildah do not read them, so without --heredoc the pass does\n"
+     "  nothing and dfopt never writes a heredoc.\n"
+     "  Refuses: RUNs merge-run did not make, exec form, a file whose escape is not `\\`.\n"
+     "  Example (with --heredoc):\n"
+     "    RUN apt-get update\n"
+     "    RUN apt-get install -y curl\n"
+     "  becomes\n"
+     "    RUN <<EOF\n"
+     "    apt-get update &&     apt-get install -y curl && rm -rf /var/lib/apt/lists/*\n"
+     "    EOF\n"},
 };
 const size_t pipeline_len = sizeof pipeline / sizeof pipeline[0];
 

@@ -4,10 +4,10 @@
 
 _dfopt_passes="maintainer env-form add-to-copy workdir-abs cd-workdir copy-chown hoist
 copy-order merge-run pkg-hygiene late-metadata env-merge label-merge dup-config exec-form
-keyword-case dead-stage multistage"
+keyword-case dead-stage multistage heredoc-form"
 
 _dfopt_opts="-O0 -O1 -O2 --passes= --skip= --list-passes --explain -i --follow-symlinks -o
---diff --check --emit= --context --target --runtime-base --dump-after= --stats --format=
+--diff --check --emit= --context --target --runtime-base --heredoc --dump-after= --stats --format=
 --color= --version --help --"
 _dfopt_lint_opts="--format= -o -O0 -O1 -O2 --level= --passes= --skip= --enable= --disable=
 --fail-level= --config --no-config -j --jobs --color= --list-rules --explain --help"

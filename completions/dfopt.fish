@@ -4,7 +4,7 @@
 
 set -l dfopt_passes maintainer env-form add-to-copy workdir-abs cd-workdir copy-chown hoist \
     copy-order merge-run pkg-hygiene late-metadata env-merge label-merge dup-config exec-form \
-    keyword-case dead-stage multistage
+    keyword-case dead-stage multistage heredoc-form
 
 function __dfopt_no_subcommand
     set -l words (commandline -opc)
@@ -52,6 +52,7 @@ complete -c dfopt -n "$main" -l emit -x -a 'dockerfile dump json' -d 'what to pr
 complete -c dfopt -n "$main" -l context -x -a '(__fish_complete_directories)' -d 'build context'
 complete -c dfopt -n "$main" -l target -x -d 'the stage the build produces'
 complete -c dfopt -n "$main" -l runtime-base -x -d 'image for the runtime stage (multistage)'
+complete -c dfopt -n "$main" -l heredoc -d 'write merged RUNs as heredocs'
 complete -c dfopt -n "$main" -l dump-after -x -a "$dfopt_passes" -d 'print the IR after PASS'
 complete -c dfopt -n "$main" -l stats -d 'report figures before and after, passes fired'
 complete -c dfopt -n "$main" -l format -x -a 'text json' -d 'format of the --stats report'

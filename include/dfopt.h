@@ -73,6 +73,7 @@ typedef struct df_options {
     bool check;           /* run the IR checker after every pass */
     const char *target;   /* the stage the build produces (`--target`), NULL for the last one */
     const char *runtime_base; /* the image multistage uses for the runtime stage, or NULL */
+    bool heredoc;         /* merge-run writes merged RUNs as heredocs (BuildKit syntax) */
     const char *context;  /* the build context directory passes may read, or NULL for none */
     /* When not NULL, called after each pass that changed the document, with the pass's name
      * (a static string) and pass_fired_arg. */

@@ -269,6 +269,7 @@ typedef struct part {
  * would read the result differently (then nothing changes). */
 static bool join(df_doc *doc, part *p, size_t np, const rs_style *st, df_diags *d)
 {
+
     df_buf text = {0}, want = {0};
     size_t ncmds = 0;
     for (size_t i = 1; i < np; i++)
@@ -338,6 +339,7 @@ PASS(merge_run)
         if (join(doc, p, np, &st, d)) {
             for (size_t i = 1; i < np; i++)
                 ir_unlink(doc, p[i].n);
+            n->flags |= DF_N_MERGED; /* heredoc-form may rewrite it under --heredoc */
             changed = true;
         } else {
             n = p[np - 1].n; /* left as written; the next chain starts after it */

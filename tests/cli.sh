@@ -122,5 +122,15 @@ check "many files -O1: every file's output, in order" bash -c "
     cmp <(DFOPT_JOBS=4 '$bin' '$tmp'/many/*.Dockerfile 2>/dev/null) \\
         <(for f in '$tmp'/many/*.Dockerfile; do '$bin' \"\$f\" 2>/dev/null; done)"
 
+# --heredoc: merged RUNs become heredocs with the same script; never without the option
+printf 'FROM debian:bookworm\n# refresh\nRUN apt-get update\nRUN apt-get install -y \\\n    curl\n' >"$tmp/hd.Dockerfile"
+check "no heredoc without --heredoc" bash -c "! '$bin' '$tmp/hd.Dockerfile' | grep -q '<<'"
+"$bin" --heredoc "$tmp/hd.Dockerfile" >"$tmp/hd.out" 2>&1
+check "--heredoc writes a heredoc" grep -qx 'RUN <<EOF' "$tmp/hd.out"
+check "--heredoc keeps the script" grep -qx 'apt-get update &&     apt-get install -y     curl &&     rm -rf /var/lib/apt/lists/\*' "$tmp/hd.out"
+check "--heredoc keeps the comment" grep -qx '# refresh' "$tmp/hd.out"
+check "--heredoc output re-parses" "$bin" --emit=dump "$tmp/hd.out"
+check "--heredoc is idempotent" bash -c "'$bin' --heredoc '$tmp/hd.out' | cmp - '$tmp/hd.out'"
+
 echo "cli: $pass passed, $fail failed"
 [ "$fail" = 0 ]
