@@ -84,15 +84,15 @@ expect "several files: the one after the failure is rewritten" cmp -s "$tmp/mult
 expect "several files: the failing one is intact" cmp -s "$tmp/multi/ro/Dockerfile" "$tmp/orig.Dockerfile"
 chmod 755 "$tmp/multi/ro"
 
-# ---- the file deleted or edited while dfopt runs (dfopt held 2 s inside fsync by strace) ----
+# ---- the file deleted or edited while dfopt runs (dfopt held 5 s inside fsync by strace) ----
 # delay_enter is in microseconds; the test acts once strace has logged the fsync call.
 # (LeakSanitizer cannot run under ptrace: off for these runs when BIN is an ASan build)
 slow_fsync() {
     rm -f "$tmp/trace"
     ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0 \
-        strace -f -qq -o "$tmp/trace" -e trace=fsync -e inject=fsync:delay_enter=2000000 "$@"
+        strace -f -qq -o "$tmp/trace" -e trace=fsync -e inject=fsync:delay_enter=5000000 "$@"
 }
-in_fsync() { for _ in $(seq 100); do grep -q fsync "$tmp/trace" 2>/dev/null && return 0; sleep 0.1; done; return 1; }
+in_fsync() { for _ in $(seq 300); do grep -q fsync "$tmp/trace" 2>/dev/null && return 0; sleep 0.1; done; return 1; }
 if ! command -v strace >/dev/null; then
     bad "file changed mid-run" "strace is missing (tools/deps.sh installs it)"
 else
