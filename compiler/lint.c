@@ -1019,35 +1019,135 @@ static bool share_code(const lint_rule *a, const lint_rule *b)
     return lists_meet(a->hadolint, b->hadolint) || lists_meet(a->buildkit, b->buildkit);
 }
 
+/* A stretch of original bytes [lo, hi] a fix spans, keyed by the check rule it covers
+ * (R_COUNT: a fix that deletes lines, which covers any check rule). */
+typedef struct cover {
+    size_t key, lo, hi;
+} cover;
+
+static int cmp_cover(const void *pa, const void *pb)
+{
+    const cover *a = pa, *b = pb;
+    if (a->key != b->key)
+        return a->key < b->key ? -1 : 1;
+    return a->lo < b->lo ? -1 : a->lo > b->lo;
+}
+
+/* Is there a cover with key k, lo <= a and hi >= b? v is sorted by (key, lo) and hi holds the
+ * running maximum of hi within each key. */
+static bool covered_by(const cover *v, size_t n, size_t k, size_t a, size_t b)
+{
+    size_t lo = 0, hi = n; /* the first entry not before (k, a + 1) */
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (v[mid].key < k || (v[mid].key == k && v[mid].lo <= a))
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo > 0 && v[lo - 1].key == k && v[lo - 1].hi >= b;
+}
+
+static void add_cover(cover **v, size_t *n, size_t *cap, cover c)
+{
+    if (*n == *cap) {
+        *cap = *cap ? 2 * *cap : 16;
+        *v = xrealloc(*v, *cap * sizeof **v);
+    }
+    (*v)[(*n)++] = c;
+}
+
+static int cmp_size(const void *pa, const void *pb)
+{
+    size_t a = *(const size_t *)pa, b = *(const size_t *)pb;
+    return a < b ? -1 : a > b;
+}
+
 /* Drops check findings where a pass with a rule of the same meaning has a fix covering them,
- * and those on lines a fix deletes outright. */
+ * and those on lines a fix deletes outright. A check finding g is covered by a fix x that
+ * deletes (x->textlen == 0) when x spans all of g, and by any fix x of the group of a pass
+ * finding whose rule shares a code with g's when g starts within x or at its end. The covers
+ * are collected once, sorted, and each finding is looked up by binary search: n log n. */
 static void drop_covered(lint_file *f)
 {
+    cover *cv = NULL;
+    size_t ncv = 0, capcv = 0;
+    bool check_rule[R_COUNT] = {0}, pass_rule[R_COUNT] = {0};
+    size_t ngroups = 0, nfix = 0;
+    for (size_t i = 0; i < f->n; i++) {
+        const lint_finding *g = &f->v[i];
+        if (g->rule->flags & LR_PASS)
+            pass_rule[rule_index(g->rule)] = true;
+        else
+            check_rule[rule_index(g->rule)] = true;
+        if (g->group != SIZE_MAX && g->group + 1 > ngroups)
+            ngroups = g->group + 1;
+        nfix += g->fix != NULL;
+        const lint_fix *x = g->fix;
+        if (x && x->textlen == 0)
+            add_cover(&cv, &ncv, &capcv, (cover){R_COUNT, x->off, x->off + x->len});
+    }
+    /* share[c][p]: check rule c shares a code with pass rule p */
+    bool(*share)[R_COUNT] = xcalloc(R_COUNT, sizeof *share);
+    for (size_t c = 0; c < R_COUNT; c++)
+        for (size_t p = 0; check_rule[c] && p < R_COUNT; p++)
+            share[c][p] = pass_rule[p] && share_code(&lint_rules[c], &lint_rules[p]);
+    /* the fixes of each group: fixes sorted by group, (group, index) pairs */
+    size_t *byg = xmalloc((nfix + 1) * 2 * sizeof *byg), nb = 0;
+    for (size_t i = 0; i < f->n; i++)
+        if (f->v[i].fix) {
+            byg[2 * nb] = f->v[i].group;
+            byg[2 * nb + 1] = i;
+            nb++;
+        }
+    qsort(byg, nb, 2 * sizeof *byg, cmp_size);
+    /* for each pass finding p and each check rule c sharing a code with it, the fixes of p's
+     * group cover c; a group's pass rules are each taken once */
+    bool *seen = xcalloc((ngroups + 1) * R_COUNT, sizeof *seen);
+    for (size_t j = 0; j < f->n; j++) {
+        const lint_finding *p = &f->v[j];
+        if (!(p->rule->flags & LR_PASS))
+            continue;
+        size_t gk = p->group == SIZE_MAX ? ngroups : p->group, pr = rule_index(p->rule);
+        if (seen[gk * R_COUNT + pr])
+            continue;
+        seen[gk * R_COUNT + pr] = true;
+        size_t lo = 0, hi = nb; /* the first fix of the group */
+        while (lo < hi) {
+            size_t mid = lo + (hi - lo) / 2;
+            if (byg[2 * mid] < p->group)
+                lo = mid + 1;
+            else
+                hi = mid;
+        }
+        for (size_t q = lo; q < nb && byg[2 * q] == p->group; q++) {
+            const lint_fix *x = f->v[byg[2 * q + 1]].fix;
+            for (size_t c = 0; c < R_COUNT; c++)
+                if (share[c][pr])
+                    add_cover(&cv, &ncv, &capcv, (cover){c, x->off, x->off + x->len});
+        }
+    }
+    free(seen);
+    free(byg);
+    free(share);
+    if (ncv > 1)
+        qsort(cv, ncv, sizeof *cv, cmp_cover);
+    for (size_t i = 1; i < ncv; i++)
+        if (cv[i].key == cv[i - 1].key && cv[i - 1].hi > cv[i].hi)
+            cv[i].hi = cv[i - 1].hi;
     size_t k = 0;
     for (size_t i = 0; i < f->n; i++) {
         lint_finding *g = &f->v[i];
-        bool covered = false;
-        for (size_t q = 0; q < f->n && !(g->rule->flags & LR_PASS) && !covered; q++) {
-            const lint_fix *x = f->v[q].fix;
-            covered = x && x->textlen == 0 && g->off >= x->off &&
-                      g->off + g->len <= x->off + x->len;
-        }
-        for (size_t j = 0; j < f->n && !(g->rule->flags & LR_PASS) && !covered; j++) {
-            const lint_finding *p = &f->v[j];
-            if (!(p->rule->flags & LR_PASS) || !share_code(g->rule, p->rule))
-                continue;
-            for (size_t q = 0; q < f->n && !covered; q++) { /* the fix of p's group */
-                const lint_fix *x = f->v[q].fix;
-                covered = x && f->v[q].group == p->group && g->off >= x->off &&
-                          g->off <= x->off + x->len;
-            }
-        }
+        bool covered = !(g->rule->flags & LR_PASS) &&
+                       (covered_by(cv, ncv, R_COUNT, g->off, g->off + g->len) ||
+                        covered_by(cv, ncv, rule_index(g->rule), g->off, g->off));
         if (covered)
             free_finding(g);
         else
             f->v[k++] = *g;
     }
     f->n = k;
+    free(cv);
 }
 
 static void pass_fired(void *arg, const char *pass)

@@ -75,6 +75,7 @@
  */
 #include "runscript.h"
 
+#include <ctype.h>
 #include <stdint.h>
 #include <string.h>
 #include <strings.h>
@@ -441,6 +442,70 @@ static bool runs_script(const sh_cmd *c)
     return true;
 }
 
+/* ---- RUN scripts, each read once per run of the pass ---- */
+
+/* The pass reads a RUN's script in several phases; the reading is a function of the script's
+ * bytes alone, and a node given new text gets a new script slice, so readings are kept per
+ * script slice (its address and length) for the run of the pass. The readings live in the
+ * document's arena, as rs_open's do, and are shared read-only. */
+typedef struct run_entry {
+    const char *p; /* NULL: a free slot */
+    size_t n;
+    sh_script sh;
+} run_entry;
+
+typedef struct runs {
+    df_doc *doc;
+    run_entry *v; /* open addressing, cap a power of two */
+    size_t cap, used;
+} runs;
+
+static size_t run_hash(const char *p, size_t n)
+{
+    uint64_t h = (uint64_t)(uintptr_t)p * 0x9E3779B97F4A7C15u ^ (uint64_t)n;
+    return (size_t)(h ^ (h >> 29));
+}
+
+static run_entry *run_slot(runs *rc, const char *p, size_t n)
+{
+    size_t i = run_hash(p, n) & (rc->cap - 1);
+    while (rc->v[i].p && (rc->v[i].p != p || rc->v[i].n != n))
+        i = (i + 1) & (rc->cap - 1);
+    return &rc->v[i];
+}
+
+/* rs_open with the script's reading taken from rc when it was read before. */
+static bool open_run(runs *rc, df_node *n, rs_run *out)
+{
+    memset(out, 0, sizeof *out);
+    out->n = n;
+    if (!n || n->kind != DF_RUN || (n->flags & DF_N_JSON) || n->nargs < 1 || n->nheredocs)
+        return false;
+    out->script = n->args[0].v;
+    out->base = n->args[0].off;
+    if (!out->script.p) /* nothing to key on: read it afresh */
+        return rs_open(rc->doc, n, out);
+    if (2 * (rc->used + 1) > rc->cap) {
+        runs old = *rc;
+        rc->cap = old.cap ? 2 * old.cap : 64;
+        rc->v = xcalloc(rc->cap, sizeof *rc->v);
+        for (size_t i = 0; i < old.cap; i++)
+            if (old.v[i].p)
+                *run_slot(rc, old.v[i].p, old.v[i].n) = old.v[i];
+        free(old.v);
+    }
+    run_entry *e = run_slot(rc, out->script.p, out->script.n);
+    if (!e->p) {
+        e->p = out->script.p;
+        e->n = out->script.n;
+        sh_parse(&rc->doc->arena, out->script, &e->sh);
+        rc->used++;
+    }
+    out->sh = e->sh;
+    out->ok = out->sh.ok && !out->sh.heredoc;
+    return out->ok;
+}
+
 /* ---- what a RUN does to each manager's state ---- */
 
 typedef struct cls {
@@ -450,11 +515,11 @@ typedef struct cls {
 
 /* Reads n (a RUN, or ONBUILD's RUN) into r and tells, per tracked manager, the first thing it
  * does to that manager's state. A refresh counts only on the top-level &&/; chain. */
-static void classify(df_doc *doc, df_node *n, rs_run *r, cls out[NTRACK])
+static void classify(runs *rc, df_node *n, rs_run *r, cls out[NTRACK])
 {
     for (int m = 0; m < NTRACK; m++)
         out[m] = (cls){EV_NONE, SIZE_MAX};
-    if (!rs_open(doc, n, r)) {
+    if (!open_run(rc, n, r)) {
         if (!n || n->kind != DF_RUN)
             return;
         /* exec form, heredocs, or a script that does not parse: judge by its words */
@@ -511,12 +576,28 @@ enum {
     YARN_UNSURE = 1u << 3, /* Yarn 2+ possible */
 };
 
+/* Does s hold needle, ignoring ASCII case? Candidates are found with memchr on the needle's
+ * first byte in either case, each searched from where the last one of that case was. */
 static bool contains_nocase(df_slice s, const char *needle)
 {
     size_t m = strlen(needle);
-    for (size_t i = 0; i + m <= s.n; i++)
-        if (strncasecmp(s.p + i, needle, m) == 0)
+    if (m == 0)
+        return true;
+    if (m > s.n)
+        return false;
+    const char *end = s.p + s.n - m + 1; /* candidates start before end */
+    int lo = tolower((unsigned char)needle[0]), up = toupper((unsigned char)needle[0]);
+    const char *pl = memchr(s.p, lo, (size_t)(end - s.p));
+    const char *pu = lo == up ? NULL : memchr(s.p, up, (size_t)(end - s.p));
+    while (pl || pu) {
+        const char *c = !pu || (pl && pl < pu) ? pl : pu;
+        if (strncasecmp(c + 1, needle + 1, m - 1) == 0)
             return true;
+        if (c == pl)
+            pl = c + 1 < end ? memchr(c + 1, lo, (size_t)(end - c - 1)) : NULL;
+        else
+            pu = c + 1 < end ? memchr(c + 1, up, (size_t)(end - c - 1)) : NULL;
+    }
     return false;
 }
 
@@ -620,6 +701,7 @@ typedef struct ctx {
     nodeset npm_env;     /* ... npm's */
     nodeset nonroot;     /* RUNs whose user may not be root (a USER other than root/0) */
     rs_style file_style;
+    runs runs;           /* the RUN scripts read so far */
 } ctx;
 
 /* Is a USER instruction's user root for sure: root or 0, with any group? */
@@ -728,7 +810,7 @@ static void flag_command(ctx *x, const rs_run *r, const sh_cmd *c, ir_edits *e)
 static bool phase_flags(ctx *x, df_node *n)
 {
     rs_run r;
-    if (!rs_open(x->doc, n, &r))
+    if (!open_run(&x->runs, n, &r))
         return false;
     ir_edits e = {0};
     for (size_t i = 0; i < r.sh.ncmds; i++)
@@ -809,7 +891,7 @@ static bool apt_inert_range(const rs_run *r, size_t from, size_t to)
  * metadata, WORKDIR, ENV/ARG that name no proxy, apt, path, certificate or temp setting, and
  * COPY/ADD into a known application or temporary directory qualify; USER, SHELL, VOLUME,
  * every other COPY/ADD and every other RUN do not. */
-static bool apt_inert_node(df_doc *doc, df_node *n)
+static bool apt_inert_node(runs *rc, df_node *n)
 {
     static const char *const env_risky[] = {"proxy", "apt", "path", "ld_", "ssl", "cert",
                                              "tmp", "home", "gnupg", NULL};
@@ -839,7 +921,7 @@ static bool apt_inert_node(df_doc *doc, df_node *n)
     }
     case DF_RUN: {
         rs_run r;
-        return n->nbflags == 0 && rs_open(doc, n, &r) && !r.sh.compound &&
+        return n->nbflags == 0 && open_run(rc, n, &r) && !r.sh.compound &&
                apt_inert_range(&r, 0, r.sh.ncmds);
     }
     default:
@@ -875,12 +957,12 @@ static bool phase_apt_update(ctx *x)
             have = dirty = false;
         }
         if (n->kind != DF_RUN) {
-            dirty |= !apt_inert_node(x->doc, n);
+            dirty |= !apt_inert_node(&x->runs, n);
             continue;
         }
         rs_run r;
         cls c[NTRACK];
-        classify(x->doc, n, &r, c);
+        classify(&x->runs, n, &r, c);
         if (c[M_APT].e == EV_USE && have && !dirty && set_has(&x->posix, n) && n->nbflags == 0 &&
             c[M_APT].at != SIZE_MAX && update_insertable(&r, c[M_APT].at)) {
             df_buf b = {0};
@@ -889,7 +971,7 @@ static bool phase_apt_update(ctx *x)
             size_t at = r.sh.cmds[c[M_APT].at].off;
             if (rs_splice(x->doc, &r, at, at, buf_to_arena(&b, &x->doc->arena), x->d)) {
                 changed = true;
-                classify(x->doc, n, &r, c);
+                classify(&x->runs, n, &r, c);
             }
             buf_free(&b);
         }
@@ -902,7 +984,7 @@ static bool phase_apt_update(ctx *x)
             dirty = touches_apt_sources(n) || n->nbflags != 0 ||
                     !apt_inert_range(&r, c[M_APT].at + 1, r.sh.ncmds);
         } else {
-            dirty |= !apt_inert_node(x->doc, n);
+            dirty |= !apt_inert_node(&x->runs, n);
         }
     }
     return changed;
@@ -1126,7 +1208,7 @@ static bool append(ctx *x, df_node *n, rs_run *r, df_slice prefix, const char *c
     rs_style st = rs_node_style(x->doc, n, x->file_style);
     bool ok = rs_append(x->doc, r, buf_to_arena(&b, &x->doc->arena), &st, x->d);
     buf_free(&b);
-    rs_open(x->doc, n, r);
+    open_run(&x->runs, n, r);
     return ok;
 }
 
@@ -1160,7 +1242,7 @@ static bool apk_cleanup(ctx *x, df_node *n, rs_run *r, bool later_use)
     }
     if (e.n) {
         changed = ir_edit_apply(x->doc, n, &e, x->d);
-        rs_open(x->doc, n, r);
+        open_run(&x->runs, n, r);
     } else {
         free(e.v);
     }
@@ -1188,7 +1270,7 @@ static bool apk_cleanup(ctx *x, df_node *n, rs_run *r, bool later_use)
             return changed;
     if (rs_splice(x->doc, r, r->sh.cmds[upd].off, r->sh.cmds[upd + 1].off, SLICE(""), x->d)) {
         changed = true;
-        rs_open(x->doc, n, r);
+        open_run(&x->runs, n, r);
     }
     return changed;
 }
@@ -1201,14 +1283,14 @@ static bool cleanup_run(ctx *x, df_node *n, const ev next[NTRACK])
     bool changed = false;
     rs_run r;
     cls c[NTRACK];
-    classify(x->doc, n, &r, c);
+    classify(&x->runs, n, &r, c);
     if (!r.ok)
         return false;
     changed |= apk_cleanup(x, n, &r, next[M_APK] == EV_USE);
     if (rs_has_mount(n))
         return changed;
     size_t any, at;
-    classify(x->doc, n, &r, c);
+    classify(&x->runs, n, &r, c);
     /* apt: the RUN refreshed the lists itself and installs: remove them at its end */
     at = last_install(&r, M_APT, apt_install_like, &any);
     if (c[M_APT].e == EV_REFRESH && at != SIZE_MAX && at > c[M_APT].at &&
@@ -1416,7 +1498,7 @@ static bool phase_cleanup(ctx *x)
             continue;
         if (set_has(&x->posix, n)) {
             rs_run r;
-            rs_open(doc, n, &r);
+            open_run(&x->runs, n, &r);
             int lone = lone_update(&r);
             bool neighbours = n->prev && n->prev->kind == DF_RUN && n->prev->stage == cur &&
                               n->next && n->next->kind == DF_RUN && n->next->stage == cur;
@@ -1429,7 +1511,7 @@ static bool phase_cleanup(ctx *x)
         }
         rs_run r;
         cls c[NTRACK];
-        classify(doc, n, &r, c);
+        classify(&x->runs, n, &r, c);
         for (int m = 0; m < NTRACK; m++)
             if (c[m].e != EV_NONE)
                 next[m] = c[m].e;
@@ -1440,7 +1522,7 @@ static bool phase_cleanup(ctx *x)
 
 PASS(pkg_hygiene)
 {
-    ctx x = {.doc = doc, .d = d, .level = doc->opt ? doc->opt->level : 1};
+    ctx x = {.doc = doc, .d = d, .level = doc->opt ? doc->opt->level : 1, .runs = {.doc = doc}};
     size_t ns = doc->nstages;
     x.facts = xcalloc(ns + 1, sizeof *x.facts);
     x.onbuild = xcalloc(ns * NTRACK + 1, sizeof *x.onbuild);
@@ -1470,7 +1552,7 @@ PASS(pkg_hygiene)
         if (n->kind == DF_ONBUILD && n->sub && n->sub->kind == DF_RUN) {
             rs_run r;
             cls c[NTRACK];
-            classify(doc, n->sub, &r, c);
+            classify(&x.runs, n->sub, &r, c);
             for (int m = 0; m < NTRACK; m++)
                 x.onbuild[s * NTRACK + (size_t)m] |= c[m].e != EV_NONE;
         }
@@ -1508,5 +1590,6 @@ PASS(pkg_hygiene)
     free(x.pip_env.v);
     free(x.npm_env.v);
     free(x.nonroot.v);
+    free(x.runs.v);
     return changed;
 }
