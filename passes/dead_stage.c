@@ -172,6 +172,14 @@ PASS(dead_stage)
     if (carry.n && doc->head) {
         df_buf b = {0};
         buf_put_slice(&b, carry);
+        /* a comment line right after the directives would be read as one more directive: an
+         * empty line ends the directive block, as it ended where these lines came from */
+        df_slice lead = doc->head->lead;
+        size_t sp = 0;
+        while (sp < lead.n && (lead.p[sp] == ' ' || lead.p[sp] == '\t'))
+            sp++;
+        if (sp < lead.n && lead.p[sp] == '#')
+            buf_put_slice(&b, ir_newline(doc));
         buf_put_slice(&b, doc->head->lead);
         doc->head->lead = buf_to_arena(&b, &doc->arena);
         buf_free(&b);
