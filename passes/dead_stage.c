@@ -160,20 +160,24 @@ PASS(dead_stage)
     bool changed = false;
     df_node *head = doc->head;
     df_slice carry = {"", 0}; /* a removed first node's BOM and parser directives */
+    bool head_removed = false;
     for (df_node *n = doc->head, *next; ok && n; n = next) {
         next = n->next;
         if (n->stage < 0 || live[n->stage])
             continue;
-        if (n == head)
+        if (n == head) {
             carry = directives(n->lead);
+            head_removed = true;
+        }
         ir_unlink(doc, n);
         changed = true;
     }
-    if (carry.n && doc->head) {
+    if (head_removed && doc->head) {
         df_buf b = {0};
         buf_put_slice(&b, carry);
-        /* a comment line right after the directives would be read as one more directive: an
-         * empty line ends the directive block, as it ended where these lines came from */
+        /* a comment line now at the top (after the kept directives) would be read as a
+         * directive: an empty line ends the directive block, as it ended where these lines
+         * came from */
         df_slice lead = doc->head->lead;
         size_t sp = 0;
         while (sp < lead.n && (lead.p[sp] == ' ' || lead.p[sp] == '\t'))
