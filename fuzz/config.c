@@ -328,6 +328,15 @@ static void apply(model *m, state *s, const df_node *n)
         if (slice_eq_nocase(type, "CMD") && !(n->flags & DF_N_JSON)) {
             df_slice pre = SLICE("CMD-SHELL");
             cmd = render_list(m, &pre, 1, n->args + 1, n->nargs - 1);
+        } else if (n->nargs) {
+            /* the type is upper-cased when the image is built: `cmd [...]` is `CMD [...]` */
+            df_buf up = {0};
+            for (size_t i = 0; i < type.n; i++)
+                buf_putc(&up, type.p[i] >= 'a' && type.p[i] <= 'z' ? (char)(type.p[i] - 32)
+                                                                  : type.p[i]);
+            df_slice t = buf_to_arena(&up, &m->a);
+            buf_free(&up);
+            cmd = render_list(m, &t, 1, n->args + 1, n->nargs - 1);
         } else {
             cmd = render_list(m, NULL, 0, n->args, n->nargs);
         }
