@@ -14,6 +14,7 @@ set -u
 dir=${1:?usage: fuzz/run.sh DIR SECONDS HARNESS...}; secs=${2:?}; shift 2
 top=$(cd "$(dirname "$0")/.." && pwd)
 shared=${DFOPT_SHARED:-$top/../shared}
+[ -d "$shared/conformance" ] || [ -n "${DFOPT_SHARED:-}" ] || shared=/work/shared   # as tests/run.sh
 [ -d "$shared/conformance" ] || echo "fuzz: no conformance cases at $shared (set DFOPT_SHARED); seeding without them"
 
 seed() { # seed DIR: copies the files named on stdin into DIR, numbered
