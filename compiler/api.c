@@ -96,6 +96,14 @@ int df_doc_optimize(df_doc *doc, const df_options *opt, df_diags *d)
                             opt->dump_after);
         return -1;
     }
+    /* A file holding NUL bytes is read and printed back byte for byte, but not optimized:
+     * passes build text from C strings, and such a file is no real Dockerfile anyway. */
+    if (memchr(doc->src.p, '\0', doc->src.n)) {
+        if (opt->level > 0 || opt->passes)
+            diag_addf_plain(d, DIAG_NOTE, "%s: not optimized: the file holds NUL bytes",
+                            doc->name ? doc->name : "-");
+        return 0;
+    }
     int changed = 0;
     doc->opt = opt;
     /* -O0 runs no pass: no need to look at the context (syscalls for every file) */

@@ -26,9 +26,8 @@
  *             Python, whose program is its source); and a `COPY --from=build` of each path the
  *             program (ENTRYPOINT/CMD) and HEALTHCHECK use that the build produced, at the same
  *             absolute path. COPY --from keeps owners and modes.
- * Refuses:    a file holding NUL bytes (silently); and (each with a reason, printed as a note
- *             under --passes=multistage and listed by --explain multistage) when the stage holds
- *             SHELL, ONBUILD or a heredoc; a RUN runs
+ * Refuses:    (each with a reason, printed as a note under --passes=multistage and listed by
+ *             --explain multistage) when the stage holds SHELL, ONBUILD or a heredoc; a RUN runs
  *             a command that is not a package install, user creation, a recognised
  *             dependency-fetch or build step, a move of build outputs, or a command without
  *             effect; a RUN after the build does anything but create users or install packages;
@@ -1269,10 +1268,6 @@ static bool split(ms *m, df_diags *d)
 
 PASS(multistage)
 {
-    /* the runtime stage is written from NUL-terminated pieces: a file holding NUL bytes (which
-     * BuildKit reads, and dfopt keeps) is left as written */
-    if (memchr(doc->src.p, '\0', doc->src.n))
-        return false;
     ms m = {.doc = doc, .a = &doc->arena};
     bool changed = split(&m, d);
     if (!changed && m.why && asked(doc)) {
