@@ -1,6 +1,7 @@
 /* util.c: slices, the arena, growable buffers, and death on internal errors. */
 #include "util.h"
 
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -280,4 +281,29 @@ bool no_color_env(void)
 {
     const char *v = getenv("NO_COLOR");
     return v && *v;
+}
+
+/* Does s hold needle, ignoring ASCII case? Candidates are found with memchr on the needle's
+ * first byte in either case, each searched from where the last one of that case was. */
+bool slice_contains_nocase(df_slice s, const char *needle)
+{
+    size_t m = strlen(needle);
+    if (m == 0)
+        return true;
+    if (m > s.n)
+        return false;
+    const char *end = s.p + s.n - m + 1; /* candidates start before end */
+    int lo = tolower((unsigned char)needle[0]), up = toupper((unsigned char)needle[0]);
+    const char *pl = memchr(s.p, lo, (size_t)(end - s.p));
+    const char *pu = lo == up ? NULL : memchr(s.p, up, (size_t)(end - s.p));
+    while (pl || pu) {
+        const char *c = !pu || (pl && pl < pu) ? pl : pu;
+        if (strncasecmp(c + 1, needle + 1, m - 1) == 0)
+            return true;
+        if (c == pl)
+            pl = c + 1 < end ? memchr(c + 1, lo, (size_t)(end - c - 1)) : NULL;
+        else
+            pu = c + 1 < end ? memchr(c + 1, up, (size_t)(end - c - 1)) : NULL;
+    }
+    return false;
 }

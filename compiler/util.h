@@ -30,6 +30,8 @@ bool slice_eq(df_slice a, df_slice b);
 bool slice_eq_str(df_slice a, const char *s);
 bool slice_eq_nocase(df_slice a, const char *s);
 bool slice_has_prefix(df_slice a, const char *prefix);
+/* Does s contain needle, ignoring ASCII case? */
+bool slice_contains_nocase(df_slice s, const char *needle);
 
 /* Arena: chunks of at least 64 KiB; allocations are 16-byte aligned. */
 typedef struct df_arena_chunk df_arena_chunk;

@@ -52,25 +52,13 @@ enum {
     WINDOWS = 16,            /* its base image, through its parents, may be Windows */
 };
 
-static bool contains_nocase(df_slice s, const char *w)
-{
-    size_t n = strlen(w);
-    for (size_t i = 0; i + n <= s.n; i++) {
-        size_t k = 0;
-        while (k < n && tolower((unsigned char)s.p[i + k]) == w[k])
-            k++;
-        if (k == n)
-            return true;
-    }
-    return false;
-}
 
 /* A Windows image, or one whose name is not known (a variable left unexpanded). */
 static bool windows_image(df_slice base)
 {
-    return base.n == 0 || memchr(base.p, '$', base.n) || contains_nocase(base, "windows") ||
-           contains_nocase(base, "servercore") || contains_nocase(base, "nanoserver") ||
-           contains_nocase(base, "ltsc") || contains_nocase(base, "dotnet/framework");
+    return base.n == 0 || memchr(base.p, '$', base.n) || slice_contains_nocase(base, "windows") ||
+           slice_contains_nocase(base, "servercore") || slice_contains_nocase(base, "nanoserver") ||
+           slice_contains_nocase(base, "ltsc") || slice_contains_nocase(base, "dotnet/framework");
 }
 
 /* Per stage: whether it sets CMD or ENTRYPOINT, whether it or a stage it builds on sets an
@@ -90,7 +78,7 @@ static unsigned *stage_config(const df_doc *doc)
         bool parent = base >= 0 && (size_t)base < s;
         if ((f[s] & HAS_ENTRYPOINT) || (parent && (f[base] & INHERITS_ENTRYPOINT)))
             f[s] |= INHERITS_ENTRYPOINT;
-        if (contains_nocase(st->platform, "windows") ||
+        if (slice_contains_nocase(st->platform, "windows") ||
             (parent ? (f[base] & WINDOWS) != 0 : windows_image(st->base_expanded)))
             f[s] |= WINDOWS;
     }

@@ -576,30 +576,6 @@ enum {
     YARN_UNSURE = 1u << 3, /* Yarn 2+ possible */
 };
 
-/* Does s hold needle, ignoring ASCII case? Candidates are found with memchr on the needle's
- * first byte in either case, each searched from where the last one of that case was. */
-static bool contains_nocase(df_slice s, const char *needle)
-{
-    size_t m = strlen(needle);
-    if (m == 0)
-        return true;
-    if (m > s.n)
-        return false;
-    const char *end = s.p + s.n - m + 1; /* candidates start before end */
-    int lo = tolower((unsigned char)needle[0]), up = toupper((unsigned char)needle[0]);
-    const char *pl = memchr(s.p, lo, (size_t)(end - s.p));
-    const char *pu = lo == up ? NULL : memchr(s.p, up, (size_t)(end - s.p));
-    while (pl || pu) {
-        const char *c = !pu || (pl && pl < pu) ? pl : pu;
-        if (strncasecmp(c + 1, needle + 1, m - 1) == 0)
-            return true;
-        if (c == pl)
-            pl = c + 1 < end ? memchr(c + 1, lo, (size_t)(end - c - 1)) : NULL;
-        else
-            pu = c + 1 < end ? memchr(c + 1, up, (size_t)(end - c - 1)) : NULL;
-    }
-    return false;
-}
 
 /* Does a COPY/ADD bring in only named files (a name with an extension, no glob, not `.`, not
  * from a stage, an image or a URL, not a yarn config)? */
@@ -622,18 +598,18 @@ static unsigned node_facts(const df_node *n)
 {
     unsigned f = 0;
     if (n->kind == DF_ENV || n->kind == DF_ARG) {
-        if (contains_nocase(n->logical, "PIP_NO_CACHE_DIR") ||
-            contains_nocase(n->logical, "PIP_CACHE_DIR"))
+        if (slice_contains_nocase(n->logical, "PIP_NO_CACHE_DIR") ||
+            slice_contains_nocase(n->logical, "PIP_CACHE_DIR"))
             f |= ENV_PIP;
-        if (contains_nocase(n->logical, "npm_config_cache"))
+        if (slice_contains_nocase(n->logical, "npm_config_cache"))
             f |= ENV_NPM;
-        if (contains_nocase(n->logical, "YARN_CACHE_FOLDER"))
+        if (slice_contains_nocase(n->logical, "YARN_CACHE_FOLDER"))
             f |= ENV_YARN;
     }
     static const char *yarn2[] = {"corepack", "yarnrc", ".yarn/", "yarnpath", "yarn-path",
                                   "berry", "set version", "set-version"};
     for (size_t k = 0; k < sizeof yarn2 / sizeof *yarn2; k++)
-        if (contains_nocase(n->text, yarn2[k]))
+        if (slice_contains_nocase(n->text, yarn2[k]))
             f |= YARN_UNSURE;
     if ((n->kind == DF_COPY || n->kind == DF_ADD) && !copies_named_files(n))
         f |= YARN_UNSURE;
@@ -790,7 +766,7 @@ static void flag_command(ctx *x, const rs_run *r, const sh_cmd *c, ir_edits *e)
         static const char *const cache[] = {"--no-cache-dir", "--cache-dir", NULL};
         bool env = set_has(&x->pip_env, n);
         for (size_t i = 0; i < pc.prog && !env; i++)
-            env = contains_nocase(c->words[i].value, "PIP_");
+            env = slice_contains_nocase(c->words[i].value, "PIP_");
         if (sub && !mount && !env && sub_in(c, &pc, word_install) && !has_opt(c, &pc, cache))
             put_edit(e, r, sub, " --no-cache-dir");
         return;
@@ -828,7 +804,7 @@ static bool phase_flags(ctx *x, df_node *n)
 static bool names_any(df_slice s, const char *const *names)
 {
     for (size_t k = 0; names[k]; k++)
-        if (contains_nocase(s, names[k]))
+        if (slice_contains_nocase(s, names[k]))
             return true;
     return false;
 }
@@ -1361,7 +1337,7 @@ static bool cleanup_run(ctx *x, df_node *n, const ev next[NTRACK])
         static const char *const cacheopt[] = {"--cache", NULL};
         bool cache_set = has_opt(ic, &pc, cacheopt);
         for (size_t i = 0; i < pc.prog && !cache_set; i++)
-            cache_set = contains_nocase(ic->words[i].value, "cache");
+            cache_set = slice_contains_nocase(ic->words[i].value, "cache");
         static const char *const needed[] = {"npm", "node", "sudo", NULL};
         if (!cache_set && keeps_programs(&r, at, needed))
             changed |= append(x, n, &r, wrappers(&r, at, &pc), "npm cache clean --force");
@@ -1379,7 +1355,7 @@ static bool cleanup_run(ctx *x, df_node *n, const ev next[NTRACK])
         static const char *const cacheopt[] = {"--cache-folder", NULL};
         bool cache_set = has_opt(ic, &pc, cacheopt);
         for (size_t i = 0; i < pc.prog && !cache_set; i++)
-            cache_set = contains_nocase(ic->words[i].value, "cache");
+            cache_set = slice_contains_nocase(ic->words[i].value, "cache");
         static const char *const needed[] = {"yarn", "node", "sudo", NULL};
         if (!cache_set && has_opt(ic, &pc, frozen) && keeps_programs(&r, at, needed))
             changed |= append(x, n, &r, wrappers(&r, at, &pc), "yarn cache clean");

@@ -319,35 +319,11 @@ bool rs_has_mount(const df_node *n)
 
 /* ---- shells ---- */
 
-/* Does s hold needle, ignoring ASCII case? Candidates are found with memchr on the needle's
- * first byte in either case, each searched from where the last one of that case was. */
-static bool contains_nocase(df_slice s, const char *needle)
-{
-    size_t m = strlen(needle);
-    if (m == 0)
-        return true;
-    if (m > s.n)
-        return false;
-    const char *end = s.p + s.n - m + 1; /* candidates start before end */
-    int lo = tolower((unsigned char)needle[0]), up = toupper((unsigned char)needle[0]);
-    const char *pl = memchr(s.p, lo, (size_t)(end - s.p));
-    const char *pu = lo == up ? NULL : memchr(s.p, up, (size_t)(end - s.p));
-    while (pl || pu) {
-        const char *c = !pu || (pl && pl < pu) ? pl : pu;
-        if (strncasecmp(c + 1, needle + 1, m - 1) == 0)
-            return true;
-        if (c == pl)
-            pl = c + 1 < end ? memchr(c + 1, lo, (size_t)(end - c - 1)) : NULL;
-        else
-            pu = c + 1 < end ? memchr(c + 1, up, (size_t)(end - c - 1)) : NULL;
-    }
-    return false;
-}
 
 static bool windows_image(df_slice base)
 {
-    return contains_nocase(base, "windows") || contains_nocase(base, "servercore") ||
-           contains_nocase(base, "nanoserver") || contains_nocase(base, "dotnet/framework");
+    return slice_contains_nocase(base, "windows") || slice_contains_nocase(base, "servercore") ||
+           slice_contains_nocase(base, "nanoserver") || slice_contains_nocase(base, "dotnet/framework");
 }
 
 static bool posix_program(df_slice path)
