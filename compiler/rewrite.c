@@ -139,6 +139,14 @@ bool rw_literal(const df_doc *doc, df_slice w)
     return w.n > 0;
 }
 
+bool rw_path_writable(const df_doc *doc, df_slice path)
+{
+    if (!rw_literal(doc, path) || memchr(path.p, '\n', path.n) || memchr(path.p, '\r', path.n))
+        return false;
+    char first = path.p[0], last = path.p[path.n - 1];
+    return first != ' ' && first != '\t' && last != ' ' && last != '\t';
+}
+
 static bool flag_named(const df_node *n, const char *name)
 {
     df_slice v;

@@ -40,6 +40,10 @@ bool rw_path_system(df_slice p);
 
 /* Does BuildKit read word w back as exactly w: no variable, quote or escape character? */
 bool rw_literal(const df_doc *doc, df_slice w);
+/* Can path be written as the argument of a WORKDIR (or another whole-line path) as it is: a
+ * literal (rw_literal) with no blank at either end, which the parser would trim, and no line
+ * break. */
+bool rw_path_writable(const df_doc *doc, df_slice path);
 /* Does the document already rely on BuildKit (a syntax directive, RUN --mount, heredocs,
  * COPY --link/--chmod/--parents/--exclude, ADD --checksum)? Only then may a pass emit
  * BuildKit-only syntax. */

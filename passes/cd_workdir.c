@@ -13,7 +13,9 @@
  *             STOPSIGNAL, CMD, ENTRYPOINT, HEALTHCHECK, MAINTAINER between), which sets the
  *             directory later instructions and the image see.
  * Refuses:    `;`, `||`, `&`, compound commands or heredocs in the script; a relative or
- *             variable path; `cd -` or $OLDPWD in the rest (cd sets OLDPWD, WORKDIR does not);
+ *             variable path, or one that cannot be written in WORKDIR as it is (quotes, `$`,
+ *             the escape character, blanks at either end); `cd -` or $OLDPWD in the rest
+ *             (cd sets OLDPWD, WORKDIR does not);
  *             a second `cd` right after; RUN --mount with a relative target (it would move),
  *             or with a target that contains /abs or lies inside it (mount points exist only
  *             while the RUN runs; WORKDIR would create /abs for good);
@@ -120,7 +122,7 @@ static df_node *rewrite(df_doc *doc, df_node *n, df_slice cur, df_diags *d)
     if (amps != 2)
         return NULL;
     df_slice target = rw_path_clean(&doc->arena, c0->words[1].value);
-    if (!flags_ok(doc, n, target))
+    if (!rw_path_writable(doc, target) || !flags_ok(doc, n, target))
         return NULL;
     bool same = cur.n && slice_eq(cur, target);
     if (!same && !reset_follows(doc, n))

@@ -9,7 +9,8 @@
  *             in the image's WorkingDir, which the Dockerfile does not show, so only a stage
  *             whose earlier WORKDIRs (or whose parent stage's) were absolute, or a stage from
  *             scratch (which starts at /), has a known base; arguments with variables, quotes
- *             or escape characters; WORKDIR inside ONBUILD; documents with the backtick escape
+ *             or escape characters; a result that would end in a blank (the parser trims it);
+ *             WORKDIR inside ONBUILD; documents with the backtick escape
  *             (Windows images, whose paths follow other rules).
  */
 #include "../compiler/internal.h"
@@ -28,7 +29,7 @@ PASS(workdir_abs)
             df_slice abs = rw_wd_resolve(doc, wd.cur, n->args[0].v);
             ir_edits e = {0};
             ir_edit_add(&e, n->args[0].off, n->args[0].v.n, abs);
-            if (abs.n && rw_set_text(doc, n, rw_splice(doc, n, &e), d))
+            if (abs.n && rw_path_writable(doc, abs) && rw_set_text(doc, n, rw_splice(doc, n, &e), d))
                 changed = true;
         }
         rw_wd_step(&wd, doc, n);
