@@ -42,6 +42,13 @@ static bool listed(const char *list, const char *name)
     return false;
 }
 
+/* Does this run of the pipeline select pass p (--passes, else the level; minus --skip)? */
+static bool selected_pass(const df_options *opt, const df_pass *p)
+{
+    bool run = opt->passes ? listed(opt->passes, p->name) : opt->level >= p->level;
+    return run && !listed(opt->skip, p->name);
+}
+
 static bool names_known(const char *list, df_diags *d)
 {
     bool ok = true;
@@ -111,19 +118,29 @@ int df_doc_optimize(df_doc *doc, const df_options *opt, df_diags *d)
         doc->context = ctx_open(&doc->arena, opt->context);
     /* A pass can make room for an earlier one (dup-config removing an ENTRYPOINT between a COPY
      * and a RUN lets hoist move the RUN): the selected passes run again while a round changes
-     * something, so that optimizing the result once more changes nothing. */
+     * something, so that optimizing the result once more changes nothing.
+     * A pass is a function of the document: once every selected pass has run on the
+     * document as it now is without changing it, another round would change nothing either,
+     * so the rounds stop there rather than at the end of a round (unless --dump-after wants
+     * every run).
+     */
     enum { MAX_ROUNDS = 4 };
-    size_t first_round_diags = d->n;
+    size_t first_round_diags = d->n, selected = 0, quiet = 0;
+    for (size_t i = 0; i < pipeline_len; i++)
+        selected += selected_pass(opt, &pipeline[i]);
     for (int round = 0, before = -1; round < MAX_ROUNDS && changed != before; round++) {
         before = changed;
         size_t from = d->n;
         for (size_t i = 0; i < pipeline_len; i++) {
             const df_pass *p = &pipeline[i];
-            bool run = opt->passes ? listed(opt->passes, p->name) : opt->level >= p->level;
-            if (!run || listed(opt->skip, p->name))
+            if (!selected_pass(opt, p))
                 continue;
+            if (round > 0 && quiet >= selected && !opt->dump_after)
+                break;
+            quiet++;
             if (p->run(doc, d)) {
                 changed++;
+                quiet = 0;
                 sema_stages(doc, d);
                 if (opt->pass_fired)
                     opt->pass_fired(opt->pass_fired_arg, p->name);

@@ -8,7 +8,28 @@
 
 #include <string.h>
 
+/* dead-stage runs first: the passes after it then work only on the stages the build needs. */
 const df_pass pipeline[] = {
+    {"dead-stage", 1, pass_dead_stage_run,
+     "removes stages the build target does not need",
+     "dead-stage (-O1)\n"
+     "  Removes the stages that the target (the last stage, or --target NAME) does not reach\n"
+     "  through FROM, COPY/ADD --from and RUN --mount from= (see `dfopt graph`). The target\n"
+     "  and every stage it needs are kept byte for byte; global ARGs before the first FROM\n"
+     "  are all kept; a numeric `COPY --from=N` is renumbered to its stage's new index.\n"
+     "  Refuses when a FROM image holds a variable that may name a stage (FROM build-${MODE}:\n"
+     "  --build-arg may pick another), a --from or mount from= holds a variable, a --mount\n"
+     "  value is quoted, ONBUILD refers to another stage (the graph is then uncertain);\n"
+     "  when a RUN --mount names a stage by a number that would change, or when --target\n"
+     "  names no stage. The removed stages can no longer be built with\n"
+     "  `docker build --target`.\n"
+     "  Example:\n"
+     "    FROM golang:1.22 AS build\n"
+     "    RUN go build -o /app .\n"
+     "    FROM golang:1.22 AS debug      <- nothing uses it: removed\n"
+     "    RUN go install github.com/go-delve/delve/cmd/dlv@latest\n"
+     "    FROM gcr.io/distroless/static-debian12\n"
+     "    COPY --from=build /app /app\n"},
     {"maintainer", 1, pass_maintainer_run,
      "MAINTAINER becomes LABEL maintainer=...",
      "maintainer (-O1)\n"
@@ -410,26 +431,6 @@ const df_pass pipeline[] = {
      "    from node:20 as build\n"
      "    run npm ci\n"
      "    copy . .\n"},
-    {"dead-stage", 1, pass_dead_stage_run,
-     "removes stages the build target does not need",
-     "dead-stage (-O1)\n"
-     "  Removes the stages that the target (the last stage, or --target NAME) does not reach\n"
-     "  through FROM, COPY/ADD --from and RUN --mount from= (see `dfopt graph`). The target\n"
-     "  and every stage it needs are kept byte for byte; global ARGs before the first FROM\n"
-     "  are all kept; a numeric `COPY --from=N` is renumbered to its stage's new index.\n"
-     "  Refuses when a FROM image holds a variable that may name a stage (FROM build-${MODE}:\n"
-     "  --build-arg may pick another), a --from or mount from= holds a variable, a --mount\n"
-     "  value is quoted, ONBUILD refers to another stage (the graph is then uncertain);\n"
-     "  when a RUN --mount names a stage by a number that would change, or when --target\n"
-     "  names no stage. The removed stages can no longer be built with\n"
-     "  `docker build --target`.\n"
-     "  Example:\n"
-     "    FROM golang:1.22 AS build\n"
-     "    RUN go build -o /app .\n"
-     "    FROM golang:1.22 AS debug      <- nothing uses it: removed\n"
-     "    RUN go install github.com/go-delve/delve/cmd/dlv@latest\n"
-     "    FROM gcr.io/distroless/static-debian12\n"
-     "    COPY --from=build /app /app\n"},
     {"multistage", 2, pass_multistage_run,
      "splits a build-then-run stage into a builder and a runtime stage",
      "multistage (-O2)\n"
