@@ -27,10 +27,11 @@ PASS(workdir_abs)
         if (n->kind == DF_WORKDIR && n->nargs == 1 && !n->nheredocs &&
             !rw_path_abs(n->args[0].v) && wd.cur.n && rw_literal(doc, n->args[0].v)) {
             df_slice abs = rw_wd_resolve(doc, wd.cur, n->args[0].v);
-            ir_edits e = {0};
-            ir_edit_add(&e, n->args[0].off, n->args[0].v.n, abs);
-            if (abs.n && rw_path_writable(doc, abs) && rw_set_text(doc, n, rw_splice(doc, n, &e), d))
-                changed = true;
+            if (abs.n && rw_path_writable(doc, abs)) {
+                ir_edits e = {0};
+                ir_edit_add(&e, n->args[0].off, n->args[0].v.n, abs);
+                changed |= rw_set_text(doc, n, rw_splice(doc, n, &e), d);
+            }
         }
         rw_wd_step(&wd, doc, n);
     }
