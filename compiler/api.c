@@ -1,5 +1,6 @@
 /* api.c: the public library functions of include/dfopt.h, over the internal stages. */
 #include "internal.h"
+#include "shell.h"
 #include "context.h"
 
 #include <stdlib.h>
@@ -24,6 +25,9 @@ void df_doc_free(df_doc *doc)
 {
     if (!doc)
         return;
+    if (doc->scripts)
+        sh_cache_free(doc->scripts);
+    free(doc->scripts);
     arena_free(&doc->arena);
     free(doc);
 }

@@ -135,6 +135,7 @@ struct df_doc {
     size_t nlines;
     const df_options *opt; /* while df_doc_optimize runs: its options (passes read them) */
     struct df_context *context; /* the build context (context.h), NULL when there is none */
+    struct sh_cache *scripts;   /* RUN scripts read so far (sh_parse_doc), NULL before any */
 };
 
 /* ---- diagnostics (diag.c) ---- */

@@ -10,6 +10,7 @@
  *     last FROM at or before it; stage i's `from` node is a FROM.
  */
 #include "internal.h"
+#include "shell.h"
 
 #include <string.h>
 
@@ -23,6 +24,13 @@ df_doc *ir_doc_new(const char *name, const char *src, size_t len)
     const char *nl = memchr(src, '\n', len);
     doc->crlf = nl && nl > src && nl[-1] == '\r';
     return doc;
+}
+
+bool sh_parse_doc(df_doc *doc, df_slice script, sh_script *out)
+{
+    if (!doc->scripts)
+        doc->scripts = xcalloc(1, sizeof *doc->scripts);
+    return sh_parse_cached(doc->scripts, &doc->arena, script, out);
 }
 
 df_node *ir_node_new(df_doc *doc)

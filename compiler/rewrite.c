@@ -683,7 +683,7 @@ void rw_run_footprint(df_doc *doc, const df_node *n, df_slice wd, rw_footprint *
     df_slice script = n->args[0].v;
     fp->script = script;
     sh_script sc;
-    if (!sh_parse(&doc->arena, script, &sc)) {
+    if (!sh_parse_doc(doc, script, &sc)) {
         refuse(&f, sc.why);
         return;
     }

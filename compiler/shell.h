@@ -63,6 +63,23 @@ typedef struct sh_script {
 /* Reads script into out (arrays in the arena). Always fills out; returns out->ok. */
 bool sh_parse(df_arena *a, df_slice script, sh_script *out);
 
+/* Readings of scripts that do not move or change while the cache lives (slices of a
+ * document's source or arena), each script read once: keyed by its address and length. */
+typedef struct sh_cache {
+    struct sh_cache_entry *v; /* open addressing, cap a power of two */
+    size_t cap, used;
+} sh_cache;
+
+/* sh_parse(a, script, out) the first time script is asked for, the same reading after that:
+ * its arrays are shared, so callers only read them. */
+bool sh_parse_cached(sh_cache *c, df_arena *a, df_slice script, sh_script *out);
+void sh_cache_free(sh_cache *c);
+
+/* sh_parse_cached with doc's own cache and arena, for scripts that live as long as doc (a
+ * node's arguments). A node given new text has new slices, so it is read afresh. (ir.c) */
+struct df_doc;
+bool sh_parse_doc(struct df_doc *doc, df_slice script, sh_script *out);
+
 /* The command name of c with `sudo`, `env VAR=x`, `command`, `nice`, `time`, `xargs`-free
  * wrappers skipped: the index of the word that names the program, or c->nwords when none. */
 size_t sh_program(const sh_cmd *c);

@@ -448,10 +448,18 @@ static bool runs_script(const sh_cmd *c)
  * bytes alone, and a node given new text gets a new script slice, so readings are kept per
  * script slice (its address and length) for the run of the pass. The readings live in the
  * document's arena, as rs_open's do, and are shared read-only. */
+typedef struct cls {
+    int e;         /* ev: the first event in the RUN */
+    size_t at;     /* the command it comes from (SIZE_MAX when from unread text) */
+} cls;
+
 typedef struct run_entry {
     const char *p; /* NULL: a free slot */
     size_t n;
     sh_script sh;
+    bool classified;   /* cls below is filled */
+    cls cls[NTRACK];   /* classify's answer for this script */
+    unsigned managers; /* 1 + bit M_* per manager a command runs or mentions; 0: not known yet */
 } run_entry;
 
 typedef struct runs {
@@ -474,17 +482,20 @@ static run_entry *run_slot(runs *rc, const char *p, size_t n)
     return &rc->v[i];
 }
 
-/* rs_open with the script's reading taken from rc when it was read before. */
-static bool open_run(runs *rc, df_node *n, rs_run *out)
+/* rs_open with the script's reading taken from rc when it was read before: the entry kept
+ * for the script, or NULL when it did not open (or has nothing to key on). */
+static run_entry *open_entry(runs *rc, df_node *n, rs_run *out)
 {
     memset(out, 0, sizeof *out);
     out->n = n;
     if (!n || n->kind != DF_RUN || (n->flags & DF_N_JSON) || n->nargs < 1 || n->nheredocs)
-        return false;
+        return NULL;
     out->script = n->args[0].v;
     out->base = n->args[0].off;
-    if (!out->script.p) /* nothing to key on: read it afresh */
-        return rs_open(rc->doc, n, out);
+    if (!out->script.p) { /* nothing to key on: read it afresh */
+        rs_open(rc->doc, n, out);
+        return NULL;
+    }
     if (2 * (rc->used + 1) > rc->cap) {
         runs old = *rc;
         rc->cap = old.cap ? 2 * old.cap : 64;
@@ -498,20 +509,23 @@ static bool open_run(runs *rc, df_node *n, rs_run *out)
     if (!e->p) {
         e->p = out->script.p;
         e->n = out->script.n;
-        sh_parse(&rc->doc->arena, out->script, &e->sh);
+        sh_parse_doc(rc->doc, out->script, &e->sh);
         rc->used++;
     }
     out->sh = e->sh;
     out->ok = out->sh.ok && !out->sh.heredoc;
+    return out->ok ? e : NULL;
+}
+
+/* open_entry, for callers that need only the reading; returns out->ok. The entry open_entry
+ * returns is valid until the next call (the table may grow). */
+static bool open_run(runs *rc, df_node *n, rs_run *out)
+{
+    open_entry(rc, n, out);
     return out->ok;
 }
 
 /* ---- what a RUN does to each manager's state ---- */
-
-typedef struct cls {
-    ev e;          /* the first event in the RUN */
-    size_t at;     /* the command it comes from (SIZE_MAX when from unread text) */
-} cls;
 
 /* Reads n (a RUN, or ONBUILD's RUN) into r and tells, per tracked manager, the first thing it
  * does to that manager's state. A refresh counts only on the top-level &&/; chain. */
@@ -519,7 +533,12 @@ static void classify(runs *rc, df_node *n, rs_run *r, cls out[NTRACK])
 {
     for (int m = 0; m < NTRACK; m++)
         out[m] = (cls){EV_NONE, SIZE_MAX};
-    if (!open_run(rc, n, r)) {
+    run_entry *entry = open_entry(rc, n, r);
+    if (entry && entry->classified) {
+        memcpy(out, entry->cls, sizeof entry->cls);
+        return;
+    }
+    if (!r->ok) {
         if (!n || n->kind != DF_RUN)
             return;
         /* exec form, heredocs, or a script that does not parse: judge by its words */
@@ -565,6 +584,32 @@ static void classify(runs *rc, df_node *n, rs_run *r, cls out[NTRACK])
         if (c->depth != 0 || (c->op != SH_AND && c->op != SH_SEQ && c->op != SH_END))
             reliable = false;
     }
+    if (entry) {
+        memcpy(entry->cls, out, sizeof entry->cls);
+        entry->classified = true;
+    }
+}
+
+/* The managers r's commands run or mention (bit 1 << M_*): a manager outside it has no
+ * install, refresh or mention in the script, so last_install finds nothing for it. */
+static unsigned managers(runs *rc, rs_run *r)
+{
+    run_entry *entry = open_entry(rc, r->n, r);
+    if (entry && entry->managers)
+        return entry->managers - 1;
+    unsigned bits = 0;
+    for (size_t i = 0; i < r->sh.ncmds; i++) {
+        const sh_cmd *c = &r->sh.cmds[i];
+        pcmd pc;
+        if (recognise(c, &pc))
+            bits |= pc.mgr >= 0 ? 1u << pc.mgr : 0;
+        else
+            bits |= mentions((df_slice){r->script.p + c->off, c->end - c->off});
+    }
+    bits &= (1u << NTRACK) - 1;
+    if (entry)
+        entry->managers = bits + 1;
+    return bits;
 }
 
 /* ---- per-stage facts gathered in document order ---- */
@@ -594,7 +639,7 @@ static bool copies_named_files(const df_node *n)
     return true;
 }
 
-static unsigned node_facts(const df_node *n)
+static unsigned node_facts(const df_node *n, bool yarn)
 {
     unsigned f = 0;
     if (n->kind == DF_ENV || n->kind == DF_ARG) {
@@ -608,7 +653,7 @@ static unsigned node_facts(const df_node *n)
     }
     static const char *yarn2[] = {"corepack", "yarnrc", ".yarn/", "yarnpath", "yarn-path",
                                   "berry", "set version", "set-version"};
-    for (size_t k = 0; k < sizeof yarn2 / sizeof *yarn2; k++)
+    for (size_t k = 0; yarn && k < sizeof yarn2 / sizeof *yarn2; k++)
         if (slice_contains_nocase(n->text, yarn2[k]))
             f |= YARN_UNSURE;
     if ((n->kind == DF_COPY || n->kind == DF_ADD) && !copies_named_files(n))
@@ -1262,13 +1307,15 @@ static bool cleanup_run(ctx *x, df_node *n, const ev next[NTRACK])
     classify(&x->runs, n, &r, c);
     if (!r.ok)
         return false;
-    changed |= apk_cleanup(x, n, &r, next[M_APK] == EV_USE);
+    if (managers(&x->runs, &r) & (1u << M_APK))
+        changed |= apk_cleanup(x, n, &r, next[M_APK] == EV_USE);
     if (rs_has_mount(n))
         return changed;
     size_t any, at;
     classify(&x->runs, n, &r, c);
     /* apt: the RUN refreshed the lists itself and installs: remove them at its end */
-    at = last_install(&r, M_APT, apt_install_like, &any);
+    unsigned mgrs = managers(&x->runs, &r);
+    at = mgrs & (1u << M_APT) ? last_install(&r, M_APT, apt_install_like, &any) : SIZE_MAX;
     if (c[M_APT].e == EV_REFRESH && at != SIZE_MAX && at > c[M_APT].at &&
         next[M_APT] != EV_USE && !cleaned_after(&r, any, apt_lists, M_APT, NULL)) {
         /* the rm must be allowed to empty the lists: as a user known to be root it runs
@@ -1288,7 +1335,9 @@ static bool cleanup_run(ctx *x, df_node *n, const ev next[NTRACK])
     if (!r.ok)
         return changed;
     /* zypper */
-    at = last_install(&r, M_ZYPPER, zypper_install_like, &any);
+    mgrs = managers(&x->runs, &r);
+    at = mgrs & (1u << M_ZYPPER) ? last_install(&r, M_ZYPPER, zypper_install_like, &any)
+                                 : SIZE_MAX;
     if (at != SIZE_MAX && next[M_ZYPPER] != EV_USE &&
         !cleaned_after(&r, any, NULL, M_ZYPPER, "clean")) {
         pcmd pc;
@@ -1301,7 +1350,8 @@ static bool cleanup_run(ctx *x, df_node *n, const ev next[NTRACK])
     if (!r.ok)
         return changed;
     /* yum, dnf, microdnf */
-    at = last_install(&r, M_YUM, yum_install_like, &any);
+    mgrs = managers(&x->runs, &r);
+    at = mgrs & (1u << M_YUM) ? last_install(&r, M_YUM, yum_install_like, &any) : SIZE_MAX;
     if (at != SIZE_MAX && next[M_YUM] != EV_USE &&
         !cleaned_after(&r, any, yum_cache, M_YUM, "clean")) {
         pcmd pc;
@@ -1328,7 +1378,8 @@ static bool cleanup_run(ctx *x, df_node *n, const ev next[NTRACK])
     if (!r.ok)
         return changed;
     /* npm */
-    at = last_install(&r, M_NPM, npm_install_like, &any);
+    mgrs = managers(&x->runs, &r);
+    at = mgrs & (1u << M_NPM) ? last_install(&r, M_NPM, npm_install_like, &any) : SIZE_MAX;
     if (at != SIZE_MAX && next[M_NPM] != EV_USE && !set_has(&x->npm_env, n) &&
         !cleaned_after(&r, any, npm_cache, M_NPM, "cache")) {
         const sh_cmd *ic = &r.sh.cmds[at];
@@ -1345,7 +1396,8 @@ static bool cleanup_run(ctx *x, df_node *n, const ev next[NTRACK])
     if (!r.ok)
         return changed;
     /* yarn (1.x only) */
-    at = last_install(&r, M_YARN, word_install, &any);
+    mgrs = managers(&x->runs, &r);
+    at = mgrs & (1u << M_YARN) ? last_install(&r, M_YARN, word_install, &any) : SIZE_MAX;
     if (at != SIZE_MAX && next[M_YARN] != EV_USE && set_has(&x->yarn_ok, n) &&
         !cleaned_after(&r, any, NULL, M_YARN, "cache")) {
         const sh_cmd *ic = &r.sh.cmds[at];
@@ -1506,6 +1558,14 @@ PASS(pkg_hygiene)
     bool *nonroot = xcalloc(ns + 1, sizeof *nonroot);    /* per stage: the user may not be root */
     bool *onb_user = xcalloc(ns + 1, sizeof *onb_user);  /* per stage: ONBUILD USER */
     cross_stage_readers(doc, x.onbuild); /* stages others copy package metadata out of */
+    /* the managers the readable RUNs run or mention: the phases and facts that concern
+     * only a manager outside them have nothing to act on (each needs a recognised command) */
+    unsigned all = 0;
+    for (df_node *n = doc->head; n; n = n->next) {
+        rs_run r;
+        if (n->kind == DF_RUN && open_run(&x.runs, n, &r))
+            all |= managers(&x.runs, &r);
+    }
     rs_shells shells;
     rs_shells_init(&shells, doc);
     bool changed = false;
@@ -1524,7 +1584,7 @@ PASS(pkg_hygiene)
             nonroot[s] = !is_root_user(n);
         if (n->kind == DF_ONBUILD && n->sub && n->sub->kind == DF_USER)
             onb_user[s] = true;
-        x.facts[s] |= node_facts(n);
+        x.facts[s] |= node_facts(n, all & (1u << M_YARN));
         if (n->kind == DF_ONBUILD && n->sub && n->sub->kind == DF_RUN) {
             rs_run r;
             cls c[NTRACK];
@@ -1555,7 +1615,8 @@ PASS(pkg_hygiene)
         if (n->kind == DF_RUN && set_has(&x.posix, n))
             changed |= phase_flags(&x, n);
     /* phase 2, in document order: apt-get update into the install that relies on it */
-    changed |= phase_apt_update(&x);
+    if (all & (1u << M_APT))
+        changed |= phase_apt_update(&x);
     /* phase 3, from the end: what later RUNs read is known when a RUN is cleaned */
     changed |= phase_cleanup(&x);
     rs_shells_free(&shells);
