@@ -148,9 +148,9 @@ int df_doc_optimize(df_doc *doc, const df_options *opt, df_diags *d)
                 sema_stages(doc, d);
                 if (opt->pass_fired)
                     opt->pass_fired(opt->pass_fired_arg, p->name);
+                if (opt->check) /* a pass that changes nothing leaves the IR as it was */
+                    ir_check(doc, p->name);
             }
-            if (opt->check)
-                ir_check(doc, p->name);
             if (opt->dump_after && strcmp(opt->dump_after, p->name) == 0) {
                 df_buf b = {0};
                 print_json(doc, &b);
