@@ -144,6 +144,19 @@ static bool word(sh *p, sh_word *w)
 {
     size_t start = p->i;
     bool literal = true, glob = false;
+    /* most words have no quote, escape or expansion: their value is their text */
+    size_t e = start;
+    while (e < p->n && !is_meta(p->s[e]) && p->s[e] != '\\' && p->s[e] != '\'' &&
+           p->s[e] != '"' && p->s[e] != '$' && p->s[e] != '`') {
+        glob |= p->s[e] == '*' || p->s[e] == '?' || p->s[e] == '[';
+        e++;
+    }
+    if (e == p->n || is_meta(p->s[e])) {
+        p->i = e;
+        *w = (sh_word){start, e - start, arena_slice(p->a, p->s + start, e - start), true, glob};
+        return true;
+    }
+    glob = false;
     p->val.len = 0;
     while (p->i < p->n && !is_meta(p->s[p->i])) {
         char c = p->s[p->i++];
@@ -361,7 +374,7 @@ bool sh_parse_cached(sh_cache *c, df_arena *a, df_slice script, sh_script *out)
         return sh_parse(a, script, out);
     if (2 * (c->used + 1) > c->cap) {
         sh_cache old = *c;
-        c->cap = old.cap ? 2 * old.cap : 64;
+        c->cap = old.cap ? 2 * old.cap : 16;
         c->v = xcalloc(c->cap, sizeof *c->v);
         for (size_t i = 0; i < old.cap; i++)
             if (old.v[i].p)

@@ -107,6 +107,18 @@ static bool nginx_starts(const sh_cmd *c, size_t p)
     return true;
 }
 
+/* Is word i of c literal, with a basename among the n names? */
+static bool base_in(const sh_cmd *c, size_t i, const char *const *names, size_t n)
+{
+    if (i >= c->nwords || !c->words[i].literal)
+        return false;
+    df_slice b = rs_basename(c->words[i].value);
+    for (size_t k = 0; k < n && b.n; k++)
+        if (names[k][0] == b.p[0] && slice_eq_str(b, names[k]))
+            return true;
+    return false;
+}
+
 /* Programs known not to start a daemon whatever their arguments (`-d` means something else to
  * them: a directory, decode, delete, data, a detached-free test). The start-word heuristic
  * below is for the other, unknown programs. */
@@ -145,9 +157,8 @@ static bool starts_daemon(const sh_cmd *c)
             return true;
         if (i > p)
             continue; /* program position and wrappers only */
-        for (size_t k = 0; k < sizeof daemons / sizeof *daemons; k++)
-            if (rs_word_base_is(c, i, daemons[k]))
-                return true;
+        if (base_in(c, i, daemons, sizeof daemons / sizeof *daemons))
+            return true;
     }
     if (p >= c->nwords)
         return false;
@@ -155,9 +166,8 @@ static bool starts_daemon(const sh_cmd *c)
         return true; /* $CMD: unknown */
     if (rs_word_base_is(c, p, "nginx"))
         return nginx_starts(c, p);
-    for (size_t k = 0; k < sizeof no_daemon / sizeof *no_daemon; k++)
-        if (rs_word_base_is(c, p, no_daemon[k]))
-            return false;
+    if (base_in(c, p, no_daemon, sizeof no_daemon / sizeof *no_daemon))
+        return false;
     for (size_t i = p + 1; i < c->nwords; i++)
         for (size_t k = 0; start_words[k]; k++)
             if (sh_word_is(c, i, start_words[k]))

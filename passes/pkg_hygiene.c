@@ -180,6 +180,8 @@ static bool recognise(const sh_cmd *c, pcmd *pc)
     df_slice name = rs_basename(c->words[p].value);
     const char *const *argopts;
     int m;
+    if (name.n < 3 || !memchr("adgmnpyz", name.p[0], 8)) /* the first letters of those below */
+        return false;
     if (slice_eq_str(name, "apt-get") || slice_eq_str(name, "apt") ||
         slice_eq_str(name, "apt-cache") || slice_eq_str(name, "aptitude"))
         m = M_APT, argopts = apt_argopts;
@@ -397,6 +399,8 @@ static unsigned mentions(df_slice s)
         df_slice tok = {s.p + i, e - i}, base = rs_basename(tok);
         bool program = base.n == tok.n ||
                        (tok.n - base.n >= 4 && memcmp(tok.p + tok.n - base.n - 4, "bin/", 4) == 0);
+        /* every name below starts with one of these letters */
+        program &= base.n > 1 && memchr("abdkmnsyz", base.p[0], 9) != NULL;
         if (program)
             for (size_t k = 0; k < sizeof tools / sizeof *tools; k++)
                 if (slice_eq_str(base, tools[k].name))
@@ -408,7 +412,7 @@ static unsigned mentions(df_slice s)
             for (size_t k = 0; k < sizeof shells / sizeof *shells; k++)
                 if (slice_eq_str(base, shells[k]))
                     bits |= MENTION_SCRIPT;
-        if (slice_eq_str(tok, "--offline"))
+        if (tok.p[0] == '-' && slice_eq_str(tok, "--offline"))
             bits |= MENTION_OFFLINE;
         i = e;
     }
@@ -498,7 +502,7 @@ static run_entry *open_entry(runs *rc, df_node *n, rs_run *out)
     }
     if (2 * (rc->used + 1) > rc->cap) {
         runs old = *rc;
-        rc->cap = old.cap ? 2 * old.cap : 64;
+        rc->cap = old.cap ? 2 * old.cap : 16;
         rc->v = xcalloc(rc->cap, sizeof *rc->v);
         for (size_t i = 0; i < old.cap; i++)
             if (old.v[i].p)
@@ -666,8 +670,10 @@ static bool touches_apt_sources(const df_node *n)
 {
     static const char *marks[] = {"/etc/apt", "sources.list", "apt-key", "add-apt-repository",
                                   "--add-architecture", "/var/lib/apt"};
+    bool apt = memmem(n->text.p, n->text.n, "apt", 3) != NULL; /* in all marks but two */
     for (size_t k = 0; k < sizeof marks / sizeof *marks; k++)
-        if (memmem(n->text.p, n->text.n, marks[k], strlen(marks[k])))
+        if ((apt || !strstr(marks[k], "apt")) &&
+            memmem(n->text.p, n->text.n, marks[k], strlen(marks[k])))
             return true;
     if ((n->kind == DF_COPY || n->kind == DF_ADD) && n->nargs >= 1) {
         df_slice dest = n->args[n->nargs - 1].v;
