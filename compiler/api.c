@@ -145,7 +145,8 @@ int df_doc_optimize(df_doc *doc, const df_options *opt, df_diags *d)
             if (p->run(doc, d)) {
                 changed++;
                 quiet = 0;
-                sema_stages(doc, d);
+                if (doc->stages_stale)
+                    sema_stages(doc, d);
                 if (opt->pass_fired)
                     opt->pass_fired(opt->pass_fired_arg, p->name);
                 if (opt->check) /* a pass that changes nothing leaves the IR as it was */

@@ -136,6 +136,9 @@ struct df_doc {
     const df_options *opt; /* while df_doc_optimize runs: its options (passes read them) */
     struct df_context *context; /* the build context (context.h), NULL when there is none */
     struct sh_cache *scripts;   /* RUN scripts read so far (sh_parse_doc), NULL before any */
+    bool stages_stale;    /* a FROM or an instruction before the first FROM was added, removed
+                           * or given new text since sema_stages (ir.c keeps the stage of the
+                           * other nodes it links) */
 };
 
 /* ---- diagnostics (diag.c) ---- */
@@ -200,6 +203,9 @@ void ir_replace(df_doc *doc, df_node *old, df_node *n);
 /* Gives n new instruction text (one instruction, ending in a newline) and re-parses its fields.
  * Returns false (and reports) when the text does not parse as exactly one instruction. */
 bool ir_node_set_text(df_doc *doc, df_node *n, df_slice text, df_diags *d);
+/* ir_node_set_text with the text already read by ir_node_from_text (fresh, which is not in
+ * the list): n takes fresh's text and fields, keeping its place, stage, lead and DF_N_MERGED. */
+void ir_node_adopt(df_doc *doc, df_node *n, const df_node *fresh);
 /* Builds a new unlinked node from instruction text. NULL (and a report) when it does not parse. */
 df_node *ir_node_from_text(df_doc *doc, df_slice text, df_diags *d);
 /* The checker: links, spans, stage structure. Dies on an inconsistency (an internal bug). */

@@ -41,6 +41,19 @@ df_node *ir_node_new(df_doc *doc)
     return n;
 }
 
+/* n was just linked in: it belongs to the stage of the node before it, unless it changes the
+ * stages (a FROM) or what they are computed from (the global ARGs before the first FROM). */
+static void placed(df_doc *doc, df_node *n)
+{
+    if (n->kind == DF_FROM) {
+        doc->stages_stale = true;
+        return;
+    }
+    n->stage = n->prev ? n->prev->stage : -1;
+    if (n->stage < 0)
+        doc->stages_stale = true;
+}
+
 void ir_append(df_doc *doc, df_node *n)
 {
     n->prev = doc->tail;
@@ -51,6 +64,7 @@ void ir_append(df_doc *doc, df_node *n)
         doc->head = n;
     doc->tail = n;
     doc->nnodes++;
+    placed(doc, n);
 }
 
 void ir_insert_before(df_doc *doc, df_node *at, df_node *n)
@@ -67,6 +81,7 @@ void ir_insert_before(df_doc *doc, df_node *at, df_node *n)
         doc->head = n;
     at->prev = n;
     doc->nnodes++;
+    placed(doc, n);
 }
 
 void ir_insert_after(df_doc *doc, df_node *at, df_node *n)
@@ -90,6 +105,8 @@ void ir_unlink(df_doc *doc, df_node *n)
         doc->tail = n->prev;
     n->prev = n->next = NULL;
     doc->nnodes--;
+    if (n->kind == DF_FROM || n->stage < 0)
+        doc->stages_stale = true;
 }
 
 void ir_replace(df_doc *doc, df_node *old, df_node *n)
@@ -115,6 +132,14 @@ bool ir_node_set_text(df_doc *doc, df_node *n, df_slice text, df_diags *d)
     df_node *fresh = ir_node_from_text(doc, text, d);
     if (!fresh)
         return false;
+    ir_node_adopt(doc, n, fresh);
+    return true;
+}
+
+void ir_node_adopt(df_doc *doc, df_node *n, const df_node *fresh)
+{
+    if (n->kind == DF_FROM || fresh->kind == DF_FROM || n->stage < 0)
+        doc->stages_stale = true;
     df_node *prev = n->prev, *next = n->next;
     df_slice lead = n->lead;
     int stage = n->stage;
@@ -133,7 +158,6 @@ bool ir_node_set_text(df_doc *doc, df_node *n, df_slice text, df_diags *d)
     n->next = next;
     n->lead = lead;
     n->stage = stage;
-    return true;
 }
 
 df_slice ir_newline(const df_doc *doc)

@@ -191,4 +191,5 @@ void sema_stages(df_doc *doc, df_diags *d)
     }
     free(g.names);
     free(g.values);
+    doc->stages_stale = false;
 }

@@ -228,12 +228,9 @@ static void end_command(sh *p, sh_op op)
         return;
     }
     sh_script *o = p->out;
-    if (o->ncmds == p->cap) {
+    if (o->ncmds == p->cap) { /* grown on the heap; sh_parse moves the final array to the arena */
         p->cap = p->cap ? p->cap * 2 : 8;
-        sh_cmd *v = arena_alloc(p->a, p->cap * sizeof *v);
-        if (o->ncmds)
-            memcpy(v, o->cmds, o->ncmds * sizeof *v);
-        o->cmds = v;
+        o->cmds = xrealloc(o->cmds, p->cap * sizeof *o->cmds);
     }
     sh_cmd c = p->cur;
     c.op = op;
@@ -510,6 +507,11 @@ bool sh_parse(df_arena *a, df_slice script, sh_script *out)
     }
     free(p.w);
     buf_free(&p.val);
+    sh_cmd *heap = out->cmds;
+    out->cmds = out->ncmds ? arena_alloc(a, out->ncmds * sizeof *out->cmds) : NULL;
+    if (out->ncmds)
+        memcpy(out->cmds, heap, out->ncmds * sizeof *out->cmds);
+    free(heap);
     return out->ok;
 }
 
