@@ -27,6 +27,7 @@ typedef struct sh {
     size_t nw, capw;
     sh_cmd cur;
     bool have;         /* cur has something */
+    bool stable;       /* s outlives the reading: values may be slices of it */
 } sh;
 
 static bool is_blank(char c)
@@ -153,7 +154,9 @@ static bool word(sh *p, sh_word *w)
     }
     if (e == p->n || is_meta(p->s[e])) {
         p->i = e;
-        *w = (sh_word){start, e - start, arena_slice(p->a, p->s + start, e - start), true, glob};
+        df_slice v = p->stable ? (df_slice){p->s + start, e - start}
+                               : arena_slice(p->a, p->s + start, e - start);
+        *w = (sh_word){start, e - start, v, true, glob};
         return true;
     }
     glob = false;
@@ -350,6 +353,8 @@ static bool redirection(sh *p, size_t start)
     return true;
 }
 
+static bool parse(df_arena *a, df_slice script, bool stable, sh_script *out);
+
 struct sh_cache_entry {
     const char *p; /* NULL: a free slot */
     size_t n;
@@ -382,7 +387,7 @@ bool sh_parse_cached(sh_cache *c, df_arena *a, df_slice script, sh_script *out)
     if (!e->p) {
         e->p = script.p;
         e->n = script.n;
-        sh_parse(a, script, &e->sh);
+        parse(a, script, true, &e->sh);
         c->used++;
     }
     *out = e->sh;
@@ -397,9 +402,14 @@ void sh_cache_free(sh_cache *c)
 
 bool sh_parse(df_arena *a, df_slice script, sh_script *out)
 {
+    return parse(a, script, false, out);
+}
+
+static bool parse(df_arena *a, df_slice script, bool stable, sh_script *out)
+{
     memset(out, 0, sizeof *out);
     out->ok = true;
-    sh p = {.s = script.p, .n = script.n, .a = a, .out = out, .at_start = true};
+    sh p = {.s = script.p, .n = script.n, .a = a, .out = out, .at_start = true, .stable = stable};
     sh_op last = SH_END;
     while (p.i < p.n && out->ok) {
         char c = p.s[p.i];

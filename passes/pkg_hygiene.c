@@ -457,13 +457,14 @@ typedef struct cls {
     size_t at;     /* the command it comes from (SIZE_MAX when from unread text) */
 } cls;
 
+/* What is kept per script (the reading itself is the document's: sh_parse_doc). */
 typedef struct run_entry {
     const char *p; /* NULL: a free slot */
     size_t n;
-    sh_script sh;
-    bool classified;   /* cls below is filled */
-    cls cls[NTRACK];   /* classify's answer for this script */
-    unsigned managers; /* 1 + bit M_* per manager a command runs or mentions; 0: not known yet */
+    uint32_t at[NTRACK]; /* classify's answer: cls.at (UINT32_MAX: SIZE_MAX) ... */
+    uint8_t e[NTRACK];   /* ... and cls.e */
+    bool classified;     /* at and e are filled */
+    uint8_t managers;    /* 1 + bit M_* per manager a command runs or mentions; 0: not known */
 } run_entry;
 
 typedef struct runs {
@@ -513,10 +514,9 @@ static run_entry *open_entry(runs *rc, df_node *n, rs_run *out)
     if (!e->p) {
         e->p = out->script.p;
         e->n = out->script.n;
-        sh_parse_doc(rc->doc, out->script, &e->sh);
         rc->used++;
     }
-    out->sh = e->sh;
+    sh_parse_doc(rc->doc, out->script, &out->sh);
     out->ok = out->sh.ok && !out->sh.heredoc;
     return out->ok ? e : NULL;
 }
@@ -539,7 +539,8 @@ static void classify(runs *rc, df_node *n, rs_run *r, cls out[NTRACK])
         out[m] = (cls){EV_NONE, SIZE_MAX};
     run_entry *entry = open_entry(rc, n, r);
     if (entry && entry->classified) {
-        memcpy(out, entry->cls, sizeof entry->cls);
+        for (int m = 0; m < NTRACK; m++)
+            out[m] = (cls){entry->e[m], entry->at[m] == UINT32_MAX ? SIZE_MAX : entry->at[m]};
         return;
     }
     if (!r->ok) {
@@ -588,8 +589,11 @@ static void classify(runs *rc, df_node *n, rs_run *r, cls out[NTRACK])
         if (c->depth != 0 || (c->op != SH_AND && c->op != SH_SEQ && c->op != SH_END))
             reliable = false;
     }
-    if (entry) {
-        memcpy(entry->cls, out, sizeof entry->cls);
+    if (entry && r->sh.ncmds < UINT32_MAX) {
+        for (int m = 0; m < NTRACK; m++) {
+            entry->e[m] = (uint8_t)out[m].e;
+            entry->at[m] = out[m].at == SIZE_MAX ? UINT32_MAX : (uint32_t)out[m].at;
+        }
         entry->classified = true;
     }
 }
@@ -612,7 +616,7 @@ static unsigned managers(runs *rc, rs_run *r)
     }
     bits &= (1u << NTRACK) - 1;
     if (entry)
-        entry->managers = bits + 1;
+        entry->managers = (uint8_t)(bits + 1);
     return bits;
 }
 
