@@ -33,6 +33,11 @@ bool sh_parse_doc(df_doc *doc, df_slice script, sh_script *out)
     return sh_parse_cached(doc->scripts, &doc->arena, script, out);
 }
 
+void **sh_note_doc(df_doc *doc, df_slice script)
+{
+    return doc->scripts ? sh_cache_note(doc->scripts, script) : NULL;
+}
+
 df_node *ir_node_new(df_doc *doc)
 {
     df_node *n = arena_alloc(&doc->arena, sizeof *n);

@@ -359,6 +359,7 @@ struct sh_cache_entry {
     const char *p; /* NULL: a free slot */
     size_t n;
     sh_script sh;
+    void *note;    /* sh_cache_note */
 };
 
 static size_t cache_slot(const sh_cache *c, const char *p, size_t n)
@@ -392,6 +393,14 @@ bool sh_parse_cached(sh_cache *c, df_arena *a, df_slice script, sh_script *out)
     }
     *out = e->sh;
     return out->ok;
+}
+
+void **sh_cache_note(sh_cache *c, df_slice script)
+{
+    if (!c->cap || !script.p)
+        return NULL;
+    struct sh_cache_entry *e = &c->v[cache_slot(c, script.p, script.n)];
+    return e->p ? &e->note : NULL;
 }
 
 void sh_cache_free(sh_cache *c)

@@ -74,11 +74,16 @@ typedef struct sh_cache {
  * its arrays are shared, so callers only read them. */
 bool sh_parse_cached(sh_cache *c, df_arena *a, df_slice script, sh_script *out);
 void sh_cache_free(sh_cache *c);
+/* The slot the cache keeps beside script's reading for one client's notes about the script
+ * (NULL until set; arena memory the client owns), or NULL when the script was never read. */
+void **sh_cache_note(sh_cache *c, df_slice script);
 
 /* sh_parse_cached with doc's own cache and arena, for scripts that live as long as doc (a
  * node's arguments). A node given new text has new slices, so it is read afresh. (ir.c) */
 struct df_doc;
 bool sh_parse_doc(struct df_doc *doc, df_slice script, sh_script *out);
+/* sh_cache_note with doc's cache. */
+void **sh_note_doc(struct df_doc *doc, df_slice script);
 
 /* The command name of c with `sudo`, `env VAR=x`, `command`, `nice`, `time`, `xargs`-free
  * wrappers skipped: the index of the word that names the program, or c->nwords when none. */

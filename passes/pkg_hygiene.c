@@ -457,10 +457,10 @@ typedef struct cls {
     size_t at;     /* the command it comes from (SIZE_MAX when from unread text) */
 } cls;
 
-/* What is kept per script (the reading itself is the document's: sh_parse_doc). */
+/* What the pass keeps per script, beside its reading (sh_parse_doc): a function of the
+ * script's bytes, so it lives with the reading for the whole document (sh_note_doc) and the
+ * pass's later runs find it. */
 typedef struct run_entry {
-    const char *p; /* NULL: a free slot */
-    size_t n;
     uint32_t at[NTRACK]; /* classify's answer: cls.at (UINT32_MAX: SIZE_MAX) ... */
     uint8_t e[NTRACK];   /* ... and cls.e */
     bool classified;     /* at and e are filled */
@@ -469,60 +469,25 @@ typedef struct run_entry {
 
 typedef struct runs {
     df_doc *doc;
-    run_entry *v; /* open addressing, cap a power of two */
-    size_t cap, used;
 } runs;
 
-static size_t run_hash(const char *p, size_t n)
-{
-    uint64_t h = (uint64_t)(uintptr_t)p * 0x9E3779B97F4A7C15u ^ (uint64_t)n;
-    return (size_t)(h ^ (h >> 29));
-}
-
-static run_entry *run_slot(runs *rc, const char *p, size_t n)
-{
-    size_t i = run_hash(p, n) & (rc->cap - 1);
-    while (rc->v[i].p && (rc->v[i].p != p || rc->v[i].n != n))
-        i = (i + 1) & (rc->cap - 1);
-    return &rc->v[i];
-}
-
-/* rs_open with the script's reading taken from rc when it was read before: the entry kept
- * for the script, or NULL when it did not open (or has nothing to key on). */
+/* rs_open, with the reading the document keeps: the entry kept for the script, or NULL when
+ * it did not open (or has nothing to key on). */
 static run_entry *open_entry(runs *rc, df_node *n, rs_run *out)
 {
-    memset(out, 0, sizeof *out);
-    out->n = n;
-    if (!n || n->kind != DF_RUN || (n->flags & DF_N_JSON) || n->nargs < 1 || n->nheredocs)
+    if (!rs_open(rc->doc, n, out))
         return NULL;
-    out->script = n->args[0].v;
-    out->base = n->args[0].off;
-    if (!out->script.p) { /* nothing to key on: read it afresh */
-        rs_open(rc->doc, n, out);
+    void **note = sh_note_doc(rc->doc, out->script);
+    if (!note)
         return NULL;
+    if (!*note) {
+        *note = arena_alloc(&rc->doc->arena, sizeof(run_entry));
+        memset(*note, 0, sizeof(run_entry));
     }
-    if (2 * (rc->used + 1) > rc->cap) {
-        runs old = *rc;
-        rc->cap = old.cap ? 2 * old.cap : 16;
-        rc->v = xcalloc(rc->cap, sizeof *rc->v);
-        for (size_t i = 0; i < old.cap; i++)
-            if (old.v[i].p)
-                *run_slot(rc, old.v[i].p, old.v[i].n) = old.v[i];
-        free(old.v);
-    }
-    run_entry *e = run_slot(rc, out->script.p, out->script.n);
-    if (!e->p) {
-        e->p = out->script.p;
-        e->n = out->script.n;
-        rc->used++;
-    }
-    sh_parse_doc(rc->doc, out->script, &out->sh);
-    out->ok = out->sh.ok && !out->sh.heredoc;
-    return out->ok ? e : NULL;
+    return *note;
 }
 
-/* open_entry, for callers that need only the reading; returns out->ok. The entry open_entry
- * returns is valid until the next call (the table may grow). */
+/* open_entry, for callers that need only the reading; returns out->ok. */
 static bool open_run(runs *rc, df_node *n, rs_run *out)
 {
     open_entry(rc, n, out);
@@ -1637,6 +1602,5 @@ PASS(pkg_hygiene)
     free(x.pip_env.v);
     free(x.npm_env.v);
     free(x.nonroot.v);
-    free(x.runs.v);
     return changed;
 }
