@@ -841,6 +841,21 @@ static df_slice joined(df_doc *doc, const df_node *n, const df_node *m)
     return out;
 }
 
+/* Does the merged instruction read as n's pairs followed by m's, exactly? (A value with an
+ * unbalanced quote would swallow the continuation and what follows.) */
+static bool reads_as_pairs_of(const df_node *merged, const df_node *n, const df_node *m)
+{
+    if (merged->nargs != n->nargs + m->nargs)
+        return false;
+    for (size_t i = 0; i < n->nargs; i++)
+        if (!slice_eq(merged->args[i].v, n->args[i].v))
+            return false;
+    for (size_t i = 0; i < m->nargs; i++)
+        if (!slice_eq(merged->args[n->nargs + i].v, m->args[i].v))
+            return false;
+    return true;
+}
+
 bool rw_merge_kv(df_doc *doc, df_kind kind, bool independent, df_diags *d)
 {
     bool changed = false;
@@ -857,7 +872,7 @@ bool rw_merge_kv(df_doc *doc, df_kind kind, bool independent, df_diags *d)
                 break; /* (at most 256 keys: the dependency check stays linear) */
             df_slice text = joined(doc, n, m);
             df_node *check = rw_new_node(doc, text);
-            if (!check || check->nargs != n->nargs + m->nargs)
+            if (!check || !reads_as_pairs_of(check, n, m))
                 break;
             size_t before = n->nargs;
             keys_add(&keys, m);

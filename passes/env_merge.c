@@ -8,7 +8,9 @@
  *             (`ENV A=1` + `ENV B=$A` stays two). Pairs are appended as continuation lines,
  *             exactly as written.
  * Refuses:    instructions in different stages; comment lines between them; keys with variables
- *             or quotes; legacy `ENV key value`; ENV inside ONBUILD.
+ *             or quotes; legacy `ENV key value`; ENV inside ONBUILD; a joined text that
+ *             does not read back as exactly the same pairs (a value with an unbalanced quote
+ *             runs to the end of its line and would swallow the next pairs).
  */
 #include "../compiler/internal.h"
 #include "../compiler/rewrite.h"

@@ -6,7 +6,9 @@
  *             depend on another label, and a key set twice keeps its last value as before.
  *             Pairs are appended as continuation lines, exactly as written.
  * Refuses:    instructions in different stages; comment lines between them; keys with variables
- *             or quotes; legacy `LABEL key value`; LABEL inside ONBUILD.
+ *             or quotes; legacy `LABEL key value`; LABEL inside ONBUILD; a joined text that
+ *             does not read back as exactly the same pairs (a value with an unbalanced quote
+ *             runs to the end of its line and would swallow the next pairs).
  */
 #include "../compiler/internal.h"
 #include "../compiler/rewrite.h"
