@@ -44,6 +44,8 @@ static bool style_in(const df_doc *doc, const df_node *n, rs_style *st)
     if (n->nheredocs)
         return false;
     df_slice t = n->text;
+    if (t.n < 2 || !memchr(t.p, '\n', t.n - 1))
+        return false; /* one line: no continuation */
     bool first = true, prev_and = false;
     for (size_t i = 0; i < t.n;) {
         size_t e = i;
