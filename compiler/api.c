@@ -25,9 +25,6 @@ void df_doc_free(df_doc *doc)
 {
     if (!doc)
         return;
-    if (doc->scripts)
-        sh_cache_free(doc->scripts);
-    free(doc->scripts);
     arena_free(&doc->arena);
     free(doc);
 }

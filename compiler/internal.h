@@ -103,6 +103,7 @@ struct df_node {
     size_t nheredocs;
     df_node *sub;          /* ONBUILD's instruction (not in the list) */
     size_t rest_off;       /* where the arguments start in logical */
+    struct df_script *script; /* a RUN's script as read by sh_parse_node; NULL before */
 };
 
 typedef struct df_stage {
@@ -135,7 +136,6 @@ struct df_doc {
     size_t nlines;
     const df_options *opt; /* while df_doc_optimize runs: its options (passes read them) */
     struct df_context *context; /* the build context (context.h), NULL when there is none */
-    struct sh_cache *scripts;   /* RUN scripts read so far (sh_parse_doc), NULL before any */
     bool stages_stale;    /* a FROM or an instruction before the first FROM was added, removed
                            * or given new text since sema_stages (ir.c keeps the stage of the
                            * other nodes it links) */

@@ -26,16 +26,32 @@ df_doc *ir_doc_new(const char *name, const char *src, size_t len)
     return doc;
 }
 
-bool sh_parse_doc(df_doc *doc, df_slice script, sh_script *out)
+/* A node's script reading (sh_parse_node): keyed by the script slice it was read from. */
+struct df_script {
+    const char *p;
+    size_t n;
+    sh_script sh;
+    void *note;
+};
+
+bool sh_parse_node(df_doc *doc, const df_node *n, sh_script *out)
 {
-    if (!doc->scripts)
-        doc->scripts = xcalloc(1, sizeof *doc->scripts);
-    return sh_parse_cached(doc->scripts, &doc->arena, script, out);
+    df_slice s = n->args[0].v;
+    struct df_script *c = n->script;
+    if (!c || c->p != s.p || c->n != s.n) {
+        c = arena_alloc(&doc->arena, sizeof *c);
+        *c = (struct df_script){s.p, s.n, {0}, NULL};
+        sh_parse_stable(&doc->arena, s, &c->sh);
+        ((df_node *)n)->script = c; /* a memo: the node's fields stay as they were */
+    }
+    *out = c->sh;
+    return out->ok;
 }
 
-void **sh_note_doc(df_doc *doc, df_slice script)
+void **sh_note_node(const df_node *n)
 {
-    return doc->scripts ? sh_cache_note(doc->scripts, script) : NULL;
+    struct df_script *c = n->script;
+    return c && n->nargs && c->p == n->args[0].v.p && c->n == n->args[0].v.n ? &c->note : NULL;
 }
 
 df_node *ir_node_new(df_doc *doc)

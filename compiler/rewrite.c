@@ -684,8 +684,9 @@ void rw_run_footprint(df_doc *doc, const df_node *n, df_slice wd, rw_footprint *
     }
     df_slice script = n->args[0].v;
     fp->script = script;
+    fp->run = n;
     sh_script sc;
-    if (!sh_parse_doc(doc, script, &sc)) {
+    if (!sh_parse_node(doc, n, &sc)) {
         refuse(&f, sc.why);
         return;
     }

@@ -355,63 +355,14 @@ static bool redirection(sh *p, size_t start)
 
 static bool parse(df_arena *a, df_slice script, bool stable, sh_script *out);
 
-struct sh_cache_entry {
-    const char *p; /* NULL: a free slot */
-    size_t n;
-    sh_script sh;
-    void *note;    /* sh_cache_note */
-};
-
-static size_t cache_slot(const sh_cache *c, const char *p, size_t n)
-{
-    uint64_t h = (uint64_t)(uintptr_t)p * 0x9E3779B97F4A7C15u ^ (uint64_t)n;
-    size_t i = (size_t)(h ^ (h >> 29)) & (c->cap - 1);
-    while (c->v[i].p && (c->v[i].p != p || c->v[i].n != n))
-        i = (i + 1) & (c->cap - 1);
-    return i;
-}
-
-bool sh_parse_cached(sh_cache *c, df_arena *a, df_slice script, sh_script *out)
-{
-    if (!script.p)
-        return sh_parse(a, script, out);
-    if (2 * (c->used + 1) > c->cap) {
-        sh_cache old = *c;
-        c->cap = old.cap ? 2 * old.cap : 16;
-        c->v = xcalloc(c->cap, sizeof *c->v);
-        for (size_t i = 0; i < old.cap; i++)
-            if (old.v[i].p)
-                c->v[cache_slot(c, old.v[i].p, old.v[i].n)] = old.v[i];
-        free(old.v);
-    }
-    struct sh_cache_entry *e = &c->v[cache_slot(c, script.p, script.n)];
-    if (!e->p) {
-        e->p = script.p;
-        e->n = script.n;
-        parse(a, script, true, &e->sh);
-        c->used++;
-    }
-    *out = e->sh;
-    return out->ok;
-}
-
-void **sh_cache_note(sh_cache *c, df_slice script)
-{
-    if (!c->cap || !script.p)
-        return NULL;
-    struct sh_cache_entry *e = &c->v[cache_slot(c, script.p, script.n)];
-    return e->p ? &e->note : NULL;
-}
-
-void sh_cache_free(sh_cache *c)
-{
-    free(c->v);
-    *c = (sh_cache){0};
-}
-
 bool sh_parse(df_arena *a, df_slice script, sh_script *out)
 {
     return parse(a, script, false, out);
+}
+
+bool sh_parse_stable(df_arena *a, df_slice script, sh_script *out)
+{
+    return parse(a, script, true, out);
 }
 
 static bool parse(df_arena *a, df_slice script, bool stable, sh_script *out)

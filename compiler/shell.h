@@ -63,27 +63,19 @@ typedef struct sh_script {
 /* Reads script into out (arrays in the arena). Always fills out; returns out->ok. */
 bool sh_parse(df_arena *a, df_slice script, sh_script *out);
 
-/* Readings of scripts that do not move or change while the cache lives (slices of a
- * document's source or arena), each script read once: keyed by its address and length. */
-typedef struct sh_cache {
-    struct sh_cache_entry *v; /* open addressing, cap a power of two */
-    size_t cap, used;
-} sh_cache;
+/* sh_parse for a script that outlives the reading (a node's argument): word values may be
+ * slices of it. */
+bool sh_parse_stable(df_arena *a, df_slice script, sh_script *out);
 
-/* sh_parse(a, script, out) the first time script is asked for, the same reading after that:
- * its arrays are shared, so callers only read them. */
-bool sh_parse_cached(sh_cache *c, df_arena *a, df_slice script, sh_script *out);
-void sh_cache_free(sh_cache *c);
-/* The slot the cache keeps beside script's reading for one client's notes about the script
- * (NULL until set; arena memory the client owns), or NULL when the script was never read. */
-void **sh_cache_note(sh_cache *c, df_slice script);
-
-/* sh_parse_cached with doc's own cache and arena, for scripts that live as long as doc (a
- * node's arguments). A node given new text has new slices, so it is read afresh. (ir.c) */
+/* The script of RUN n (n->args[0].v, nargs >= 1) read once and kept on the node (ir.c): the
+ * reading is shared, so callers only read it. A node given new text has new fields and is
+ * read afresh. */
 struct df_doc;
-bool sh_parse_doc(struct df_doc *doc, df_slice script, sh_script *out);
-/* sh_cache_note with doc's cache. */
-void **sh_note_doc(struct df_doc *doc, df_slice script);
+struct df_node;
+bool sh_parse_node(struct df_doc *doc, const struct df_node *n, sh_script *out);
+/* The slot kept beside that reading for one client's notes about the script (NULL until set;
+ * arena memory the client owns); NULL when the script has not been read. */
+void **sh_note_node(const struct df_node *n);
 
 /* The command name of c with `sudo`, `env VAR=x`, `command`, `nice`, `time`, `xargs`-free
  * wrappers skipped: the index of the word that names the program, or c->nwords when none. */

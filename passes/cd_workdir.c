@@ -88,7 +88,7 @@ static df_node *rewrite(df_doc *doc, df_node *n, df_slice cur, df_diags *d)
         return NULL;
     df_slice script = n->args[0].v;
     sh_script sc;
-    if (!sh_parse_doc(doc, script, &sc) || sc.compound || sc.heredoc || sc.background ||
+    if (!sh_parse_node(doc, n, &sc) || sc.compound || sc.heredoc || sc.background ||
         sc.trailing_op || sc.ncmds < 2)
         return NULL;
     const sh_cmd *c0 = &sc.cmds[0];

@@ -145,7 +145,7 @@ static bool fold(df_doc *doc, df_node *c, df_node *r, df_slice cur, const rw_dir
                            * link layer's parent directories would take a numeric owner */
     }
     sh_script sc;
-    if (!sh_parse_doc(doc, r->args[0].v, &sc) || sc.ncmds != 1 || sc.compound ||
+    if (!sh_parse_node(doc, r, &sc) || sc.ncmds != 1 || sc.compound ||
         sc.heredoc || sc.background || sc.comment)
         return false;
     const sh_cmd *cmd = &sc.cmds[0];

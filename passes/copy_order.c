@@ -910,7 +910,7 @@ static int run_kind(plan *p, const df_node *r)
             return -1;
     }
     sh_script sc;
-    if (!sh_parse_doc(p->doc, r->args[0].v, &sc) || sc.compound || sc.heredoc ||
+    if (!sh_parse_node(p->doc, r, &sc) || sc.compound || sc.heredoc ||
         sc.background)
         return -1;
     int kind = 0;

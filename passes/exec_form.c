@@ -106,7 +106,7 @@ static bool convert(df_doc *doc, df_node *n, df_diags *d)
         rw_has_comment_lines(n->text))
         return false; /* the instruction is rewritten whole: keep comment lines inside it */
     sh_script sc;
-    if (!sh_parse_doc(doc, n->args[0].v, &sc) || sc.ncmds != 1 || sc.compound ||
+    if (!sh_parse_node(doc, n, &sc) || sc.ncmds != 1 || sc.compound ||
         sc.heredoc || sc.background || sc.comment || sc.trailing_op)
         return false;
     const sh_cmd *c = &sc.cmds[0];

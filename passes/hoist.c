@@ -82,7 +82,7 @@ static bool installs(df_doc *doc, const rw_footprint *fp)
     static const char *const harmless[] = {"update", "clean", "autoclean", "makecache",
                                            "check-update", "refresh", NULL};
     sh_script sc;
-    if (!sh_parse_doc(doc, fp->script, &sc))
+    if (!sh_parse_node(doc, fp->run, &sc))
         return true;
     for (size_t i = 0; i < sc.ncmds; i++) {
         const sh_cmd *c = &sc.cmds[i];

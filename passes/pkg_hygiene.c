@@ -457,8 +457,8 @@ typedef struct cls {
     size_t at;     /* the command it comes from (SIZE_MAX when from unread text) */
 } cls;
 
-/* What the pass keeps per script, beside its reading (sh_parse_doc): a function of the
- * script's bytes, so it lives with the reading for the whole document (sh_note_doc) and the
+/* What the pass keeps per script, beside its reading (sh_parse_node): a function of the
+ * script's bytes, so it lives with the reading for the whole document (sh_note_node) and the
  * pass's later runs find it. */
 typedef struct run_entry {
     uint32_t at[NTRACK]; /* classify's answer: cls.at (UINT32_MAX: SIZE_MAX) ... */
@@ -477,7 +477,7 @@ static run_entry *open_entry(runs *rc, df_node *n, rs_run *out)
 {
     if (!rs_open(rc->doc, n, out))
         return NULL;
-    void **note = sh_note_doc(rc->doc, out->script);
+    void **note = sh_note_node(n);
     if (!note)
         return NULL;
     if (!*note) {

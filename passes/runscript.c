@@ -15,7 +15,7 @@ bool rs_open(df_doc *doc, df_node *n, rs_run *out)
         return false;
     out->script = n->args[0].v;
     out->base = n->args[0].off;
-    out->ok = sh_parse_doc(doc, out->script, &out->sh) && !out->sh.heredoc;
+    out->ok = sh_parse_node(doc, n, &out->sh) && !out->sh.heredoc;
     return out->ok;
 }
 
