@@ -952,8 +952,10 @@ static bool phase_apt_update(ctx *x)
             stage = n->stage;
             have = dirty = false;
         }
+        /* dirty matters only after an update (which sets it afresh) and stays once set */
         if (n->kind != DF_RUN) {
-            dirty |= !apt_inert_node(&x->runs, n);
+            if (have && !dirty)
+                dirty = !apt_inert_node(&x->runs, n);
             continue;
         }
         rs_run r;
@@ -979,8 +981,8 @@ static bool phase_apt_update(ctx *x)
             have = true;
             dirty = touches_apt_sources(n) || n->nbflags != 0 ||
                     !apt_inert_range(&r, c[M_APT].at + 1, r.sh.ncmds);
-        } else {
-            dirty |= !apt_inert_node(&x->runs, n);
+        } else if (have && !dirty) {
+            dirty = !apt_inert_node(&x->runs, n);
         }
     }
     return changed;
@@ -1536,11 +1538,19 @@ PASS(pkg_hygiene)
     /* the managers the readable RUNs run or mention: the phases and facts that concern
      * only a manager outside them have nothing to act on (each needs a recognised command) */
     unsigned all = 0;
+    bool *yarn = xcalloc(ns + 1, sizeof *yarn); /* per stage: it, or one built on it, runs yarn */
     for (df_node *n = doc->head; n; n = n->next) {
         rs_run r;
-        if (n->kind == DF_RUN && open_run(&x.runs, n, &r))
-            all |= managers(&x.runs, &r);
+        if (n->kind == DF_RUN && open_run(&x.runs, n, &r)) {
+            unsigned m = managers(&x.runs, &r);
+            all |= m;
+            if ((m & (1u << M_YARN)) && n->stage >= 0)
+                yarn[n->stage] = true;
+        }
     }
+    for (size_t s = ns; s-- > 0;) /* a base stage's facts reach the stages built on it */
+        if (yarn[s] && doc->stages[s].base_stage >= 0)
+            yarn[doc->stages[s].base_stage] = true;
     rs_shells shells;
     rs_shells_init(&shells, doc);
     bool changed = false;
@@ -1559,7 +1569,7 @@ PASS(pkg_hygiene)
             nonroot[s] = !is_root_user(n);
         if (n->kind == DF_ONBUILD && n->sub && n->sub->kind == DF_USER)
             onb_user[s] = true;
-        x.facts[s] |= node_facts(n, all & (1u << M_YARN));
+        x.facts[s] |= node_facts(n, yarn[s]);
         if (n->kind == DF_ONBUILD && n->sub && n->sub->kind == DF_RUN) {
             rs_run r;
             cls c[NTRACK];
@@ -1586,6 +1596,7 @@ PASS(pkg_hygiene)
     set_seal(&x.nonroot);
     free(nonroot);
     free(onb_user);
+    free(yarn);
     for (df_node *n = doc->head; n; n = n->next)
         if (n->kind == DF_RUN && set_has(&x.posix, n))
             changed |= phase_flags(&x, n);
