@@ -501,6 +501,9 @@ size_t sh_program(const sh_cmd *c)
     for (;;) {
         if (i >= c->nwords)
             return c->nwords;
+        df_slice v = c->words[i].value; /* the wrappers below: 3 to 7 letters, these first ones */
+        if (v.n < 3 || v.n > 7 || !memchr("censt", v.p[0], 5))
+            return i;
         if (sh_word_is(c, i, "sudo")) {
             i++;
             while (starts_dash(c, i)) {
