@@ -112,6 +112,16 @@ int df_doc_optimize(df_doc *doc, const df_options *opt, df_diags *d)
                             doc->name ? doc->name : "-");
         return 0;
     }
+    /* An instruction whose line continuation runs into the end of the file would swallow
+     * anything a pass placed after it. */
+    if (doc->tail && (doc->tail->flags & DF_N_OPEN)) {
+        if (opt->level > 0 || opt->passes)
+            diag_addf_plain(d, DIAG_NOTE,
+                            "%s: not optimized: the line continuation of its last instruction "
+                            "runs into the end of the file (remove the final '%c')",
+                            doc->name ? doc->name : "-", doc->escape);
+        return 0;
+    }
     int changed = 0;
     doc->opt = opt;
     /* -O0 runs no pass: no need to look at the context (syscalls for every file) */

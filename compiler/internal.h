@@ -77,6 +77,8 @@ enum {
     DF_N_JSON = 1u << 0,   /* arguments in JSON (exec) form */
     DF_N_EDITED = 1u << 1, /* text was re-rendered by a pass */
     DF_N_MERGED = 1u << 2, /* made by merge-run; kept across later edits of the node */
+    DF_N_OPEN = 1u << 3,   /* the file ended inside its line continuation: whatever followed
+                            * it would join it */
 };
 
 typedef struct df_node df_node;

@@ -293,6 +293,8 @@ static df_node *instruction(lexer *lx, size_t ls, const char *tok, size_t tokn, 
         cont = continues(p, &m, doc->escape);
         add_piece(lx, p, m, ls);
     }
+    if (cont)
+        n->flags |= DF_N_OPEN;
     if (lx->nsegs == 1)
         n->logical = (df_slice){tok, tokn};
     else

@@ -132,5 +132,12 @@ check "--heredoc keeps the comment" grep -qx '# refresh' "$tmp/hd.out"
 check "--heredoc output re-parses" "$bin" --emit=dump "$tmp/hd.out"
 check "--heredoc is idempotent" bash -c "'$bin' --heredoc '$tmp/hd.out' | cmp - '$tmp/hd.out'"
 
+# a last instruction continued into the end of the file: printed back, not optimized, a note
+printf 'FROM alpine:3.20\nRUN apk add curl\nRUN echo hi \\\n' >"$tmp/open.Dockerfile"
+check "open continuation at the end: output unchanged, exit 0" bash -c "
+    '$bin' -O2 '$tmp/open.Dockerfile' 2>'$tmp/open.err' | cmp - '$tmp/open.Dockerfile'"
+check "open continuation at the end: the note says why" \
+    grep -q "open.Dockerfile: not optimized: the line continuation of its last instruction" "$tmp/open.err"
+
 echo "cli: $pass passed, $fail failed"
 [ "$fail" = 0 ]
