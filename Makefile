@@ -51,6 +51,7 @@ LIB_OBJS = \
 	$(BUILD)/compiler/lint_config.o \
 	$(BUILD)/compiler/lint_checks.o \
 	$(BUILD)/compiler/lint_format.o \
+	$(BUILD)/compiler/parallel.o \
 	$(BUILD)/compiler/yaml.o \
 	$(BUILD)/compiler/spec.o \
 	$(BUILD)/compiler/gen_quote.o \
@@ -80,7 +81,7 @@ LIB_OBJS = \
 	$(BUILD)/passes/keyword_case.o \
 	$(BUILD)/passes/heredoc_form.o
 
-DRIVER_OBJS = $(BUILD)/compiler/driver.o $(BUILD)/compiler/parallel.o
+DRIVER_OBJS = $(BUILD)/compiler/driver.o
 
 TESTS = \
 	$(BUILD)/tests/test_diff \

@@ -25,14 +25,15 @@
  */
 #include "lint.h"
 #include "diff.h"
+#include "parallel.h"
 
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
-#include <pthread.h>
 #include <stdarg.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -104,7 +105,7 @@ const lint_rule *lint_rule_for_pass(const char *name)
 {
     for (size_t i = 0; i < R_COUNT; i++)
         if ((lint_rules[i].flags & LR_PASS) && i != R_PASS_GENERIC &&
-            strcmp(lint_rules[i].name, name) == 0)
+            lint_rules[i].name[0] == name[0] && strcmp(lint_rules[i].name, name) == 0)
             return &lint_rules[i];
     return &lint_rules[R_PASS_GENERIC];
 }
@@ -122,9 +123,11 @@ void lint_file_init(lint_file *f, const char *path, char *src, size_t len)
     f->path = path;
     f->src = src;
     f->len = len;
+    /* a line starts at 0 and after every '\n' but a final one */
+    const char *end = src + len - (len > 0), *q;
     size_t n = 1;
-    for (size_t i = 0; i < f->len; i++)
-        n += f->src[i] == '\n' && i + 1 < f->len;
+    for (q = src; len > 0 && (q = memchr(q, '\n', (size_t)(end - q))); q++)
+        n++;
     f->lines = xmalloc(n * sizeof *f->lines);
     f->nlines = 0;
     if (f->len == 0) {
@@ -132,9 +135,8 @@ void lint_file_init(lint_file *f, const char *path, char *src, size_t len)
         return;
     }
     f->lines[f->nlines++] = 0;
-    for (size_t i = 0; i + 1 < f->len; i++)
-        if (f->src[i] == '\n')
-            f->lines[f->nlines++] = i + 1;
+    for (q = src; (q = memchr(q, '\n', (size_t)(end - q))); q++)
+        f->lines[f->nlines++] = (size_t)(q - src) + 1;
 }
 
 /* Offset of the start of line k (0-based); the end of the text for k == nlines. */
@@ -319,6 +321,7 @@ typedef struct ignores {
     size_t n, cap;
     df_slice check_skip;   /* # check=skip=... */
     bool check_error;      /* # check=error=true */
+    bool ordered;          /* neither from nor to decreases along v */
 } ignores;
 
 static void add_ignore(ignores *ig, ignore x)
@@ -402,6 +405,9 @@ static void collect_ignores(const df_doc *doc, ignores *ig)
             p = nl ? nl + 1 : end;
         }
     }
+    ig->ordered = true;
+    for (size_t i = 1; i < ig->n; i++)
+        ig->ordered &= ig->v[i].from >= ig->v[i - 1].from && ig->v[i].to >= ig->v[i - 1].to;
     /* # check=skip=A,B;error=true */
     df_slice c = doc->check;
     size_t i = 0;
@@ -444,13 +450,30 @@ static bool ignored_globally(const ignores *ig, const lint_rule *r)
     return false;
 }
 
-static bool ignored_at(const ignores *ig, const lint_finding *g)
+/* Is finding g suppressed? global[r]: rule r is suppressed for the whole file. */
+static bool ignored_at(const ignores *ig, const bool *global, const lint_finding *g)
 {
-    if (ignored_globally(ig, g->rule))
+    if (global[rule_index(g->rule)])
         return true;
-    for (size_t i = 0; i < ig->n; i++)
-        if (!ig->v[i].global && g->off >= ig->v[i].from && g->off < ig->v[i].to &&
-            list_names(ig->v[i].list, g->rule))
+    if (!ig->ordered) {
+        for (size_t i = 0; i < ig->n; i++)
+            if (!ig->v[i].global && g->off >= ig->v[i].from && g->off < ig->v[i].to &&
+                list_names(ig->v[i].list, g->rule))
+                return true;
+        return false;
+    }
+    /* the lists whose range holds g: before the first with from > g->off, back to the last
+     * with to <= g->off */
+    size_t lo = 0, hi = ig->n;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (ig->v[mid].from <= g->off)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    for (size_t i = lo; i-- > 0 && ig->v[i].to > g->off;)
+        if (!ig->v[i].global && list_names(ig->v[i].list, g->rule))
             return true;
     return false;
 }
@@ -500,9 +523,10 @@ typedef struct lines {
 
 static void split_lines(lines *l, const char *p, size_t len)
 {
+    const char *end = p + len, *q;
     size_t n = 0;
-    for (size_t i = 0; i < len; i++)
-        n += p[i] == '\n';
+    for (q = p; len > 0 && (q = memchr(q, '\n', (size_t)(end - q))); q++)
+        n++;
     n += len > 0 && p[len - 1] != '\n';
     l->p = p;
     l->len = len;
@@ -510,9 +534,8 @@ static void split_lines(lines *l, const char *p, size_t len)
     l->start = xmalloc((n + 1) * sizeof *l->start);
     size_t k = 0;
     l->start[k++] = 0;
-    for (size_t i = 0; i < len && k <= n; i++)
-        if (p[i] == '\n' && k < n)
-            l->start[k++] = i + 1;
+    for (q = p; k < n && (q = memchr(q, '\n', (size_t)(end - q))); q++)
+        l->start[k++] = (size_t)(q - p) + 1;
     l->start[n] = len;
 }
 
@@ -653,6 +676,7 @@ struct lint_tracker {
     long *map;
     regions rs;
     const char **names, **summaries; /* the passes that changed something, by first change */
+    const lint_rule **rules;         /* and their rules */
     size_t npasses;
 };
 
@@ -684,8 +708,10 @@ void lint_track_pass(lint_tracker *t, const char *name, const char *summary)
     if (pi == t->npasses) {
         t->names = xrealloc(t->names, (t->npasses + 1) * sizeof *t->names);
         t->summaries = xrealloc(t->summaries, (t->npasses + 1) * sizeof *t->summaries);
+        t->rules = xrealloc(t->rules, (t->npasses + 1) * sizeof *t->rules);
         t->names[pi] = name;
         t->summaries[pi] = summary;
+        t->rules[pi] = lint_rule_for_pass(name);
         t->npasses++;
     }
     lines next;
@@ -739,6 +765,17 @@ void lint_track_end(lint_tracker *t, const lint_config *cfg)
         if (lo < ngaps && gaps[lo].g0 <= rs.v[k].lo)
             owner[k] = lo;
     }
+    /* the regions of each gap, in region order: those of gap gi are
+     * order[first[gi], first[gi + 1]) */
+    size_t *first = xcalloc(ngaps + 2, sizeof *first), *order = xmalloc((rs.n + 1) * sizeof *order);
+    for (size_t k = 0; k < rs.n; k++)
+        if (owner[k] != SIZE_MAX)
+            first[owner[k] + 2]++;
+    for (size_t gi = 0; gi < ngaps; gi++)
+        first[gi + 2] += first[gi + 1];
+    for (size_t k = 0; k < rs.n; k++)
+        if (owner[k] != SIZE_MAX)
+            order[first[owner[k] + 1]++] = k;
     for (size_t gi = 0; gi < ngaps; gi++) {
         const gap *gp = &gaps[gi];
         lint_fix *fix = xcalloc(1, sizeof *fix);
@@ -752,15 +789,14 @@ void lint_track_end(lint_tracker *t, const lint_config *cfg)
         for (size_t j = 0; j <= t->npasses; j++)
             fidx[j] = SIZE_MAX;
         size_t base = f->n, carrier = SIZE_MAX;
-        for (size_t k = 0; k < rs.n; k++) {
-            if (owner[k] != gi)
-                continue;
+        for (size_t o = first[gi]; o < first[gi + 1]; o++) {
+            size_t k = order[o];
             if (fidx[rs.v[k].pass] != SIZE_MAX) { /* changed these lines again: it is last */
                 carrier = fidx[rs.v[k].pass];
                 continue;
             }
             const char *pname = t->names[rs.v[k].pass];
-            const lint_rule *r = lint_rule_for_pass(pname);
+            const lint_rule *r = t->rules[rs.v[k].pass];
             lint_finding *g = new_finding(f, r, cfg);
             if (rule_index(r) == R_PASS_GENERIC) {
                 df_buf m = {0};
@@ -791,6 +827,8 @@ void lint_track_end(lint_tracker *t, const lint_config *cfg)
         }
         free(fidx);
     }
+    free(first);
+    free(order);
     free(owner);
     free(gaps);
     free(rs.v);
@@ -800,6 +838,7 @@ void lint_track_end(lint_tracker *t, const lint_config *cfg)
     free(orig.start);
     free(t->names);
     free(t->summaries);
+    free(t->rules);
     free(t);
 }
 
@@ -889,11 +928,33 @@ static uint64_t fnv(uint64_t h, const void *p, size_t n)
     return h;
 }
 
+/* Writes h as 16 lower-case hex digits and a NUL. */
+static void put_hex(char *out, uint64_t h)
+{
+    for (int i = 15; i >= 0; i--, h >>= 4)
+        out[i] = "0123456789abcdef"[h & 15];
+    out[16] = '\0';
+}
+
+/* A finding's key and its index, sorted by key and then index. */
+typedef struct keyed {
+    uint64_t key;
+    size_t i;
+} keyed;
+
+static int cmp_keyed(const void *pa, const void *pb)
+{
+    const keyed *a = pa, *b = pb;
+    if (a->key != b->key)
+        return a->key < b->key ? -1 : 1;
+    return a->i < b->i ? -1 : a->i > b->i;
+}
+
 /* Rule, file and the located text with runs of blanks collapsed, so a finding keeps its
  * fingerprint when lines move; the occurrence count among equal keys makes it unique. */
 static void fingerprints(lint_file *f)
 {
-    uint64_t *keys = xmalloc((f->n + 1) * sizeof *keys);
+    keyed *keys = xmalloc((f->n + 1) * sizeof *keys);
     for (size_t i = 0; i < f->n; i++) {
         lint_finding *g = &f->v[i];
         uint64_t h = fnv(14695981039346656037u, g->rule->id, strlen(g->rule->id));
@@ -911,14 +972,18 @@ static void fingerprints(lint_file *f)
             blank = b;
         }
         h = fnv(h, g->message, strlen(g->message));
-        keys[i] = h;
-        size_t occurrence = 0;
-        for (size_t j = 0; j < i; j++) /* findings per file are few */
-            occurrence += keys[j] == h;
-        uint64_t h1 = fnv(h, &occurrence, sizeof occurrence);
+        keys[i] = (keyed){h, i};
+    }
+    /* the occurrence of a key: how many findings before this one have it */
+    if (f->n > 1)
+        qsort(keys, f->n, sizeof *keys, cmp_keyed);
+    size_t occurrence = 0;
+    for (size_t k = 0; k < f->n; k++) {
+        occurrence = k > 0 && keys[k].key == keys[k - 1].key ? occurrence + 1 : 0;
+        uint64_t h1 = fnv(keys[k].key, &occurrence, sizeof occurrence);
         uint64_t h2 = fnv(h1 ^ 0x9e3779b97f4a7c15u, "dfopt", 5);
-        snprintf(g->fingerprint, sizeof g->fingerprint, "%016llx%016llx",
-                 (unsigned long long)h1, (unsigned long long)h2);
+        put_hex(f->v[keys[k].i].fingerprint, h1);
+        put_hex(f->v[keys[k].i].fingerprint + 16, h2);
     }
     free(keys);
 }
@@ -973,8 +1038,11 @@ static void apply_ignores(lint_file *f, const ignores *ig)
             ngroups = f->v[i].group + 1;
     bool *withheld = xcalloc(ngroups + 1, sizeof *withheld);
     bool *drop = xcalloc(f->n + 1, sizeof *drop);
+    bool global[R_COUNT];
+    for (size_t r = 0; r < R_COUNT; r++)
+        global[r] = ig->n + ig->check_skip.n > 0 && ignored_globally(ig, &lint_rules[r]);
     for (size_t i = 0; i < f->n; i++) {
-        drop[i] = f->v[i].rule != &lint_rules[R_PARSE_ERROR] && ignored_at(ig, &f->v[i]);
+        drop[i] = f->v[i].rule != &lint_rules[R_PARSE_ERROR] && ignored_at(ig, global, &f->v[i]);
         if (drop[i] && f->v[i].group != SIZE_MAX)
             withheld[f->v[i].group] = true;
         if (ig->check_error && f->v[i].rule->buildkit[0])
@@ -1163,8 +1231,11 @@ static bool run_passes(lint_file *f, df_doc *doc, const lint_opts *o, const lint
 {
     df_buf names = {0};
     for (size_t i = 0; i < pipeline_len; i++)
-        if (pass_selected(&pipeline[i], o, cfg, ig))
-            buf_printf(&names, "%s%s", names.len ? "," : "", pipeline[i].name);
+        if (pass_selected(&pipeline[i], o, cfg, ig)) {
+            if (names.len)
+                buf_putc(&names, ',');
+            buf_puts(&names, pipeline[i].name);
+        }
     if (!names.len) {
         buf_free(&names);
         return true;
@@ -1258,34 +1329,102 @@ static bool is_file(const char *path)
     return stat(path, &st) == 0 && S_ISREG(st.st_mode);
 }
 
+/* The directories repo_config has looked at, each with the .dfopt.yaml of its repository (NULL
+ * for none), so the files of one tree look its ancestors up once: open addressing by name. */
+typedef struct dir_memo {
+    char **dir, **config; /* dir[i] NULL: a free slot */
+    size_t cap, used;
+} dir_memo;
+
+static size_t memo_slot(const dir_memo *m, const char *dir, size_t n)
+{
+    size_t i = (size_t)fnv(14695981039346656037u, dir, n) & (m->cap - 1);
+    while (m->dir[i] && (strlen(m->dir[i]) != n || memcmp(m->dir[i], dir, n) != 0))
+        i = (i + 1) & (m->cap - 1);
+    return i;
+}
+
+static void memo_put(dir_memo *m, const char *dir, size_t n, const char *config)
+{
+    if (2 * (m->used + 1) > m->cap) {
+        dir_memo old = *m;
+        m->cap = old.cap ? 2 * old.cap : 64;
+        m->dir = xcalloc(m->cap, sizeof *m->dir);
+        m->config = xcalloc(m->cap, sizeof *m->config);
+        for (size_t i = 0; i < old.cap; i++)
+            if (old.dir[i]) {
+                size_t k = memo_slot(m, old.dir[i], strlen(old.dir[i]));
+                m->dir[k] = old.dir[i];
+                m->config[k] = old.config[i];
+            }
+        free(old.dir);
+        free(old.config);
+    }
+    size_t k = memo_slot(m, dir, n);
+    if (m->dir[k])
+        return;
+    m->dir[k] = xmalloc(n + 1);
+    memcpy(m->dir[k], dir, n);
+    m->dir[k][n] = '\0';
+    m->config[k] = config ? xstrdup(config) : NULL;
+    m->used++;
+}
+
+static void memo_free(dir_memo *m)
+{
+    for (size_t i = 0; i < m->cap; i++) {
+        free(m->dir[i]);
+        free(m->config[i]);
+    }
+    free(m->dir);
+    free(m->config);
+}
+
 /* The .dfopt.yaml at the root of the repository holding path (the nearest ancestor directory
  * with a .git), or NULL. malloc'd. */
-static char *repo_config(const char *path)
+static char *repo_config(const char *path, dir_memo *m)
 {
     if (strcmp(path, "-") == 0)
         return NULL;
     char *abs = realpath(path, NULL);
     if (!abs)
         return NULL;
+    /* the ancestors abs[0, end) from the nearest up, until one is known or has a .git */
     df_buf b = {0};
-    char *slash;
-    while ((slash = strrchr(abs, '/'))) {
-        *slash = '\0';
+    char *config = NULL;
+    size_t end = strlen(abs), top = end;
+    for (;;) {
+        while (end > 0 && abs[end - 1] != '/')
+            end--;
+        if (end == 0)
+            break; /* no ancestor has a .git */
+        end--;
+        if (m->cap) {
+            size_t k = memo_slot(m, abs, end);
+            if (m->dir[k]) {
+                config = m->config[k] ? xstrdup(m->config[k]) : NULL;
+                break;
+            }
+        }
         b.len = 0;
-        buf_printf(&b, "%s/.git", *abs ? abs : "");
+        buf_put(&b, abs, end);
+        buf_puts(&b, "/.git");
         if (access(b.p, F_OK) == 0) {
-            b.len = 0;
-            buf_printf(&b, "%s/.dfopt.yaml", *abs ? abs : "");
-            free(abs);
+            b.len = end;
+            buf_puts(&b, "/.dfopt.yaml");
             if (is_file(b.p))
-                return b.p;
-            buf_free(&b);
-            return NULL;
+                config = xstrdup(b.p);
+            memo_put(m, abs, end, config);
+            break;
         }
     }
+    /* every directory passed on the way has the answer found */
+    for (size_t e = end; e < top; e++)
+        if (abs[e] == '/' && e > end)
+            memo_put(m, abs, e, config);
     free(abs);
     buf_free(&b);
-    return NULL;
+    return config;
 }
 
 /* ---- the command ---- */
@@ -1306,7 +1445,8 @@ static const char usage[] =
     "                      info, style, none\n"
     "  --config FILE       read FILE instead of looking for .dfopt.yaml\n"
     "  --no-config         use no configuration file\n"
-    "  -j N, --jobs N      lint N files at a time (output stays in the order given)\n"
+    "  -j N, --jobs N      lint at most N files at a time (default: one per core, or\n"
+    "                      DFOPT_JOBS; the output is the same, in the order given)\n"
     "  --color=WHEN        auto (default: stdout is a terminal and NO_COLOR unset), always, never\n"
     "  --list-rules        print the rule table\n"
     "  --explain ID        describe a rule (DF012, a rule name, or a hadolint code)\n"
@@ -1394,26 +1534,173 @@ static bool toggle_rules(lint_config *c, const char *list, bool on, const char *
     return true;
 }
 
-typedef struct job {
-    lint_file **files;
-    const lint_config **cfgs;
-    size_t n;
-    size_t next;
-    const lint_opts *opts;
-    pthread_mutex_t mu;
-} job;
+/* ---- many files ----
+ *
+ * Files are linted by par_each (parallel.c), spread over the cores like `dfopt FILE...`. Each
+ * file is linted, rendered as its part of the report (lint_render_file) and freed at once;
+ * the part goes to standard output as a record, a part_head and the text, while standard
+ * output is an in-memory file. par_each leaves there the records in file order, as if the files
+ * had been done in turn, and the report is then the head, the parts joined in that order, and
+ * the tail. A file's errors go to standard error as it is done, in order too. */
 
-static void *worker(void *arg)
+enum { PART_MAGIC = 0x6466706c };
+
+typedef struct part_head {
+    size_t magic;
+    size_t len; /* the part's bytes, after this head */
+    lint_totals t;
+} part_head;
+
+typedef struct lint_run {
+    const char **paths;
+    const lint_config **cfgs; /* each file's configuration */
+    const lint_opts *opts;
+    lint_format fmt;
+    bool color;
+} lint_run;
+
+static bool write_all(int fd, const char *p, size_t n)
 {
-    job *j = arg;
-    for (;;) {
-        pthread_mutex_lock(&j->mu);
-        size_t i = j->next++;
-        pthread_mutex_unlock(&j->mu);
-        if (i >= j->n)
-            return NULL;
-        lint_one(j->files[i], j->opts, j->cfgs[i]);
+    while (n > 0) {
+        ssize_t w = write(fd, p, n);
+        if (w < 0 && errno == EINTR)
+            continue;
+        if (w <= 0)
+            return false;
+        p += w;
+        n -= (size_t)w;
     }
+    return true;
+}
+
+/* Lints file i and writes its record (a par_fn); returns its exit status. */
+static int lint_item(void *arg, size_t i)
+{
+    const lint_run *r = arg;
+    const lint_config *cfg = r->cfgs[i];
+    lint_file f = {0};
+    f.path = r->paths[i];
+    lint_one(&f, r->opts, cfg);
+    part_head h = {PART_MAGIC, 0, {0}};
+    df_buf rec = {0};
+    buf_put(&rec, (const char *)&h, sizeof h);
+    lint_render_file(&rec, r->fmt, &f, r->color, &h.t);
+    h.len = rec.len - sizeof h;
+    memcpy(rec.p, &h, sizeof h);
+    int status = f.error ? EXIT_ERROR : EXIT_OK;
+    lint_severity fail = cfg->fail_level_set ? cfg->fail_level : SEV_WARNING;
+    for (size_t k = 0; k < f.n && status == EXIT_OK; k++)
+        if (fail != SEV_NONE && f.v[k].severity >= fail)
+            status = EXIT_FINDINGS;
+    if (!write_all(STDOUT_FILENO, rec.p, rec.len)) {
+        fprintf(stderr, "dfopt lint: %s: cannot keep the findings: %s\n", f.path,
+                strerror(errno));
+        status = EXIT_ERROR;
+    }
+    if (f.errtext)
+        fputs(f.errtext, stderr);
+    buf_free(&rec);
+    lint_file_free(&f);
+    return status;
+}
+
+/* Points standard output at a new, empty in-memory file (a temporary file where there is no
+ * memfd) and returns that file's descriptor, with the real standard output in *saved (-1 when
+ * it was closed); -1 on failure. */
+static int capture_stdout(int *saved)
+{
+    fflush(stdout);
+    int fd = memfd_create("dfopt-lint", MFD_CLOEXEC);
+    if (fd < 0) {
+        const char *dir = getenv("TMPDIR");
+        df_buf t = {0};
+        buf_printf(&t, "%s/dfopt-lint-XXXXXX", dir && *dir ? dir : "/tmp");
+        fd = mkostemp(t.p, O_CLOEXEC);
+        if (fd >= 0)
+            unlink(t.p);
+        buf_free(&t);
+        if (fd < 0)
+            return -1;
+    }
+    if (fd <= STDERR_FILENO) { /* a standard stream was closed: keep clear of them */
+        int moved = fcntl(fd, F_DUPFD_CLOEXEC, STDERR_FILENO + 1);
+        close(fd);
+        if (moved < 0)
+            return -1;
+        fd = moved;
+    }
+    *saved = fcntl(STDOUT_FILENO, F_DUPFD_CLOEXEC, STDERR_FILENO + 1);
+    if (dup2(fd, STDOUT_FILENO) < 0) {
+        if (*saved >= 0)
+            close(*saved);
+        close(fd);
+        return -1;
+    }
+    return fd;
+}
+
+static void restore_stdout(int saved)
+{
+    fflush(stdout);
+    if (saved >= 0) {
+        dup2(saved, STDOUT_FILENO);
+        close(saved);
+    } else {
+        close(STDOUT_FILENO);
+    }
+}
+
+static bool read_all(FILE *in, void *p, size_t n)
+{
+    return n == 0 || fread(p, 1, n, in) == n;
+}
+
+/* Writes the report from the records in fd (from its start) to out; false when a record is
+ * missing or damaged (a worker that died has left a message and the status already) or a write
+ * fails. */
+static bool write_report(int fd, size_t nfiles, lint_format fmt, FILE *out)
+{
+    int in_fd = lseek(fd, 0, SEEK_SET) == 0 ? dup(fd) : -1;
+    FILE *in = in_fd >= 0 ? fdopen(in_fd, "r") : NULL;
+    if (!in) {
+        if (in_fd >= 0)
+            close(in_fd);
+        return false;
+    }
+    lint_totals t = {0};
+    df_buf b = {0};
+    char *part = NULL;
+    size_t cap = 0;
+    bool ok = true;
+    lint_render_head(&b, fmt);
+    for (size_t i = 0; i < nfiles; i++) {
+        part_head h;
+        if (!read_all(in, &h, sizeof h) || h.magic != PART_MAGIC) {
+            ok = false;
+            break;
+        }
+        if (h.len > cap) {
+            cap = h.len;
+            free(part);
+            part = xmalloc(cap);
+        }
+        if (!read_all(in, part, h.len)) {
+            ok = false;
+            break;
+        }
+        lint_render_append(&b, fmt, part, h.len, &h.t, &t);
+        if (b.len >= 1 << 16) {
+            ok &= fwrite(b.p, 1, b.len, out) == b.len;
+            b.len = 0;
+        }
+    }
+    lint_render_tail(&b, fmt, &t);
+    if (b.len)
+        ok &= fwrite(b.p, 1, b.len, out) == b.len;
+    buf_free(&b);
+    free(part);
+    fclose(in);
+    return ok;
 }
 
 typedef struct cli_overrides {
@@ -1477,7 +1764,7 @@ int lint_main(int argc, char **argv)
     const char *color = "auto", *config = NULL, *output = NULL;
     bool no_config = false, options_done = false;
     cli_overrides ov = {0};
-    long jobs = 1;
+    const char *jobs = NULL; /* -j N */
     const char **paths = xcalloc((size_t)argc + 1, sizeof *paths);
     size_t npaths = 0;
     int status = EXIT_OK;
@@ -1534,11 +1821,12 @@ int lint_main(int argc, char **argv)
         } else if ((v = opt_value(a, "--jobs", &i, argc, argv)) ||
                    (strncmp(a, "-j", 2) == 0 && (v = a[2] ? a + 2 : i + 1 < argc ? argv[++i] : NULL))) {
             char *end;
-            jobs = strtol(v, &end, 10);
-            if (*end || jobs < 1 || jobs > 256) {
+            long n = strtol(v, &end, 10);
+            if (*end || n < 1 || n > 256) {
                 status = lint_usage("--jobs takes a number from 1 to 256, not '%s'", v);
                 goto out;
             }
+            jobs = v;
         } else if ((v = opt_value(a, "--color", &i, argc, argv))) {
             color = v;
         } else if ((strcmp(a, "-o") == 0 || strcmp(a, "--output") == 0) && i + 1 < argc) {
@@ -1568,72 +1856,54 @@ int lint_main(int argc, char **argv)
         goto out;
     }
 
-    /* configs, loaded before any thread starts */
+    /* configs, loaded before any worker starts */
     lint_config **cache = NULL;
     char **cpaths = NULL;
     size_t ncache = 0;
     bool failed = false;
-    lint_file **files = xcalloc(npaths, sizeof *files);
     const lint_config **cfgs = xcalloc(npaths, sizeof *cfgs);
     char *local = !config && !no_config && is_file(".dfopt.yaml") ? xstrdup(".dfopt.yaml") : NULL;
+    dir_memo dirs = {0};
     for (size_t i = 0; i < npaths; i++) {
-        files[i] = xcalloc(1, sizeof **files);
-        files[i]->path = paths[i];
         char *found = NULL;
         const char *cp = no_config ? NULL : config ? config : local;
         if (!cp && !no_config)
-            cp = found = repo_config(paths[i]);
+            cp = found = repo_config(paths[i], &dirs);
         cfgs[i] = config_for(cp, &cache, &cpaths, &ncache, &ov, &failed);
         free(found);
     }
+    memo_free(&dirs);
     free(local);
+    int saved = -1, parts = failed ? -1 : capture_stdout(&saved);
     if (failed) {
         status = EXIT_ERROR;
+    } else if (parts < 0) {
+        fprintf(stderr, "dfopt lint: cannot make a temporary file: %s\n", strerror(errno));
+        status = EXIT_ERROR;
     } else {
-        job j = {files, cfgs, npaths, 0, &o, PTHREAD_MUTEX_INITIALIZER};
-        size_t nthreads = (size_t)jobs < npaths ? (size_t)jobs : npaths;
-        pthread_t *t = xcalloc(nthreads, sizeof *t);
-        size_t started = 0;
-        for (size_t k = 1; k < nthreads; k++, started++)
-            if (pthread_create(&t[k], NULL, worker, &j) != 0)
-                break;
-        worker(&j);
-        for (size_t k = 1; k <= started; k++)
-            pthread_join(t[k], NULL);
-        free(t);
-
-        df_buf out = {0};
-        lint_render(&out, fmt, files, npaths, use_color);
-        for (size_t i = 0; i < npaths; i++) {
-            lint_file *f = files[i];
-            if (f->errtext)
-                fputs(f->errtext, stderr);
-            if (f->error)
-                status = EXIT_ERROR;
-            lint_severity fail = cfgs[i]->fail_level_set ? cfgs[i]->fail_level : SEV_WARNING;
-            for (size_t k = 0; k < f->n && status == EXIT_OK; k++)
-                if (fail != SEV_NONE && f->v[k].severity >= fail)
-                    status = EXIT_FINDINGS;
-        }
+        /* a file read from standard input is linted here; -j N caps the workers */
+        bool may_fork = true;
+        for (size_t i = 0; i < npaths; i++)
+            may_fork &= strcmp(paths[i], "-") != 0;
+        if (jobs)
+            setenv("DFOPT_JOBS", jobs, 1);
+        lint_run run = {paths, cfgs, &o, fmt, use_color};
+        status = par_each(npaths, may_fork, lint_item, &run);
+        restore_stdout(saved);
         FILE *fp = output ? fopen(output, "w") : stdout;
         if (!fp) {
             fprintf(stderr, "dfopt lint: %s: %s\n", output, strerror(errno));
             status = EXIT_ERROR;
         } else {
-            if (out.len && fwrite(out.p, 1, out.len, fp) != out.len)
+            if (!write_report(parts, npaths, fmt, fp))
                 status = EXIT_ERROR;
             if ((output ? fclose(fp) : fflush(fp)) != 0) {
                 fprintf(stderr, "dfopt lint: write error: %s\n", strerror(errno));
                 status = EXIT_ERROR;
             }
         }
-        buf_free(&out);
+        close(parts);
     }
-    for (size_t i = 0; i < npaths; i++) {
-        lint_file_free(files[i]);
-        free(files[i]);
-    }
-    free(files);
     free(cfgs);
     for (size_t i = 0; i < ncache; i++) {
         lint_config_free(cache[i]);

@@ -186,8 +186,26 @@ typedef enum lint_format {
 } lint_format;
 
 bool lint_format_parse(const char *s, lint_format *out);
-/* Renders the findings of files[0, n) (in that order) to out. */
-void lint_render(df_buf *out, lint_format fmt, lint_file *const *files, size_t n, bool color);
+
+/* What a report's summary and separators depend on, summed over files. */
+typedef struct lint_totals {
+    size_t files, with_findings, findings, fixes;
+    size_t count[SEV_NONE]; /* findings by severity */
+} lint_totals;
+
+/*
+ * The report of files in a format, made in parts so that a file's part can be made as soon as
+ * the file is linted (in another process, even) and the file freed: lint_render_head, then for
+ * each file in order its part from lint_render_file (which adds the file to *t, zeroed for one
+ * part) passed to lint_render_append (which adds the separator the part needs after the files
+ * before and the part's totals pt to *t), then lint_render_tail with the sums.
+ */
+void lint_render_head(df_buf *out, lint_format fmt);
+void lint_render_file(df_buf *out, lint_format fmt, const lint_file *f, bool color,
+                      lint_totals *t);
+void lint_render_append(df_buf *out, lint_format fmt, const char *part, size_t len,
+                        const lint_totals *pt, lint_totals *t);
+void lint_render_tail(df_buf *out, lint_format fmt, const lint_totals *t);
 
 /* The `dfopt lint` command (argv[0] is "lint"). */
 int lint_main(int argc, char **argv);

@@ -149,16 +149,20 @@ typedef struct stage_state {
     bool pip_no_cache;         /* ENV PIP_NO_CACHE_DIR */
     const df_node *cmd, *entrypoint, *healthcheck;
     df_slice *names;           /* ENV/ARG names set in the stage */
-    size_t nnames;
+    size_t nnames, cap;        /* cap 0: names is shared with a base stage, copied on growth */
 } stage_state;
 
 static void add_name(stage_state *s, df_arena *a, df_slice name)
 {
-    df_slice *v = arena_alloc(a, (s->nnames + 1) * sizeof *v);
-    if (s->nnames)
-        memcpy(v, s->names, s->nnames * sizeof *v);
-    v[s->nnames++] = name;
-    s->names = v;
+    if (s->nnames == s->cap) {
+        size_t cap = s->nnames < 8 ? 16 : 2 * s->nnames;
+        df_slice *v = arena_alloc(a, cap * sizeof *v);
+        if (s->nnames)
+            memcpy(v, s->names, s->nnames * sizeof *v);
+        s->names = v;
+        s->cap = cap;
+    }
+    s->names[s->nnames++] = name;
 }
 
 /* ---- RUN scripts ---- */
@@ -627,7 +631,8 @@ static void check_run(file_state *fs, const df_node *n, const df_doc *doc, const
     if ((n->flags & DF_N_JSON) || n->nargs != 1)
         return;
     script s = {n, true, n->args[0].off, {0}, stage, final};
-    sh_parse(&((df_doc *)doc)->arena, n->args[0].v, &s.sc);
+    /* the document's reading of the script, which the passes then reuse */
+    sh_parse_node((df_doc *)doc, n, &s.sc);
     check_script(fs, &s, st);
     /* RUN <<EOF (or RUN sh <<EOF): the body is the script */
     if (n->nheredocs == 0 || !s.sc.ok || s.sc.ncmds != 1)
@@ -640,7 +645,7 @@ static void check_run(file_state *fs, const df_node *n, const df_doc *doc, const
         if (body.p < doc->src.p || body.p + body.n > doc->src.p + doc->src.n)
             continue;
         script b = {n, false, (size_t)(body.p - doc->src.p), {0}, stage, final};
-        sh_parse(&((df_doc *)doc)->arena, body, &b.sc);
+        sh_parse_stable(&((df_doc *)doc)->arena, body, &b.sc); /* a slice of the source */
         check_script(fs, &b, st);
     }
 }
@@ -743,8 +748,9 @@ static bool trusted(char *const *list, df_slice registry, df_slice ref)
     return false;
 }
 
+/* first_named[i]: the first stage with the name of stage i (i when unnamed). */
 static void check_from(lint_ctx *cx, df_doc *doc, const df_node *n, const df_stage *st,
-                       globals *g)
+                       globals *g, const size_t *first_named)
 {
     if (n->nargs == 0)
         return;
@@ -817,15 +823,11 @@ static void check_from(lint_ctx *cx, df_doc *doc, const df_node *n, const df_sta
         if (slice_eq_nocase(name, "scratch") || slice_eq_nocase(name, "context"))
             report_arg_m(cx, R_RESERVED_STAGE, n, &n->args[2],
                          fmt("'%.*s' is reserved and cannot name a stage", SLICE_ARG(name)));
-        for (size_t i = 0; i < st->index; i++) {
-            df_slice other = doc->stages[i].name;
-            if (other.n == name.n && other.n && strncasecmp(other.p, name.p, name.n) == 0) {
-                size_t line = doc->stages[i].from->line;
-                report_arg_m(cx, R_DUPLICATE_STAGE, n, &n->args[2],
-                             fmt("stage name '%.*s' is already used on line %zu",
-                                 SLICE_ARG(name), line));
-                break;
-            }
+        if (st->prev_same >= 0) {
+            size_t line = doc->stages[first_named[st->index]].from->line;
+            report_arg_m(cx, R_DUPLICATE_STAGE, n, &n->args[2],
+                         fmt("stage name '%.*s' is already used on line %zu", SLICE_ARG(name),
+                             line));
         }
     }
 }
@@ -1034,6 +1036,12 @@ void lint_checks_run(lint_ctx *cx)
     globals g = {0};
     collect_globals(doc, &g);
     stage_state *ss = arena_alloc(&doc->arena, (doc->nstages + 1) * sizeof *ss);
+    /* sema links each named stage to the previous one of the same name */
+    size_t *first_named = arena_alloc(&doc->arena, (doc->nstages + 1) * sizeof *first_named);
+    for (size_t i = 0; i < doc->nstages; i++) {
+        int prev = doc->stages[i].prev_same;
+        first_named[i] = prev >= 0 ? first_named[prev] : i;
+    }
     stage_state none = {0};
     size_t upper = 0, lower = 0;
     for (df_node *n = doc->head; n; n = n->next) {
@@ -1058,12 +1066,14 @@ void lint_checks_run(lint_ctx *cx)
         }
         switch (n->kind) {
         case DF_FROM:
-            if (st->base_stage >= 0)
+            if (st->base_stage >= 0) {
                 *s = ss[st->base_stage]; /* a stage on a stage starts with its state */
-            else
+                s->cap = 0;
+            } else {
                 memset(s, 0, sizeof *s);
+            }
             s->cmd = s->entrypoint = s->healthcheck = NULL;
-            check_from(cx, doc, n, st, &g);
+            check_from(cx, doc, n, st, &g, first_named);
             break;
         case DF_ARG:
             for (size_t i = 0; i < n->nargs; i++) {
@@ -1087,11 +1097,11 @@ void lint_checks_run(lint_ctx *cx)
                 size_t nrefs = expand_references(&doc->arena, value, doc->escape, &refs);
                 for (size_t r = 0; r < nrefs; r++) {
                     bool here = false;
-                    for (size_t k = 0; k < i; k += 3)
-                        here |= slice_eq(n->args[k].v, refs[r]);
+                    for (size_t k = 0; k < i && !here; k += 3)
+                        here = slice_eq(n->args[k].v, refs[r]);
                     bool before = false;
-                    for (size_t k = 0; k < first_new; k++)
-                        before |= slice_eq(s->names[k], refs[r]);
+                    for (size_t k = 0; here && k < first_new && !before; k++)
+                        before = slice_eq(s->names[k], refs[r]);
                     if (here && !before)
                         report_arg_m(cx, R_ENV_SELF_REF, n, &n->args[i + 1],
                                      fmt("$%.*s is set by this same ENV; its new value is not "
@@ -1120,12 +1130,13 @@ void lint_checks_run(lint_ctx *cx)
             }
             break;
         case DF_RUN: {
+            lint_file *f = cx->file;
+            size_t found = f->n;
             check_run(&fs, n, doc, st, final, s);
             if (s->pip_no_cache) {
                 /* drop pip findings on this RUN: ENV PIP_NO_CACHE_DIR disables the cache */
-                lint_file *f = cx->file;
-                size_t k = 0;
-                for (size_t i = 0; i < f->n; i++) {
+                size_t k = found;
+                for (size_t i = found; i < f->n; i++) {
                     lint_finding *x = &f->v[i];
                     bool drop = x->rule == &lint_rules[R_PIP_NO_CACHE] && x->off >= n->src_off &&
                                 x->off < n->src_off + n->text.n;

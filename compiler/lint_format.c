@@ -13,10 +13,13 @@
  *   checkstyle  Checkstyle XML
  *   gitlab      GitLab Code Quality (Code Climate) JSON
  *
- * Every format lists files in the order given and findings by position.
+ * Every format lists files in the order given and findings by position. A report is made in
+ * parts (a head, one part per file, a tail; see lint.h): a file's part depends only on the file,
+ * so files can be rendered as they are done, and the parts joined in order later.
  */
 #include "lint.h"
 
+#include <stdarg.h>
 #include <string.h>
 
 static const char *const format_names[] = {
@@ -35,9 +38,60 @@ bool lint_format_parse(const char *s, lint_format *out)
     return false;
 }
 
+static void put_num(df_buf *b, size_t v)
+{
+    char d[24];
+    size_t i = sizeof d;
+    do
+        d[--i] = (char)('0' + v % 10);
+    while (v /= 10);
+    buf_put(b, d + i, sizeof d - i);
+}
+
+/* buf_printf for what the formats write per finding, without the cost of vsnprintf: only %s,
+ * %zu and %% (the compiler checks the arguments as for printf). */
+static void put(df_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void put(df_buf *b, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    for (const char *p = fmt; *p;) {
+        const char *pct = strchr(p, '%');
+        if (!pct) {
+            buf_puts(b, p);
+            break;
+        }
+        buf_put(b, p, (size_t)(pct - p));
+        if (pct[1] == 's') {
+            buf_puts(b, va_arg(ap, const char *));
+            p = pct + 2;
+        } else if (pct[1] == 'z' && pct[2] == 'u') {
+            put_num(b, va_arg(ap, size_t));
+            p = pct + 3;
+        } else if (pct[1] == '%') {
+            buf_putc(b, '%');
+            p = pct + 2;
+        } else {
+            die("put: unsupported conversion in \"%s\"", fmt);
+        }
+    }
+    va_end(ap);
+}
+
 static void jstr(df_buf *b, const char *s, size_t n)
 {
-    json_quote(b, (df_slice){s, n});
+    /* most text (rule names, paths, messages) is printable ASCII without '"' or '\\', which
+     * json_quote would copy byte for byte: copied whole */
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if (c < 0x20 || c >= 0x80 || c == '"' || c == '\\') {
+            json_quote(b, (df_slice){s, n});
+            return;
+        }
+    }
+    buf_putc(b, '"');
+    buf_put(b, s, n);
+    buf_putc(b, '"');
 }
 
 static void jcstr(df_buf *b, const char *s)
@@ -108,9 +162,12 @@ static const char *sev_color(lint_severity s)
  * byte for one, so a hostile file cannot drive the terminal and carets still line up. */
 static void tty_safe(df_buf *b, const char *s, size_t n)
 {
-    for (size_t i = 0; i < n; i++) {
-        unsigned char c = (unsigned char)s[i];
-        buf_putc(b, (c < 0x20 && c != '\t') || c == 0x7f ? '?' : (char)c);
+    size_t start = b->len;
+    buf_put(b, s, n);
+    for (char *p = b->p + start, *e = b->p + b->len; p < e; p++) {
+        unsigned char c = (unsigned char)*p;
+        if ((c < 0x20 && c != '\t') || c == 0x7f)
+            *p = '?';
     }
 }
 
@@ -124,153 +181,154 @@ static void tty_lines(df_buf *b, const char *s, size_t n, const char *tag, const
         size_t shown = e;
         while (shown > i && s[shown - 1] == '\r')
             shown--;
-        buf_printf(b, "%s  %s ", color ? color : "", tag);
+        put(b, "%s  %s ", color ? color : "", tag);
         tty_safe(b, s + i, shown - i);
-        buf_printf(b, "%s\n", color ? "\033[0m" : "");
+        put(b, "%s\n", color ? "\033[0m" : "");
         i = e + 1;
     }
 }
 
-static void render_tty(df_buf *b, lint_file *const *files, size_t nf, bool color)
+static void tty_file(df_buf *b, const lint_file *f, bool color)
 {
-    size_t count[SEV_NONE] = {0}, fixes = 0, total = 0, with = 0;
-    for (size_t fi = 0; fi < nf; fi++) {
-        const lint_file *f = files[fi];
-        with += f->n > 0;
-        for (size_t i = 0; i < f->n; i++) {
-            const lint_finding *g = &f->v[i];
-            const lint_rule *r = g->rule;
-            count[g->severity]++;
-            total++;
-            if (color)
-                buf_puts(b, "\033[1m");
-            buf_printf(b, "%s:%zu:%zu: ", display_path(f), g->line, g->col);
-            buf_printf(b, "%s%s:%s ", color ? sev_color(g->severity) : "",
-                       lint_severity_name(g->severity), color ? "\033[0m\033[1m" : "");
-            tty_safe(b, g->message, strlen(g->message));
-            buf_printf(b, " [%s %s", r->id, r->name);
-            if (r->hadolint[0])
-                buf_printf(b, "; hadolint %s", r->hadolint);
-            if (r->buildkit[0])
-                buf_printf(b, "; BuildKit %s", r->buildkit);
-            buf_printf(b, "]%s\n", color ? "\033[0m" : "");
-            /* the source line and a caret line under the located part of it */
-            if (g->line >= 1 && g->line <= f->nlines) {
-                size_t s = f->lines[g->line - 1], e = s;
-                while (e < f->len && f->src[e] != '\n')
-                    e++;
-                while (e > s && f->src[e - 1] == '\r')
-                    e--;
-                if (e > s) {
-                    tty_safe(b, f->src + s, e - s);
-                    buf_putc(b, '\n');
-                    size_t c0 = g->col - 1, c1 = g->end_line == g->line ? g->end_col - 1 : e - s;
-                    if (c1 > e - s)
-                        c1 = e - s;
-                    /* one mark per character: UTF-8 continuation bytes take no column */
-                    for (size_t c = 0; c < c0 && c < e - s; c++)
-                        if (((unsigned char)f->src[s + c] & 0xC0) != 0x80)
-                            buf_putc(b, f->src[s + c] == '\t' ? '\t' : ' ');
-                    if (color)
-                        buf_puts(b, "\033[1;32m");
-                    buf_putc(b, '^');
-                    for (size_t c = c0 + 1; c < c1; c++)
-                        if (((unsigned char)f->src[s + c] & 0xC0) != 0x80)
-                            buf_putc(b, '~');
-                    buf_puts(b, color ? "\033[0m\n" : "\n");
-                }
-            }
-            if (g->fix) {
-                fixes++;
-                size_t l0, c0, l1, c1;
-                lint_pos(f, g->fix->off, &l0, &c0);
-                lint_pos(f, g->fix->off + g->fix->len, &l1, &c1);
-                const char *what = g->fix->textlen == 0 ? "delete" : "replace";
-                if (g->fix->len == 0)
-                    buf_printf(b, "  fix: insert before line %zu:\n", l0);
-                else if (c1 == 1 && l1 - 1 == l0)
-                    buf_printf(b, "  fix: %s line %zu:\n", what, l0);
-                else
-                    buf_printf(b, "  fix: %s lines %zu-%zu:\n", what, l0, c1 == 1 ? l1 - 1 : l1);
-                tty_lines(b, f->src + g->fix->off, g->fix->len, "-", color ? "\033[31m" : NULL);
-                tty_lines(b, g->fix->text, g->fix->textlen, "+", color ? "\033[32m" : NULL);
+    for (size_t i = 0; i < f->n; i++) {
+        const lint_finding *g = &f->v[i];
+        const lint_rule *r = g->rule;
+        if (color)
+            buf_puts(b, "\033[1m");
+        put(b, "%s:%zu:%zu: ", display_path(f), g->line, g->col);
+        put(b, "%s%s:%s ", color ? sev_color(g->severity) : "",
+                   lint_severity_name(g->severity), color ? "\033[0m\033[1m" : "");
+        tty_safe(b, g->message, strlen(g->message));
+        put(b, " [%s %s", r->id, r->name);
+        if (r->hadolint[0])
+            put(b, "; hadolint %s", r->hadolint);
+        if (r->buildkit[0])
+            put(b, "; BuildKit %s", r->buildkit);
+        put(b, "]%s\n", color ? "\033[0m" : "");
+        /* the source line and a caret line under the located part of it */
+        if (g->line >= 1 && g->line <= f->nlines) {
+            size_t s = f->lines[g->line - 1], e = s;
+            while (e < f->len && f->src[e] != '\n')
+                e++;
+            while (e > s && f->src[e - 1] == '\r')
+                e--;
+            if (e > s) {
+                tty_safe(b, f->src + s, e - s);
+                buf_putc(b, '\n');
+                size_t c0 = g->col - 1, c1 = g->end_line == g->line ? g->end_col - 1 : e - s;
+                if (c1 > e - s)
+                    c1 = e - s;
+                /* one mark per character: UTF-8 continuation bytes take no column */
+                for (size_t c = 0; c < c0 && c < e - s; c++)
+                    if (((unsigned char)f->src[s + c] & 0xC0) != 0x80)
+                        buf_putc(b, f->src[s + c] == '\t' ? '\t' : ' ');
+                if (color)
+                    buf_puts(b, "\033[1;32m");
+                buf_putc(b, '^');
+                for (size_t c = c0 + 1; c < c1; c++)
+                    if (((unsigned char)f->src[s + c] & 0xC0) != 0x80)
+                        buf_putc(b, '~');
+                buf_puts(b, color ? "\033[0m\n" : "\n");
             }
         }
+        if (g->fix) {
+            size_t l0, c0, l1, c1;
+            lint_pos(f, g->fix->off, &l0, &c0);
+            lint_pos(f, g->fix->off + g->fix->len, &l1, &c1);
+            const char *what = g->fix->textlen == 0 ? "delete" : "replace";
+            if (g->fix->len == 0)
+                put(b, "  fix: insert before line %zu:\n", l0);
+            else if (c1 == 1 && l1 - 1 == l0)
+                put(b, "  fix: %s line %zu:\n", what, l0);
+            else
+                put(b, "  fix: %s lines %zu-%zu:\n", what, l0, c1 == 1 ? l1 - 1 : l1);
+            tty_lines(b, f->src + g->fix->off, g->fix->len, "-", color ? "\033[31m" : NULL);
+            tty_lines(b, g->fix->text, g->fix->textlen, "+", color ? "\033[32m" : NULL);
+        }
     }
+}
+
+static void tty_tail(df_buf *b, const lint_totals *t)
+{
+    const size_t *count = t->count;
+    size_t total = t->findings, with = t->with_findings, fixes = t->fixes;
     if (total == 0)
         return;
-    buf_printf(b, "%zu finding%s in %zu file%s:", total, total == 1 ? "" : "s", with,
+    put(b, "%zu finding%s in %zu file%s:", total, total == 1 ? "" : "s", with,
                with == 1 ? "" : "s");
     const char *sep = " ";
     for (int s = SEV_ERROR; s >= SEV_STYLE; s--) {
         if (!count[s])
             continue;
         bool plural = count[s] > 1 && (s == SEV_ERROR || s == SEV_WARNING);
-        buf_printf(b, "%s%zu %s%s", sep, count[s], lint_severity_name((lint_severity)s),
+        put(b, "%s%zu %s%s", sep, count[s], lint_severity_name((lint_severity)s),
                    plural ? "s" : "");
         sep = ", ";
     }
-    buf_printf(b, "; %zu with a fix\n", fixes);
+    put(b, "; %zu with a fix\n", fixes);
 }
 
 /* ---- json ---- */
 
 static void json_pos(df_buf *b, const char *prefix, size_t line, size_t col)
 {
-    buf_printf(b, "\"%sline\": %zu, \"%scolumn\": %zu", prefix, line, prefix, col);
+    put(b, "\"%sline\": %zu, \"%scolumn\": %zu", prefix, line, prefix, col);
 }
 
-static void render_json(df_buf *b, lint_file *const *files, size_t nf)
+static void json_head(df_buf *b)
 {
-    size_t count[SEV_NONE] = {0}, total = 0;
-    buf_printf(b, "{\n  \"version\": 1,\n  \"tool\": {\"name\": \"dfopt\", \"version\": \"%s\"},\n"
+    put(b, "{\n  \"version\": 1,\n  \"tool\": {\"name\": \"dfopt\", \"version\": \"%s\"},\n"
                   "  \"findings\": [",
                DFOPT_VERSION);
-    for (size_t fi = 0; fi < nf; fi++) {
-        const lint_file *f = files[fi];
-        for (size_t i = 0; i < f->n; i++) {
-            const lint_finding *g = &f->v[i];
-            count[g->severity]++;
-            buf_puts(b, total++ ? ",\n    {" : "\n    {");
-            buf_puts(b, "\"file\": ");
-            jcstr(b, display_path(f));
-            buf_puts(b, ", \"rule\": ");
-            jcstr(b, g->rule->id);
-            buf_puts(b, ", \"name\": ");
-            jcstr(b, g->rule->name);
-            buf_printf(b, ", \"severity\": \"%s\", \"message\": ", lint_severity_name(g->severity));
-            jcstr(b, g->message);
+}
+
+static void json_file(df_buf *b, const lint_file *f)
+{
+    for (size_t i = 0; i < f->n; i++) {
+        const lint_finding *g = &f->v[i];
+        buf_puts(b, i ? ",\n    {" : "\n    {");
+        buf_puts(b, "\"file\": ");
+        jcstr(b, display_path(f));
+        buf_puts(b, ", \"rule\": ");
+        jcstr(b, g->rule->id);
+        buf_puts(b, ", \"name\": ");
+        jcstr(b, g->rule->name);
+        put(b, ", \"severity\": \"%s\", \"message\": ", lint_severity_name(g->severity));
+        jcstr(b, g->message);
+        buf_puts(b, ", ");
+        json_pos(b, "", g->line, g->col);
+        buf_puts(b, ", ");
+        json_pos(b, "end_", g->end_line, g->end_col);
+        buf_puts(b, ", \"hadolint\": ");
+        jcodes(b, g->rule->hadolint);
+        buf_puts(b, ", \"buildkit\": ");
+        jcodes(b, g->rule->buildkit);
+        put(b, ", \"fingerprint\": \"%s\", \"fix\": ", g->fingerprint);
+        if (g->fix) {
+            size_t l0, c0, l1, c1;
+            lint_pos(f, g->fix->off, &l0, &c0);
+            lint_pos(f, g->fix->off + g->fix->len, &l1, &c1);
+            buf_puts(b, "{");
+            json_pos(b, "", l0, c0);
             buf_puts(b, ", ");
-            json_pos(b, "", g->line, g->col);
-            buf_puts(b, ", ");
-            json_pos(b, "end_", g->end_line, g->end_col);
-            buf_puts(b, ", \"hadolint\": ");
-            jcodes(b, g->rule->hadolint);
-            buf_puts(b, ", \"buildkit\": ");
-            jcodes(b, g->rule->buildkit);
-            buf_printf(b, ", \"fingerprint\": \"%s\", \"fix\": ", g->fingerprint);
-            if (g->fix) {
-                size_t l0, c0, l1, c1;
-                lint_pos(f, g->fix->off, &l0, &c0);
-                lint_pos(f, g->fix->off + g->fix->len, &l1, &c1);
-                buf_puts(b, "{");
-                json_pos(b, "", l0, c0);
-                buf_puts(b, ", ");
-                json_pos(b, "end_", l1, c1);
-                buf_printf(b, ", \"offset\": %zu, \"length\": %zu, \"replacement\": ", g->fix->off,
-                           g->fix->len);
-                jstr(b, g->fix->text, g->fix->textlen);
-                buf_puts(b, "}");
-            } else {
-                buf_puts(b, "null");
-            }
+            json_pos(b, "end_", l1, c1);
+            put(b, ", \"offset\": %zu, \"length\": %zu, \"replacement\": ", g->fix->off,
+                       g->fix->len);
+            jstr(b, g->fix->text, g->fix->textlen);
             buf_puts(b, "}");
+        } else {
+            buf_puts(b, "null");
         }
+        buf_puts(b, "}");
     }
-    buf_printf(b, "%s],\n  \"summary\": {\"files\": %zu, \"findings\": %zu", total ? "\n  " : "",
-               nf, total);
+}
+
+static void json_tail(df_buf *b, const lint_totals *t)
+{
+    put(b, "%s],\n  \"summary\": {\"files\": %zu, \"findings\": %zu",
+               t->findings ? "\n  " : "", t->files, t->findings);
     for (int s = SEV_ERROR; s >= SEV_STYLE; s--)
-        buf_printf(b, ", \"%s\": %zu", lint_severity_name((lint_severity)s), count[s]);
+        put(b, ", \"%s\": %zu", lint_severity_name((lint_severity)s), t->count[s]);
     buf_puts(b, "}\n}\n");
 }
 
@@ -284,16 +342,16 @@ static const char *sarif_level(lint_severity s)
 static void sarif_region(df_buf *b, const lint_file *f, size_t l0, size_t c0, size_t l1,
                          size_t c1)
 {
-    buf_printf(b, "{\"startLine\": %zu, \"startColumn\": %zu, \"endLine\": %zu, \"endColumn\": %zu}",
+    put(b, "{\"startLine\": %zu, \"startColumn\": %zu, \"endLine\": %zu, \"endColumn\": %zu}",
                l0, cp_col(f, l0, c0), l1, cp_col(f, l1, c1));
 }
 
-static void render_sarif(df_buf *b, lint_file *const *files, size_t nf)
+static void sarif_head(df_buf *b)
 {
     buf_puts(b, "{\n  \"$schema\": \"https://json.schemastore.org/sarif-2.1.0.json\",\n"
                 "  \"version\": \"2.1.0\",\n  \"runs\": [\n    {\n"
                 "      \"tool\": {\n        \"driver\": {\n          \"name\": \"dfopt\",\n");
-    buf_printf(b, "          \"version\": \"%s\",\n          \"semanticVersion\": \"%s\",\n"
+    put(b, "          \"version\": \"%s\",\n          \"semanticVersion\": \"%s\",\n"
                   "          \"rules\": [",
                DFOPT_VERSION, DFOPT_VERSION);
     for (size_t i = 0; i < R_COUNT; i++) {
@@ -301,7 +359,7 @@ static void render_sarif(df_buf *b, lint_file *const *files, size_t nf)
         /* a pass rule points at the pass's own text, which changes with the pass */
         df_buf pass_text = {0};
         if (!r->explain)
-            buf_printf(&pass_text, "%s. Fixed by the optimizer pass `%s`, whose exact edit is the "
+            put(&pass_text, "%s. Fixed by the optimizer pass `%s`, whose exact edit is the "
                                    "fix; `dfopt --explain %s` describes it.",
                        r->message, r->name, r->name);
         const char *explain = r->explain ? r->explain : pass_text.p;
@@ -314,57 +372,56 @@ static void render_sarif(df_buf *b, lint_file *const *files, size_t nf)
         jcstr(b, r->message);
         buf_puts(b, "}, \"fullDescription\": {\"text\": ");
         jcstr(b, explain ? explain : r->message);
-        buf_printf(b, "}, \"defaultConfiguration\": {\"level\": \"%s\", \"enabled\": %s}",
+        put(b, "}, \"defaultConfiguration\": {\"level\": \"%s\", \"enabled\": %s}",
                    sarif_level(r->severity), r->flags & LR_OFF ? "false" : "true");
         buf_puts(b, ", \"properties\": {\"hadolint\": ");
         jcodes(b, r->hadolint);
         buf_puts(b, ", \"buildkit\": ");
         jcodes(b, r->buildkit);
-        buf_printf(b, ", \"tags\": [\"dockerfile\"%s]}}",
+        put(b, ", \"tags\": [\"dockerfile\"%s]}}",
                    r->flags & LR_PASS ? ", \"optimization\"" : "");
         buf_free(&pass_text);
     }
     buf_puts(b, "\n          ]\n        }\n      },\n"
                 "      \"columnKind\": \"unicodeCodePoints\",\n      \"results\": [");
-    size_t total = 0;
-    for (size_t fi = 0; fi < nf; fi++) {
-        const lint_file *f = files[fi];
-        for (size_t i = 0; i < f->n; i++) {
-            const lint_finding *g = &f->v[i];
-            buf_puts(b, total++ ? ",\n        {" : "\n        {");
-            buf_puts(b, "\"ruleId\": ");
-            jcstr(b, g->rule->id);
-            buf_printf(b, ", \"ruleIndex\": %zu, \"level\": \"%s\", \"message\": {\"text\": ",
-                       (size_t)(g->rule - lint_rules), sarif_level(g->severity));
-            jcstr(b, g->message);
-            buf_puts(b, "},\n          \"locations\": [{\"physicalLocation\": "
-                        "{\"artifactLocation\": {\"uri\": ");
+}
+
+static void sarif_file(df_buf *b, const lint_file *f)
+{
+    for (size_t i = 0; i < f->n; i++) {
+        const lint_finding *g = &f->v[i];
+        buf_puts(b, i ? ",\n        {" : "\n        {");
+        buf_puts(b, "\"ruleId\": ");
+        jcstr(b, g->rule->id);
+        put(b, ", \"ruleIndex\": %zu, \"level\": \"%s\", \"message\": {\"text\": ",
+                   (size_t)(g->rule - lint_rules), sarif_level(g->severity));
+        jcstr(b, g->message);
+        buf_puts(b, "},\n          \"locations\": [{\"physicalLocation\": "
+                    "{\"artifactLocation\": {\"uri\": ");
+        put_uri(b, display_path(f));
+        buf_puts(b, "}, \"region\": ");
+        sarif_region(b, f, g->line, g->col, g->end_line, g->end_col);
+        put(b, "}}],\n          \"partialFingerprints\": {\"dfopt/v1\": \"%s\"}",
+                   g->fingerprint);
+        if (g->fix) {
+            size_t l0, c0, l1, c1;
+            lint_pos(f, g->fix->off, &l0, &c0);
+            lint_pos(f, g->fix->off + g->fix->len, &l1, &c1);
+            buf_puts(b, ",\n          \"fixes\": [{\"description\": {\"text\": ");
+            df_buf d = {0};
+            put(&d, "Apply the %s rewrite", g->rule->name);
+            jstr(b, d.p, d.len);
+            buf_free(&d);
+            buf_puts(b, "}, \"artifactChanges\": [{\"artifactLocation\": {\"uri\": ");
             put_uri(b, display_path(f));
-            buf_puts(b, "}, \"region\": ");
-            sarif_region(b, f, g->line, g->col, g->end_line, g->end_col);
-            buf_printf(b, "}}],\n          \"partialFingerprints\": {\"dfopt/v1\": \"%s\"}",
-                       g->fingerprint);
-            if (g->fix) {
-                size_t l0, c0, l1, c1;
-                lint_pos(f, g->fix->off, &l0, &c0);
-                lint_pos(f, g->fix->off + g->fix->len, &l1, &c1);
-                buf_puts(b, ",\n          \"fixes\": [{\"description\": {\"text\": ");
-                df_buf d = {0};
-                buf_printf(&d, "Apply the %s rewrite", g->rule->name);
-                jstr(b, d.p, d.len);
-                buf_free(&d);
-                buf_puts(b, "}, \"artifactChanges\": [{\"artifactLocation\": {\"uri\": ");
-                put_uri(b, display_path(f));
-                buf_puts(b, "}, \"replacements\": [{\"deletedRegion\": ");
-                sarif_region(b, f, l0, c0, l1, c1);
-                buf_puts(b, ", \"insertedContent\": {\"text\": ");
-                jstr(b, g->fix->text, g->fix->textlen);
-                buf_puts(b, "}}]}]}]");
-            }
-            buf_puts(b, "}");
+            buf_puts(b, "}, \"replacements\": [{\"deletedRegion\": ");
+            sarif_region(b, f, l0, c0, l1, c1);
+            buf_puts(b, ", \"insertedContent\": {\"text\": ");
+            jstr(b, g->fix->text, g->fix->textlen);
+            buf_puts(b, "}}]}]}]");
         }
+        buf_puts(b, "}");
     }
-    buf_printf(b, "%s]\n    }\n  ]\n}\n", total ? "\n      " : "");
 }
 
 /* ---- reviewdog ---- */
@@ -380,10 +437,10 @@ static void rd_diagnostic(df_buf *b, const lint_file *f, const lint_finding *g)
     jcstr(b, g->message);
     buf_puts(b, ", \"location\": {\"path\": ");
     jcstr(b, display_path(f));
-    buf_printf(b, ", \"range\": {\"start\": {\"line\": %zu, \"column\": %zu}, "
+    put(b, ", \"range\": {\"start\": {\"line\": %zu, \"column\": %zu}, "
                   "\"end\": {\"line\": %zu, \"column\": %zu}}}",
                g->line, g->col, g->end_line, g->end_col);
-    buf_printf(b, ", \"severity\": \"%s\", \"source\": {\"name\": \"dfopt\"}, \"code\": {\"value\": ",
+    put(b, ", \"severity\": \"%s\", \"source\": {\"name\": \"dfopt\"}, \"code\": {\"value\": ",
                rd_severity(g->severity));
     jcstr(b, g->rule->id);
     buf_puts(b, "}");
@@ -392,7 +449,7 @@ static void rd_diagnostic(df_buf *b, const lint_file *f, const lint_finding *g)
         char *t;
         buf_puts(b, ", \"suggestions\": [{\"range\": ");
         if (lint_fix_lines(f, g->fix, &first, &last, &t, &tl)) {
-            buf_printf(b, "{\"start\": {\"line\": %zu}, \"end\": {\"line\": %zu}}, \"text\": ",
+            put(b, "{\"start\": {\"line\": %zu}, \"end\": {\"line\": %zu}}, \"text\": ",
                        first, last);
             jstr(b, t, tl);
             free(t);
@@ -401,7 +458,7 @@ static void rd_diagnostic(df_buf *b, const lint_file *f, const lint_finding *g)
             lint_fix_trim(f, g->fix, &a, &e, &t0, &t1);
             lint_pos(f, a, &l0, &c0);
             lint_pos(f, e, &l1, &c1);
-            buf_printf(b, "{\"start\": {\"line\": %zu, \"column\": %zu}, "
+            put(b, "{\"start\": {\"line\": %zu, \"column\": %zu}, "
                           "\"end\": {\"line\": %zu, \"column\": %zu}}, \"text\": ",
                        l0, c0, l1, c1);
             jstr(b, g->fix->text + t0, t1 - t0);
@@ -410,29 +467,22 @@ static void rd_diagnostic(df_buf *b, const lint_file *f, const lint_finding *g)
     }
     buf_puts(b, ", \"original_output\": ");
     df_buf o = {0};
-    buf_printf(&o, "%s:%zu:%zu: %s: %s [%s]", display_path(f), g->line, g->col,
+    put(&o, "%s:%zu:%zu: %s: %s [%s]", display_path(f), g->line, g->col,
                lint_severity_name(g->severity), g->message, g->rule->id);
     jstr(b, o.p, o.len);
     buf_free(&o);
     buf_puts(b, "}");
 }
 
-static void render_rdjson(df_buf *b, lint_file *const *files, size_t nf, bool lines)
+static void rdjson_file(df_buf *b, const lint_file *f, bool lines)
 {
-    size_t total = 0;
-    if (!lines)
-        buf_puts(b, "{\n  \"source\": {\"name\": \"dfopt\"},\n  \"diagnostics\": [");
-    for (size_t fi = 0; fi < nf; fi++)
-        for (size_t i = 0; i < files[fi]->n; i++) {
-            if (!lines)
-                buf_puts(b, total ? ",\n    " : "\n    ");
-            total++;
-            rd_diagnostic(b, files[fi], &files[fi]->v[i]);
-            if (lines)
-                buf_putc(b, '\n');
-        }
-    if (!lines)
-        buf_printf(b, "%s]\n}\n", total ? "\n  " : "");
+    for (size_t i = 0; i < f->n; i++) {
+        if (!lines)
+            buf_puts(b, i ? ",\n    " : "\n    ");
+        rd_diagnostic(b, f, &f->v[i]);
+        if (lines)
+            buf_putc(b, '\n');
+    }
 }
 
 /* ---- github ---- */
@@ -440,64 +490,59 @@ static void render_rdjson(df_buf *b, lint_file *const *files, size_t nf, bool li
 /* Workflow command escaping: data escapes % CR LF; property values also : and ,. */
 static void gh_escape(df_buf *b, const char *s, size_t n, bool property)
 {
-    for (size_t i = 0; i < n; i++) {
-        char c = s[i];
-        if (c == '%')
-            buf_puts(b, "%25");
-        else if (c == '\r')
-            buf_puts(b, "%0D");
-        else if (c == '\n')
-            buf_puts(b, "%0A");
-        else if (property && c == ':')
-            buf_puts(b, "%3A");
-        else if (property && c == ',')
-            buf_puts(b, "%2C");
-        else
-            buf_putc(b, c);
+    size_t i = 0;
+    while (i < n) {
+        size_t j = i; /* a run that needs no escape is copied whole */
+        while (j < n && s[j] != '%' && s[j] != '\r' && s[j] != '\n' &&
+               !(property && (s[j] == ':' || s[j] == ',')))
+            j++;
+        buf_put(b, s + i, j - i);
+        if (j == n)
+            break;
+        char c = s[j];
+        buf_puts(b, c == '%' ? "%25" : c == '\r' ? "%0D" : c == '\n' ? "%0A" : c == ':' ? "%3A" : "%2C");
+        i = j + 1;
     }
 }
 
-static void render_github(df_buf *b, lint_file *const *files, size_t nf)
+static void github_file(df_buf *b, const lint_file *f)
 {
-    for (size_t fi = 0; fi < nf; fi++) {
-        const lint_file *f = files[fi];
-        for (size_t i = 0; i < f->n; i++) {
-            const lint_finding *g = &f->v[i];
-            const char *cmd = g->severity == SEV_ERROR     ? "error"
-                              : g->severity == SEV_WARNING ? "warning"
-                                                           : "notice";
-            buf_printf(b, "::%s file=", cmd);
-            const char *path = display_path(f);
-            gh_escape(b, path, strlen(path), true);
-            buf_printf(b, ",line=%zu,endLine=%zu,col=%zu,endColumn=%zu,title=", g->line,
-                       g->end_line, g->col, g->end_col);
-            df_buf t = {0};
-            buf_printf(&t, "%s %s", g->rule->id, g->rule->name);
-            if (g->rule->hadolint[0])
-                buf_printf(&t, " (hadolint %s)", g->rule->hadolint);
-            gh_escape(b, t.p, t.len, true);
-            buf_free(&t);
-            buf_puts(b, "::");
-            df_buf m = {0};
-            buf_puts(&m, g->message);
-            if (g->fix) {
-                size_t l0, c0, l1, c1;
-                lint_pos(f, g->fix->off, &l0, &c0);
-                lint_pos(f, g->fix->off + g->fix->len, &l1, &c1);
-                size_t last = l1 - (c1 == 1 && l1 > l0);
-                buf_printf(&m, "\nSuggested fix: %s line%s %zu",
-                           g->fix->textlen ? "replace" : "delete", last > l0 ? "s" : "", l0);
-                if (last > l0)
-                    buf_printf(&m, "-%zu", last);
-                buf_puts(&m, g->fix->textlen ? " with:\n" : "");
-                buf_put(&m, g->fix->text, g->fix->textlen);
-                while (m.len && (m.p[m.len - 1] == '\n' || m.p[m.len - 1] == '\r'))
-                    m.p[--m.len] = '\0';
-            }
-            gh_escape(b, m.p, m.len, false);
-            buf_free(&m);
-            buf_putc(b, '\n');
+    for (size_t i = 0; i < f->n; i++) {
+        const lint_finding *g = &f->v[i];
+        const char *cmd = g->severity == SEV_ERROR     ? "error"
+                          : g->severity == SEV_WARNING ? "warning"
+                                                       : "notice";
+        put(b, "::%s file=", cmd);
+        const char *path = display_path(f);
+        gh_escape(b, path, strlen(path), true);
+        put(b, ",line=%zu,endLine=%zu,col=%zu,endColumn=%zu,title=", g->line,
+                   g->end_line, g->col, g->end_col);
+        df_buf t = {0};
+        put(&t, "%s %s", g->rule->id, g->rule->name);
+        if (g->rule->hadolint[0])
+            put(&t, " (hadolint %s)", g->rule->hadolint);
+        gh_escape(b, t.p, t.len, true);
+        buf_free(&t);
+        buf_puts(b, "::");
+        df_buf m = {0};
+        buf_puts(&m, g->message);
+        if (g->fix) {
+            size_t l0, c0, l1, c1;
+            lint_pos(f, g->fix->off, &l0, &c0);
+            lint_pos(f, g->fix->off + g->fix->len, &l1, &c1);
+            size_t last = l1 - (c1 == 1 && l1 > l0);
+            put(&m, "\nSuggested fix: %s line%s %zu",
+                       g->fix->textlen ? "replace" : "delete", last > l0 ? "s" : "", l0);
+            if (last > l0)
+                put(&m, "-%zu", last);
+            buf_puts(&m, g->fix->textlen ? " with:\n" : "");
+            buf_put(&m, g->fix->text, g->fix->textlen);
+            while (m.len && (m.p[m.len - 1] == '\n' || m.p[m.len - 1] == '\r'))
+                m.p[--m.len] = '\0';
         }
+        gh_escape(b, m.p, m.len, false);
+        buf_free(&m);
+        buf_putc(b, '\n');
     }
 }
 
@@ -535,32 +580,27 @@ static void xml_escape(df_buf *b, const char *s, size_t n)
     }
 }
 
-static void render_checkstyle(df_buf *b, lint_file *const *files, size_t nf)
+static void checkstyle_file(df_buf *b, const lint_file *f)
 {
-    buf_puts(b, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<checkstyle version=\"4.3\">\n");
-    for (size_t fi = 0; fi < nf; fi++) {
-        const lint_file *f = files[fi];
-        const char *path = display_path(f);
-        buf_puts(b, "  <file name=\"");
-        xml_escape(b, path, strlen(path));
-        if (f->n == 0) {
-            buf_puts(b, "\"/>\n");
-            continue;
-        }
-        buf_puts(b, "\">\n");
-        for (size_t i = 0; i < f->n; i++) {
-            const lint_finding *g = &f->v[i];
-            const char *sev = g->severity == SEV_ERROR     ? "error"
-                              : g->severity == SEV_WARNING ? "warning"
-                                                           : "info";
-            buf_printf(b, "    <error line=\"%zu\" column=\"%zu\" severity=\"%s\" message=\"",
-                       g->line, g->col, sev);
-            xml_escape(b, g->message, strlen(g->message));
-            buf_printf(b, "\" source=\"dfopt.%s\"/>\n", g->rule->id);
-        }
-        buf_puts(b, "  </file>\n");
+    const char *path = display_path(f);
+    buf_puts(b, "  <file name=\"");
+    xml_escape(b, path, strlen(path));
+    if (f->n == 0) {
+        buf_puts(b, "\"/>\n");
+        return;
     }
-    buf_puts(b, "</checkstyle>\n");
+    buf_puts(b, "\">\n");
+    for (size_t i = 0; i < f->n; i++) {
+        const lint_finding *g = &f->v[i];
+        const char *sev = g->severity == SEV_ERROR     ? "error"
+                          : g->severity == SEV_WARNING ? "warning"
+                                                       : "info";
+        put(b, "    <error line=\"%zu\" column=\"%zu\" severity=\"%s\" message=\"",
+                   g->line, g->col, sev);
+        xml_escape(b, g->message, strlen(g->message));
+        put(b, "\" source=\"dfopt.%s\"/>\n", g->rule->id);
+    }
+    buf_puts(b, "  </file>\n");
 }
 
 /* ---- gitlab ---- */
@@ -575,42 +615,92 @@ static const char *gitlab_severity(lint_severity s)
     }
 }
 
-static void render_gitlab(df_buf *b, lint_file *const *files, size_t nf)
+static void gitlab_file(df_buf *b, const lint_file *f)
 {
-    size_t total = 0;
-    buf_puts(b, "[");
-    for (size_t fi = 0; fi < nf; fi++) {
-        const lint_file *f = files[fi];
-        for (size_t i = 0; i < f->n; i++) {
-            const lint_finding *g = &f->v[i];
-            buf_puts(b, total++ ? ",\n  {" : "\n  {");
-            buf_puts(b, "\"type\": \"issue\", \"engine_name\": \"dfopt\", \"check_name\": ");
-            jcstr(b, g->rule->id);
-            buf_puts(b, ", \"description\": ");
-            df_buf d = {0};
-            buf_printf(&d, "%s: %s", g->rule->name, g->message);
-            jstr(b, d.p, d.len);
-            buf_free(&d);
-            buf_printf(b, ", \"severity\": \"%s\", \"fingerprint\": \"%s\", \"location\": "
-                          "{\"path\": ",
-                       gitlab_severity(g->severity), g->fingerprint);
-            jcstr(b, display_path(f));
-            buf_printf(b, ", \"lines\": {\"begin\": %zu, \"end\": %zu}}}", g->line, g->end_line);
-        }
+    for (size_t i = 0; i < f->n; i++) {
+        const lint_finding *g = &f->v[i];
+        buf_puts(b, i ? ",\n  {" : "\n  {");
+        buf_puts(b, "\"type\": \"issue\", \"engine_name\": \"dfopt\", \"check_name\": ");
+        jcstr(b, g->rule->id);
+        buf_puts(b, ", \"description\": ");
+        df_buf d = {0};
+        put(&d, "%s: %s", g->rule->name, g->message);
+        jstr(b, d.p, d.len);
+        buf_free(&d);
+        put(b, ", \"severity\": \"%s\", \"fingerprint\": \"%s\", \"location\": "
+                      "{\"path\": ",
+                   gitlab_severity(g->severity), g->fingerprint);
+        jcstr(b, display_path(f));
+        put(b, ", \"lines\": {\"begin\": %zu, \"end\": %zu}}}", g->line, g->end_line);
     }
-    buf_puts(b, total ? "\n]\n" : "]\n");
 }
 
-void lint_render(df_buf *out, lint_format fmt, lint_file *const *files, size_t n, bool color)
+/* ---- a report in parts ---- */
+
+void lint_render_head(df_buf *out, lint_format fmt)
 {
     switch (fmt) {
-    case FMT_TTY: render_tty(out, files, n, color); break;
-    case FMT_JSON: render_json(out, files, n); break;
-    case FMT_SARIF: render_sarif(out, files, n); break;
-    case FMT_RDJSON: render_rdjson(out, files, n, false); break;
-    case FMT_RDJSONL: render_rdjson(out, files, n, true); break;
-    case FMT_GITHUB: render_github(out, files, n); break;
-    case FMT_CHECKSTYLE: render_checkstyle(out, files, n); break;
-    case FMT_GITLAB: render_gitlab(out, files, n); break;
+    case FMT_JSON: json_head(out); break;
+    case FMT_SARIF: sarif_head(out); break;
+    case FMT_RDJSON:
+        buf_puts(out, "{\n  \"source\": {\"name\": \"dfopt\"},\n  \"diagnostics\": [");
+        break;
+    case FMT_CHECKSTYLE:
+        buf_puts(out, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<checkstyle version=\"4.3\">\n");
+        break;
+    case FMT_GITLAB: buf_puts(out, "["); break;
+    case FMT_TTY: case FMT_RDJSONL: case FMT_GITHUB: break;
+    }
+}
+
+void lint_render_file(df_buf *out, lint_format fmt, const lint_file *f, bool color,
+                      lint_totals *t)
+{
+    switch (fmt) {
+    case FMT_TTY: tty_file(out, f, color); break;
+    case FMT_JSON: json_file(out, f); break;
+    case FMT_SARIF: sarif_file(out, f); break;
+    case FMT_RDJSON: rdjson_file(out, f, false); break;
+    case FMT_RDJSONL: rdjson_file(out, f, true); break;
+    case FMT_GITHUB: github_file(out, f); break;
+    case FMT_CHECKSTYLE: checkstyle_file(out, f); break;
+    case FMT_GITLAB: gitlab_file(out, f); break;
+    }
+    t->files++;
+    t->with_findings += f->n > 0;
+    t->findings += f->n;
+    for (size_t i = 0; i < f->n; i++) {
+        t->count[f->v[i].severity]++;
+        t->fixes += f->v[i].fix != NULL;
+    }
+}
+
+void lint_render_append(df_buf *out, lint_format fmt, const char *part, size_t len,
+                        const lint_totals *pt, lint_totals *t)
+{
+    bool comma = fmt == FMT_JSON || fmt == FMT_SARIF || fmt == FMT_RDJSON || fmt == FMT_GITLAB;
+    if (comma && t->findings && pt->findings)
+        buf_putc(out, ',');
+    buf_put(out, part, len);
+    t->files += pt->files;
+    t->with_findings += pt->with_findings;
+    t->findings += pt->findings;
+    t->fixes += pt->fixes;
+    for (size_t s = 0; s < SEV_NONE; s++)
+        t->count[s] += pt->count[s];
+}
+
+void lint_render_tail(df_buf *out, lint_format fmt, const lint_totals *t)
+{
+    switch (fmt) {
+    case FMT_TTY: tty_tail(out, t); break;
+    case FMT_JSON: json_tail(out, t); break;
+    case FMT_SARIF:
+        put(out, "%s]\n    }\n  ]\n}\n", t->findings ? "\n      " : "");
+        break;
+    case FMT_RDJSON: put(out, "%s]\n}\n", t->findings ? "\n  " : ""); break;
+    case FMT_CHECKSTYLE: buf_puts(out, "</checkstyle>\n"); break;
+    case FMT_GITLAB: buf_puts(out, t->findings ? "\n]\n" : "]\n"); break;
+    case FMT_RDJSONL: case FMT_GITHUB: break;
     }
 }

@@ -130,6 +130,13 @@ printf 'level: 1\nrulez: [DF001]\n' >"$tmp/bad.yaml"
 check "unknown config key: exit 2, file:line:col" bash -c "
     '$bin' lint --config '$tmp/bad.yaml' '$tmp/warn.Dockerfile' 2>'$tmp/e' >/dev/null; test \$? = 2 &&
     grep -q '^$tmp/bad.yaml:2:1: error: unknown key .rulez.' '$tmp/e'"
+mkdir -p "$tmp/ra/.git" "$tmp/ra/x/y" "$tmp/ra/nested/.git" "$tmp/ra/nested/z" "$tmp/plain"
+printf 'rules:\n  disable: [DF001]\n' >"$tmp/ra/.dfopt.yaml"
+for d in ra/x/y ra/nested/z ra/x ra/nested; do cp "$tmp/warn.Dockerfile" "$tmp/$d/Dockerfile"; done
+(cd "$tmp/plain" && "$bin" lint --format=json "$tmp/ra/x/y/Dockerfile" "$tmp/ra/nested/z/Dockerfile" \
+    "$tmp/ra/x/Dockerfile" "$tmp/ra/nested/Dockerfile" "$tmp/ra/x/y/Dockerfile") >"$tmp/ra.json"
+check "each file its own repository's .dfopt.yaml (a nested repository has none)" json_has "$tmp/ra.json" \
+    "[x['file'].split('/ra/')[1] for x in f if x['rule'] == 'DF001'] == ['nested/z/Dockerfile', 'nested/Dockerfile']"
 check "--disable on the command line" bash -c "'$bin' lint --no-config --disable=DF001 '$tmp/warn.Dockerfile'"
 check "--disable of an unknown rule: exit 2" test "$(status "$bin" lint --no-config --disable=DF999 "$tmp/warn.Dockerfile")" = 2
 
@@ -146,6 +153,41 @@ check "--jobs 4 output equals --jobs 1" cmp "$tmp/j1" "$tmp/j4"
 lint --format=tty --fail-level=none -j 3 "${corpus[@]}" >"$tmp/t3" 2>&1
 lint --format=tty --fail-level=none "${corpus[@]}" >"$tmp/t1" 2>&1
 check "--jobs 3 tty output equals the serial one" cmp "$tmp/t1" "$tmp/t3"
+
+# ---- files spread over the cores (DFOPT_JOBS=2) read as if linted one at a time ----
+# Contiguous runs of files go to different processes: the report must be byte for byte the same
+# in every format, and so must standard error and the exit status. The sets below put a run
+# without findings first (its part of a JSON array is empty), a parse error and a missing file
+# in the middle, and nothing to report at all.
+[ "$(nproc 2>/dev/null || echo 1)" -ge 2 ] || echo "lint: one core: DFOPT_JOBS=2 runs like DFOPT_JOBS=1"
+for i in 1 2 3 4 5 6 7 8; do cp "$tmp/clean.Dockerfile" "$tmp/clean$i.Dockerfile"; done
+cleans=("$tmp"/clean?.Dockerfile)
+same_when_split() { # same_when_split NAME FILE...
+    local name=$1 fmt opts r1 r2; shift
+    for fmt in tty tty-color json sarif rdjson rdjsonl github checkstyle gitlab; do
+        case $fmt in
+        tty-color) opts=(--format=tty --color=always) ;;
+        *) opts=(--format="$fmt") ;;
+        esac
+        DFOPT_JOBS=1 "$bin" lint --no-config "${opts[@]}" "$@" >"$tmp/p1" 2>"$tmp/pe1"; r1=$?
+        DFOPT_JOBS=2 "$bin" lint --no-config "${opts[@]}" "$@" >"$tmp/p2" 2>"$tmp/pe2"; r2=$?
+        if [ "$r1" = "$r2" ] && cmp -s "$tmp/p1" "$tmp/p2" && cmp -s "$tmp/pe1" "$tmp/pe2"; then
+            pass=$((pass + 1))
+        else
+            fail=$((fail + 1)); echo "DFOPT_JOBS=2 $name $fmt ... FAILED: exit $r1 vs $r2"
+            diff -u "$tmp/p1" "$tmp/p2" | head -20; diff -u "$tmp/pe1" "$tmp/pe2" | head -10
+        fi
+    done
+}
+same_when_split "corpus" "${corpus[@]}"
+same_when_split "clean first" "${cleans[@]}" corpus/lint/*.Dockerfile corpus/*.Dockerfile
+same_when_split "errors among files" "${cleans[@]}" "$tmp/bad.Dockerfile" corpus/lint/*.Dockerfile \
+    "$tmp/nope" corpus/*.Dockerfile
+same_when_split "nothing found" "${cleans[@]}" "${cleans[@]}"
+DFOPT_JOBS=2 "$bin" lint --no-config --format=sarif -o "$tmp/split.sarif" "${corpus[@]}"; r2=$?
+DFOPT_JOBS=1 "$bin" lint --no-config --format=sarif "${corpus[@]}" >"$tmp/one.sarif"; r1=$?
+check "DFOPT_JOBS=2 -o FILE: the same report and status" test "$r1" = "$r2" -a -s "$tmp/one.sarif"
+check "DFOPT_JOBS=2 -o FILE: the same bytes" cmp "$tmp/one.sarif" "$tmp/split.sarif"
 
 echo "lint: $pass passed, $fail failed"
 [ "$fail" = 0 ]
