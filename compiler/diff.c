@@ -57,8 +57,8 @@ typedef struct change {
 static long count_lines(const char *s, size_t len)
 {
     long n = 0;
-    for (size_t i = 0; i < len; i++)
-        n += s[i] == '\n';
+    for (const char *p = s, *e = s + len; (p = memchr(p, '\n', (size_t)(e - p))); p++)
+        n++;
     return n + (len > 0 && s[len - 1] != '\n');
 }
 
@@ -87,8 +87,16 @@ static void side_free(side *sd)
 /* FNV-1a, 64 bits. */
 static uint64_t hash_line(df_slice l)
 {
-    uint64_t h = 14695981039346656037u;
-    for (size_t i = 0; i < l.n; i++)
+    /* eight bytes at a time, then the rest; equal lines hash equal, which is all that counts */
+    uint64_t h = 14695981039346656037u ^ l.n;
+    size_t i = 0;
+    for (; i + 8 <= l.n; i += 8) {
+        uint64_t w;
+        memcpy(&w, l.p + i, 8);
+        h = (h ^ w) * 0x9E3779B97F4A7C15u;
+        h ^= h >> 29;
+    }
+    for (; i < l.n; i++)
         h = (h ^ (unsigned char)l.p[i]) * 1099511628211u;
     return h;
 }
