@@ -87,8 +87,9 @@ chmod 755 "$tmp/multi/ro"
 # ---- the file deleted or edited while dfopt runs (dfopt held 5 s inside fsync by strace) ----
 # delay_enter is in microseconds; the test acts once strace has logged the fsync call.
 # (LeakSanitizer cannot run under ptrace: off for these runs when BIN is an ASan build)
+# (the caller removes the old trace first, in the foreground: slow_fsync runs in the background,
+# and in_fsync must not see the previous run's trace)
 slow_fsync() {
-    rm -f "$tmp/trace"
     ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0 \
         strace -f -qq -o "$tmp/trace" -e trace=fsync -e inject=fsync:delay_enter=5000000 "$@"
 }
@@ -97,6 +98,7 @@ if ! command -v strace >/dev/null; then
     bad "file changed mid-run" "strace is missing (tools/deps.sh installs it)"
 else
     mkdir "$tmp/gone" && cp "$tmp/orig.Dockerfile" "$tmp/gone/Dockerfile"
+    rm -f "$tmp/trace"
     slow_fsync "$bin" -i "$tmp/gone/Dockerfile" >/dev/null 2>"$tmp/err" & pid=$!
     in_fsync; rm "$tmp/gone/Dockerfile"; wait $pid; rc=$?
     expect "deleted mid-run: exit 2" test $rc = 2
@@ -105,6 +107,7 @@ else
     expect "deleted mid-run: no temporary left" no_temporaries "$tmp/gone"
 
     mkdir "$tmp/edited" && cp "$tmp/orig.Dockerfile" "$tmp/edited/Dockerfile"
+    rm -f "$tmp/trace"
     printf 'FROM alpine\n# saved by an editor meanwhile\n' >"$tmp/theirs"
     slow_fsync "$bin" -i "$tmp/edited/Dockerfile" >/dev/null 2>"$tmp/err" & pid=$!
     in_fsync; cat "$tmp/theirs" >"$tmp/edited/Dockerfile"; wait $pid; rc=$?
@@ -114,6 +117,7 @@ else
     expect "edited mid-run: no temporary left" no_temporaries "$tmp/edited"
 
     mkdir "$tmp/slow" && cp "$tmp/orig.Dockerfile" "$tmp/slow/Dockerfile"
+    rm -f "$tmp/trace"
     slow_fsync "$bin" -i "$tmp/slow/Dockerfile" >/dev/null 2>"$tmp/err"; rc=$?
     expect "untouched mid-run: rewritten as usual (the strace harness itself works)" \
         bash -c "[ $rc = 0 ] && cmp -s '$tmp/slow/Dockerfile' '$tmp/want.Dockerfile'"
