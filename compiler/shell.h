@@ -18,6 +18,8 @@
 
 #include "util.h"
 
+#include <stdint.h>
+
 typedef enum sh_op {
     SH_END,   /* end of script */
     SH_SEQ,   /* ; or newline */
@@ -28,19 +30,20 @@ typedef enum sh_op {
     SH_OTHER, /* a compound keyword or ;; follows */
 } sh_op;
 
+/* Offsets and counts are 32-bit: a script comes from an input of at most 1 GiB. */
 typedef struct sh_word {
-    size_t off, len;   /* the word as written */
+    uint32_t off, len; /* the word as written */
     df_slice value;    /* quotes and escapes removed (meaningful when literal) */
     bool literal;      /* no expansion: no $, no backquote */
     bool glob;         /* unquoted * ? [ */
 } sh_word;
 
 typedef struct sh_cmd {
-    size_t off, end;   /* from the first word to the end of the last (no operator) */
+    uint32_t off, end; /* from the first word to the end of the last (no operator) */
     sh_word *words;    /* assignments first, then the command name and arguments */
-    size_t nwords;
-    size_t nassign;    /* leading NAME=value words */
-    size_t nredirs;    /* redirections (not among words) */
+    uint32_t nwords;
+    uint32_t nassign;  /* leading NAME=value words */
+    uint32_t nredirs;  /* redirections (not among words) */
     sh_op op;          /* what follows the command */
     int depth;         /* 0 for the top-level list */
     bool negated;      /* preceded by ! */
