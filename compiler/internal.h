@@ -126,6 +126,8 @@ struct df_doc {
     char escape;          /* '\\' or '`' */
     bool crlf;            /* the file's lines end in CRLF */
     df_slice syntax, check; /* directive values, empty when absent */
+    size_t directives_end; /* source offset of the first line after the parser directives
+                            * (SIZE_MAX: the whole source is directives, or none was read) */
     df_node *head, *tail;
     df_slice trailer;
     size_t nnodes;

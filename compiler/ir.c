@@ -20,6 +20,7 @@ df_doc *ir_doc_new(const char *name, const char *src, size_t len)
     doc->name = name;
     doc->src = (df_slice){src, len};
     doc->escape = '\\';
+    doc->directives_end = SIZE_MAX;
     /* the file's newline style: CRLF when its first line ends so */
     const char *nl = memchr(src, '\n', len);
     doc->crlf = nl && nl > src && nl[-1] == '\r';

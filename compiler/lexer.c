@@ -337,6 +337,8 @@ bool parse_document(df_doc *doc, df_diags *d)
             ok = false;
             break;
         }
+        if (lx.directives_done && doc->directives_end == SIZE_MAX)
+            doc->directives_end = (size_t)(lx.s + ls - doc->src.p); /* this line ends them */
         if (n > 0 && p[0] == '#')
             n = 0;
         lx.lineno++;

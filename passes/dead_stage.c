@@ -41,10 +41,24 @@ static bool all_digits(df_slice s)
     return true;
 }
 
+static df_slice directives_in_text(df_slice lead);
+
 /* The start of a first node's lead that must stay first: a BOM and the parser directive
- * lines (`# syntax=...`, `# escape=...`, `# check=...`); the comments after them belong to
- * the removed stage. */
-static df_slice directives(df_slice lead)
+ * lines (`# syntax=...`, `# escape=...`, `# check=...`), where the lexer found them end; the
+ * comments after them belong to the removed stage. */
+static df_slice directives(const df_doc *doc, df_slice lead)
+{
+    if (lead.p >= doc->src.p && lead.p + lead.n <= doc->src.p + doc->src.n) {
+        size_t start = (size_t)(lead.p - doc->src.p);
+        size_t end = doc->directives_end == SIZE_MAX ? doc->src.n : doc->directives_end;
+        size_t keep = end > start ? end - start : 0;
+        return (df_slice){lead.p, keep < lead.n ? keep : lead.n};
+    }
+    return directives_in_text(lead);
+}
+
+/* directives() for a lead that is not the source's: the same lines, read here. */
+static df_slice directives_in_text(df_slice lead)
 {
     size_t i = 0;
     if (lead.n >= 3 && memcmp(lead.p, "\xEF\xBB\xBF", 3) == 0)
@@ -166,7 +180,7 @@ PASS(dead_stage)
         if (n->stage < 0 || live[n->stage])
             continue;
         if (n == head) {
-            carry = directives(n->lead);
+            carry = directives(doc, n->lead);
             head_removed = true;
         }
         ir_unlink(doc, n);
@@ -179,9 +193,8 @@ PASS(dead_stage)
          * directive: an empty line ends the directive block, as it ended where these lines
          * came from */
         df_slice lead = doc->head->lead;
-        size_t sp = 0;
-        while (sp < lead.n && (lead.p[sp] == ' ' || lead.p[sp] == '\t'))
-            sp++;
+        const char *nl = memchr(lead.p, '\n', lead.n); /* its first line, as the lexer reads it */
+        size_t sp = lex_trim_left_space(lead.p, nl ? (size_t)(nl - lead.p) : lead.n);
         if (sp < lead.n && lead.p[sp] == '#')
             buf_put_slice(&b, ir_newline(doc));
         buf_put_slice(&b, doc->head->lead);
