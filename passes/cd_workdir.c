@@ -151,10 +151,9 @@ static df_node *rewrite(df_doc *doc, df_node *n, df_slice cur, df_diags *d)
     return w;
 }
 
-PASS(cd_workdir)
+/* One walk in document order; true when a RUN changed. */
+static bool sweep(df_doc *doc, df_diags *d)
 {
-    if (doc->escape != '\\' || rw_has_shell(doc))
-        return false;
     bool changed = false;
     rw_wd wd;
     rw_wd_init(&wd, doc);
@@ -168,5 +167,18 @@ PASS(cd_workdir)
         rw_wd_step(&wd, doc, n);
     }
     rw_wd_free(&wd);
+    return changed;
+}
+
+PASS(cd_workdir)
+{
+    if (doc->escape != '\\' || rw_has_shell(doc))
+        return false;
+    /* The WORKDIR a rewrite puts in front of a RUN is the reset an earlier `RUN cd` waited
+     * for: walk again while a walk changes something, so a chain of them is done in one run
+     * (each walk removes at least one cd; the bound keeps a pathological file linear). */
+    bool changed = false;
+    for (int i = 0; i < 64 && sweep(doc, d); i++)
+        changed = true;
     return changed;
 }
