@@ -105,6 +105,7 @@ HEADERS = include/dfopt.h compiler/internal.h compiler/kinds.h compiler/util.h \
 	compiler/passes.h compiler/expand.h compiler/diff.h compiler/shell.h compiler/io.h passes/multistage.h compiler/lint.h \
 	compiler/lint_rules.h \
 	compiler/context.h compiler/rewrite.h compiler/gen.h compiler/stats.h compiler/parallel.h \
+	compiler/stream.h \
 	passes/runscript.h
 
 # The fuzz harnesses (fuzz/), built two ways: libFuzzer targets with clang (`make fuzz` runs each

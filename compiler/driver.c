@@ -5,6 +5,8 @@
  *
  * Each input is read whole, parsed, optimized and written out in one of the output modes:
  * stdout (default), -o FILE, -i (in place, atomically), --diff, --check, --emit=dump|json.
+ * When no pass runs (-O0, --emit=dump) it is parsed and rendered one instruction at a time
+ * instead, its IR never held whole (stream.h).
  * Exit status: 0 ok, 1 a file would change under --check, 2 usage, I/O or parse error.
  */
 #include "internal.h"
@@ -14,6 +16,7 @@
 #include "stats.h"
 #include "parallel.h"
 #include "io.h"
+#include "stream.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -141,56 +144,83 @@ static const char *context_for(const cli *c, const char *path, char **owned)
     return dirname(*owned);
 }
 
-static int process(const cli *c, const char *path)
+/* Can the document be streamed (stream.h): does nothing need its whole IR? --emit=dump runs
+ * no pass; -O0 none either, but the passes' options keep the IR path, which checks them (an
+ * unknown name is an error even at -O0). --stats and --emit=json need the stages. */
+static bool streamed(const cli *c)
 {
-    size_t len;
-    struct stat before; /* -i: the file as read, so a change meanwhile is not overwritten */
-    if (c->in_place && stat(path, &before) != 0) {
-        fprintf(stderr, "dfopt: %s: %s\n", path, strerror(errno));
-        return EXIT_ERROR;
-    }
-    char *src = io_read(path, INPUT_LIMIT, &len);
-    if (!src)
-        return EXIT_ERROR;
-    const char *name = strcmp(path, "-") == 0 ? "<stdin>" : path;
-    df_diags *d = df_diags_new();
-    df_doc *doc = df_doc_parse(name, src, len, d);
+    if (c->stats || c->emit == EMIT_JSON)
+        return false;
+    return c->emit == EMIT_DUMP || (c->opt.level == 0 && !c->opt.passes && !c->opt.skip &&
+                                    !c->opt.dump_after);
+}
+
+/* Parses and renders doc one instruction at a time. Plain output is written here (*out stays
+ * NULL); otherwise *out is the whole output. Returns the exit status. */
+static int stream_doc(const cli *c, df_doc *doc, df_diags *d, bool plain, char **out,
+                      size_t *outlen)
+{
+    print_stream ps;
+    print_stream_init(&ps, c->emit == EMIT_DUMP);
+    size_t before = d->nerrors;
     int status = EXIT_OK;
-    char *out = NULL;
-    size_t outlen = 0;
-    if (!doc) {
+    if (!parse_document_each(doc, d, print_stream_node, &ps) || d->nerrors > before) {
         status = EXIT_ERROR;
-        goto done;
-    }
-    if (c->stats) {
-        status = report_stats(c, path, name, doc, d);
-        goto done;
-    }
-    if (c->emit == EMIT_DUMP) {
-        out = df_doc_dump(doc, &outlen);
-    } else if (c->emit == EMIT_JSON) {
-        out = df_doc_json(doc, &outlen);
     } else {
-        df_options o = c->opt;
-        char *ctx_owned = NULL;
-        /* -O0 runs no pass: no context to find (a stat per file) */
-        o.context = o.level > 0 || o.passes ? context_for(c, path, &ctx_owned) : NULL;
-        int optimized = df_doc_optimize(doc, &o, d);
-        free(ctx_owned);
-        if (optimized < 0) {
+        print_stream_end(&ps, doc);
+        if (!plain) {
+            *out = print_stream_take(&ps, outlen);
+        } else if (!print_stream_write(&ps, stdout)) {
+            fprintf(stderr, "dfopt: write error: %s\n", strerror(errno));
             status = EXIT_ERROR;
-            goto done;
         }
-        if (!c->check && !c->diff && !c->in_place && !c->output) {
-            /* plain output: written as it is printed, never held whole in memory */
-            if (!print_doc_file(doc, stdout)) {
-                fprintf(stderr, "dfopt: write error: %s\n", strerror(errno));
-                status = EXIT_ERROR;
-            }
-            goto done;
-        }
-        out = df_doc_print(doc, &outlen);
     }
+    print_stream_free(&ps);
+    return status;
+}
+
+/* Parses the source into the IR, runs the passes and renders it (every mode but those
+ * streamed()). Plain output is written here (*out stays NULL, as for --stats); otherwise *out
+ * is the whole output. *docp is the document to free. Returns the exit status. */
+static int render_ir(const cli *c, const char *path, const char *name, const char *src,
+                     size_t len, df_diags *d, bool plain, df_doc **docp, char **out,
+                     size_t *outlen)
+{
+    df_doc *doc = *docp = df_doc_parse(name, src, len, d);
+    if (!doc)
+        return EXIT_ERROR;
+    if (c->stats)
+        return report_stats(c, path, name, doc, d);
+    if (c->emit == EMIT_JSON) {
+        *out = df_doc_json(doc, outlen);
+        return EXIT_OK;
+    }
+    df_options o = c->opt;
+    char *ctx_owned = NULL;
+    /* -O0 runs no pass: no context to find (a stat per file) */
+    o.context = o.level > 0 || o.passes ? context_for(c, path, &ctx_owned) : NULL;
+    int optimized = df_doc_optimize(doc, &o, d);
+    free(ctx_owned);
+    if (optimized < 0)
+        return EXIT_ERROR;
+    if (plain) {
+        /* plain output: written as it is printed, never held whole in memory */
+        if (!print_doc_file(doc, stdout)) {
+            fprintf(stderr, "dfopt: write error: %s\n", strerror(errno));
+            return EXIT_ERROR;
+        }
+        return EXIT_OK;
+    }
+    *out = df_doc_print(doc, outlen);
+    return EXIT_OK;
+}
+
+/* Delivers the output of path by the output mode: --check, --diff, -i, -o or stdout.
+ * before: the file as it was read (-i). Returns the exit status. */
+static int deliver(const cli *c, const char *path, const char *src, size_t len,
+                   const char *out, size_t outlen, const struct stat *before)
+{
+    int status = EXIT_OK;
     bool changed = c->emit == EMIT_DOCKERFILE && (outlen != len || memcmp(out, src, len) != 0);
     if (c->check) {
         status = changed ? EXIT_CHANGED : EXIT_OK;
@@ -206,7 +236,7 @@ static int process(const cli *c, const char *path)
         buf_free(&la);
         buf_free(&lb);
     } else if (c->in_place) {
-        if (changed && !io_write_atomic(path, out, outlen, c->follow_symlinks, &before))
+        if (changed && !io_write_atomic(path, out, outlen, c->follow_symlinks, before))
             status = EXIT_ERROR;
     } else if (c->output) {
         if (!io_write_atomic(c->output, out, outlen, true, NULL))
@@ -214,7 +244,35 @@ static int process(const cli *c, const char *path)
     } else if (!io_write_stdout(out, outlen)) {
         status = EXIT_ERROR;
     }
-done:
+    return status;
+}
+
+static int process(const cli *c, const char *path)
+{
+    size_t len;
+    struct stat before; /* -i: the file as read, so a change meanwhile is not overwritten */
+    if (c->in_place && stat(path, &before) != 0) {
+        fprintf(stderr, "dfopt: %s: %s\n", path, strerror(errno));
+        return EXIT_ERROR;
+    }
+    char *src = io_read(path, INPUT_LIMIT, &len);
+    if (!src)
+        return EXIT_ERROR;
+    const char *name = strcmp(path, "-") == 0 ? "<stdin>" : path;
+    df_diags *d = df_diags_new();
+    char *out = NULL;
+    size_t outlen = 0;
+    bool plain = !c->check && !c->diff && !c->in_place && !c->output;
+    df_doc *doc = NULL;
+    int status;
+    if (streamed(c)) {
+        doc = ir_doc_new(name, src, len);
+        status = stream_doc(c, doc, d, plain, &out, &outlen);
+    } else {
+        status = render_ir(c, path, name, src, len, d, plain, &doc, &out, &outlen);
+    }
+    if (status == EXIT_OK && out)
+        status = deliver(c, path, src, len, out, outlen, &before);
     df_diags_print(d, stderr, c->color);
     free(out);
     df_doc_free(doc);

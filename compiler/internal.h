@@ -190,7 +190,8 @@ size_t lex_trim_left_space(const char *p, size_t n);
 /* ---- JSON (json.c) ---- */
 
 typedef enum { JSON_OK, JSON_NOT_ARRAY, JSON_NOT_STRINGS } json_result;
-/* Go encoding/json semantics for a JSON array of strings (elements decoded into the arena). */
+/* Go encoding/json semantics for a JSON array of strings: an element written as plain ASCII
+ * is a slice of s, any other is decoded into the arena. */
 json_result json_string_array(df_arena *a, df_slice s, df_slice **elems, size_t **offs, size_t *n);
 void json_quote(df_buf *b, df_slice s);     /* a JSON string literal */
 void go_quote(df_buf *b, df_slice s);       /* Go strconv.Quote */

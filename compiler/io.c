@@ -29,23 +29,50 @@ static void too_large(const char *path, size_t limit)
 }
 
 
+/* The first read of a named file; see io_read. */
+enum { FIRST_READ = 16 * 1024 };
+
 char *io_read(const char *path, size_t limit, size_t *len)
 {
-    int fd = strcmp(path, "-") == 0 ? STDIN_FILENO : open(path, O_RDONLY);
+    bool std_in = strcmp(path, "-") == 0;
+    int fd = std_in ? STDIN_FILENO : open(path, O_RDONLY);
     if (fd < 0) {
         fprintf(stderr, "dfopt: %s: %s\n", path, strerror(errno));
         return NULL;
+    }
+    df_buf b = {0};
+    if (!std_in) {
+        /* Most inputs are small regular files. One pread from offset 0 reads such a file whole,
+         * and a read that returns less than it asked for has met the end of the file (a
+         * regular file returns less only at its end), so it needs no fstat: three system
+         * calls a file. pread fails on what cannot seek (a pipe, a FIFO, a socket: ESPIPE)
+         * and on a directory (EISDIR); those, and files that fill the buffer, go the general
+         * way below, which then goes on from where the pread stopped. */
+        b.cap = FIRST_READ + 1;
+        b.p = xmalloc(b.cap);
+        ssize_t n;
+        do
+            n = pread(fd, b.p, FIRST_READ, 0);
+        while (n < 0 && errno == EINTR);
+        if (n >= 0 && (size_t)n < FIRST_READ && (size_t)n <= limit) {
+            close(fd);
+            b.p[n] = '\0';
+            *len = (size_t)n;
+            return b.p;
+        }
+        if (n > 0 && lseek(fd, n, SEEK_SET) == n)
+            b.len = (size_t)n;
     }
     struct stat st;
     bool have_st = fstat(fd, &st) == 0; /* one fstat serves the three checks below */
     if (have_st && S_ISDIR(st.st_mode)) {
         fprintf(stderr, "dfopt: %s: is a directory\n", path);
         close(fd);
+        buf_free(&b);
         return NULL;
     }
     /* Read straight into one buffer: a regular file's size is known, so it is one allocation
      * and (usually) one read; a pipe grows the buffer by doubling. */
-    df_buf b = {0};
     bool ok = true;
     size_t want = 65536;
     if (have_st && S_ISREG(st.st_mode) && (uintmax_t)st.st_size > limit) {
@@ -53,14 +80,24 @@ char *io_read(const char *path, size_t limit, size_t *len)
         too_large(path, limit);
         if (fd != STDIN_FILENO)
             close(fd);
+        buf_free(&b);
         return NULL;
     }
     size_t known = 0; /* a regular file's size when it reports one: read that much, no more */
     if (have_st && S_ISREG(st.st_mode) && st.st_size > 0)
         want = known = (size_t)st.st_size;
-    b.cap = want + 1;
-    b.p = xmalloc(b.cap);
+    if (want + 1 > b.cap) {
+        b.cap = want + 1;
+        b.p = xrealloc(b.p, b.cap);
+    }
     for (;;) {
+        if (b.len == known && known)
+            break; /* the whole file, without the read that would see its end */
+        if (b.len > limit) {
+            too_large(path, limit);
+            ok = false;
+            break;
+        }
         if (b.cap - b.len < 2) {
             b.cap *= 2;
             b.p = xrealloc(b.p, b.cap);
@@ -76,13 +113,6 @@ char *io_read(const char *path, size_t limit, size_t *len)
         if (n == 0)
             break;
         b.len += (size_t)n;
-        if (b.len == known)
-            break; /* the whole file, without the read that would see its end */
-        if (b.len > limit) {
-            too_large(path, limit);
-            ok = false;
-            break;
-        }
     }
     if (ok)
         b.p[b.len] = '\0';

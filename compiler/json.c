@@ -24,6 +24,7 @@ typedef struct jp {
     const char *s;
     size_t n, i;
     df_buf str;
+    bool raw;          /* the last string's value is the bytes as written, in s[at, i - 1) */
     bool range_error; /* a number a float64 cannot hold: Go's Unmarshal fails */
 } jp;
 
@@ -60,11 +61,27 @@ static bool hex4(jp *p, uint32_t *r)
     return true;
 }
 
-/* string := '"' char* '"' ; decoded into p->str */
+static bool plain_char(unsigned char c) /* stands for itself in a string */
+{
+    return c >= 0x20 && c < 0x80 && c != '"' && c != '\\';
+}
+
+/* string := '"' char* '"' ; decoded into p->str, or p->raw when it is plain ASCII (the usual
+ * case: nothing to copy) */
 static bool string(jp *p)
 {
     p->str.len = 0;
     p->i++; /* opening quote */
+    size_t j = p->i;
+    while (j < p->n && plain_char((unsigned char)p->s[j]))
+        j++;
+    p->raw = j < p->n && p->s[j] == '"';
+    if (p->raw) {
+        p->i = j + 1;
+        return true;
+    }
+    buf_put(&p->str, p->s + p->i, j - p->i);
+    p->i = j;
     while (p->i < p->n) {
         unsigned char c = (unsigned char)p->s[p->i];
         if (c == '"') {
@@ -74,12 +91,11 @@ static bool string(jp *p)
         if (c < 0x20)
             return false;
         if (c < 0x80 && c != '\\') { /* a run of plain ASCII is copied at once */
-            size_t j = p->i + 1;
-            while (j < p->n && (unsigned char)p->s[j] >= 0x20 && (unsigned char)p->s[j] < 0x80 &&
-                   p->s[j] != '"' && p->s[j] != '\\')
-                j++;
-            buf_put(&p->str, p->s + p->i, j - p->i);
-            p->i = j;
+            size_t e = p->i + 1;
+            while (e < p->n && plain_char((unsigned char)p->s[e]))
+                e++;
+            buf_put(&p->str, p->s + p->i, e - p->i);
+            p->i = e;
             continue;
         }
         if (c != '\\') {
@@ -245,6 +261,67 @@ static bool value(jp *p, int depth)
     return ok;
 }
 
+/* The elements of an array being read: in local storage while there are few. */
+typedef struct elements {
+    df_slice *v;
+    size_t *off;
+    size_t n, cap;
+    df_slice v_local[16];
+    size_t off_local[16];
+} elements;
+
+/* Adds the string just read (it started at offset at). */
+static void add_element(elements *e, df_arena *a, const jp *p, size_t at)
+{
+    if (e->n == e->cap) {
+        e->cap *= 2;
+        if (e->v == e->v_local) {
+            e->v = xmalloc(e->cap * sizeof *e->v);
+            e->off = xmalloc(e->cap * sizeof *e->off);
+            memcpy(e->v, e->v_local, e->n * sizeof *e->v);
+            memcpy(e->off, e->off_local, e->n * sizeof *e->off);
+        } else {
+            e->v = xrealloc(e->v, e->cap * sizeof *e->v);
+            e->off = xrealloc(e->off, e->cap * sizeof *e->off);
+        }
+    }
+    if (p->raw)
+        e->v[e->n] = (df_slice){p->s + at + 1, p->i - at - 2};
+    else
+        e->v[e->n] = arena_slice(a, p->str.p ? p->str.p : "", p->str.len);
+    e->off[e->n++] = at;
+}
+
+/* The usual exec form, an array of strings only, read in one pass from the '[' at p->i; false
+ * when the text is anything else (the general way below then decides what). */
+static bool strings_only(jp *p, df_arena *a, elements *e)
+{
+    p->i++;
+    ws(p);
+    if (p->i < p->n && p->s[p->i] == ']') {
+        p->i++;
+    } else {
+        for (;;) {
+            size_t at = p->i;
+            if (at >= p->n || p->s[at] != '"' || !string(p))
+                return false;
+            add_element(e, a, p, at);
+            ws(p);
+            if (p->i >= p->n)
+                return false;
+            char c = p->s[p->i++];
+            if (c == ']')
+                break;
+            if (c != ',')
+                return false;
+            ws(p);
+        }
+    }
+    ws(p);
+    return p->i == p->n;
+}
+
+/* An element written as plain ASCII is a slice of s; any other is decoded into the arena. */
 json_result json_string_array(df_arena *a, df_slice s, df_slice **elems, size_t **offs, size_t *n)
 {
     jp p = {.s = s.p, .n = s.n};
@@ -252,49 +329,51 @@ json_result json_string_array(df_arena *a, df_slice s, df_slice **elems, size_t 
     p.i = sp;
     if (p.i >= p.n || p.s[p.i] != '[')
         return JSON_NOT_ARRAY;
-    /* validate first, as Go does, then collect */
-    if (!value(&p, 0) || p.i != p.n || p.range_error) {
-        buf_free(&p.str);
-        return JSON_NOT_ARRAY;
-    }
-    size_t cap = 0, count = 0;
-    df_slice *ev = NULL;
-    size_t *ov = NULL;
-    p.i = sp + 1;
+    elements e;
+    e.v = e.v_local;
+    e.off = e.off_local;
+    e.n = 0;
+    e.cap = sizeof e.v_local / sizeof e.v_local[0];
     json_result res = JSON_OK;
-    for (;;) {
-        ws(&p);
-        if (p.s[p.i] == ']')
-            break;
-        if (p.s[p.i] != '"') {
-            res = JSON_NOT_STRINGS;
-            break;
+    if (!strings_only(&p, a, &e)) {
+        /* validate first, as Go does, then collect */
+        e.n = 0;
+        p.i = sp;
+        if (!value(&p, 0) || p.i != p.n || p.range_error) {
+            res = JSON_NOT_ARRAY;
+        } else {
+            p.i = sp + 1;
+            for (;;) {
+                ws(&p);
+                if (p.s[p.i] == ']')
+                    break;
+                if (p.s[p.i] != '"') {
+                    res = JSON_NOT_STRINGS;
+                    break;
+                }
+                size_t at = p.i;
+                string(&p);
+                add_element(&e, a, &p, at);
+                ws(&p);
+                if (p.s[p.i++] == ']')
+                    break;
+            }
         }
-        size_t at = p.i;
-        string(&p);
-        if (count == cap) {
-            cap = cap ? cap * 2 : 8;
-            ev = xrealloc(ev, cap * sizeof *ev);
-            ov = xrealloc(ov, cap * sizeof *ov);
-        }
-        ev[count] = arena_slice(a, p.str.p ? p.str.p : "", p.str.len);
-        ov[count++] = at;
-        ws(&p);
-        if (p.s[p.i++] == ']')
-            break;
     }
     buf_free(&p.str);
     if (res == JSON_OK) {
-        *elems = count ? arena_alloc(a, count * sizeof **elems) : NULL;
-        *offs = count ? arena_alloc(a, count * sizeof **offs) : NULL;
-        if (count) {
-            memcpy(*elems, ev, count * sizeof *ev);
-            memcpy(*offs, ov, count * sizeof *ov);
+        *elems = e.n ? arena_alloc_raw(a, e.n * sizeof **elems) : NULL;
+        *offs = e.n ? arena_alloc_raw(a, e.n * sizeof **offs) : NULL;
+        if (e.n) {
+            memcpy(*elems, e.v, e.n * sizeof *e.v);
+            memcpy(*offs, e.off, e.n * sizeof *e.off);
         }
-        *n = count;
+        *n = e.n;
     }
-    free(ev);
-    free(ov);
+    if (e.v != e.v_local) {
+        free(e.v);
+        free(e.off);
+    }
     return res;
 }
 
@@ -358,6 +437,15 @@ void go_quote(df_buf *b, df_slice s)
     static const char hexd[] = "0123456789abcdef";
     buf_putc(b, '"');
     for (size_t i = 0; i < s.n;) {
+        size_t j = i; /* a run of printable ASCII stands for itself */
+        for (unsigned char c; j < s.n && (c = (unsigned char)s.p[j]) >= 0x20 && c < 0x7F &&
+                              c != '"' && c != '\\';)
+            j++;
+        if (j > i) {
+            buf_put(b, s.p + i, j - i);
+            i = j;
+            continue;
+        }
         size_t w;
         uint32_t r = utf8_decode(s.p + i, s.n - i, &w);
         unsigned char c = (unsigned char)s.p[i];

@@ -17,6 +17,7 @@
  * the printer can reproduce it byte for byte (see internal.h).
  */
 #include "internal.h"
+#include "stream.h"
 
 #include <string.h>
 
@@ -58,9 +59,26 @@ bool lex_is_space_rune(const char *p, size_t n, size_t *width)
 size_t lex_trim_left_space(const char *p, size_t n)
 {
     size_t i = 0, w;
-    while (i < n && lex_is_space_rune(p + i, n - i, &w))
-        i += w;
+    for (; i < n; i += w) {
+        unsigned char c = (unsigned char)p[i];
+        w = 1;
+        if (c < 0x80) { /* ASCII, the usual case */
+            if (c != ' ' && (c < '\t' || c > '\r'))
+                break;
+        } else if (!lex_is_space_rune(p + i, n - i, &w)) {
+            break;
+        }
+    }
     return i;
+}
+
+/* lex_trim_left_space, without the call when there is nothing to trim (the usual case) */
+static size_t trim_left(const char *p, size_t n)
+{
+    unsigned char c = n ? (unsigned char)p[0] : 0;
+    if (n == 0 || (c < 0x80 && c != ' ' && (c < '\t' || c > '\r')))
+        return 0;
+    return lex_trim_left_space(p, n);
 }
 
 static size_t trim_newline(const char *p, size_t n)
@@ -73,7 +91,7 @@ static size_t trim_newline(const char *p, size_t n)
 static bool is_comment(const char *p, size_t n)
 {
     n = trim_newline(p, n);
-    size_t i = lex_trim_left_space(p, n);
+    size_t i = trim_left(p, n);
     return i < n && p[i] == '#';
 }
 
@@ -139,7 +157,7 @@ static bool directive(lexer *lx, const char *p, size_t n)
         return true;
     }
     size_t i = 1;
-    i += lex_trim_left_space(p + i, n - i);
+    i += trim_left(p + i, n - i);
     size_t name = i;
     if (i >= n || !is_alpha(p[i])) {
         lx->directives_done = true;
@@ -288,7 +306,7 @@ static df_node *instruction(lexer *lx, size_t ls, const char *tok, size_t tokn, 
         lx->lineno++;
         const char *p = lx->s + cs;
         size_t m = trim_newline(p, ce - cs);
-        if (is_comment(p, m) || lex_trim_left_space(p, m) == m)
+        if (is_comment(p, m) || trim_left(p, m) == m)
             continue;
         cont = continues(p, &m, doc->escape);
         add_piece(lx, p, m, ls);
@@ -299,7 +317,7 @@ static df_node *instruction(lexer *lx, size_t ls, const char *tok, size_t tokn, 
         n->logical = (df_slice){tok, tokn};
     else
         n->logical = arena_slice(&doc->arena, lx->logical.p, lx->logical.len);
-    n->segs = arena_alloc(&doc->arena, lx->nsegs * sizeof *n->segs);
+    n->segs = arena_alloc_raw(&doc->arena, lx->nsegs * sizeof *n->segs);
     memcpy(n->segs, lx->segs, lx->nsegs * sizeof *n->segs);
     n->nsegs = lx->nsegs;
     n->text = (df_slice){lx->s + ls, lx->pos - ls};
@@ -320,9 +338,16 @@ static df_node *instruction(lexer *lx, size_t ls, const char *tok, size_t tokn, 
 
 bool parse_document(df_doc *doc, df_diags *d)
 {
+    return parse_document_each(doc, d, NULL, NULL);
+}
+
+/* The document's nodes, in order, appended to its list or (each) handed over one at a time. */
+bool parse_document_each(df_doc *doc, df_diags *d, parse_each_fn each, void *ctx)
+{
     lexer lx = {.doc = doc, .d = d, .s = doc->src.p, .len = doc->src.n};
     bool ok = true;
-    size_t lead = 0;
+    size_t lead = 0, count = 0;
+    df_arena_mark mark = each ? arena_mark(&doc->arena) : (df_arena_mark){0};
     while (lx.pos < lx.len) {
         size_t ls = lx.pos, le = line_end(&lx, ls);
         lx.pos = le;
@@ -331,7 +356,7 @@ bool parse_document(df_doc *doc, df_diags *d)
         const char *p = lx.s + ls;
         size_t n = le - ls;
         n = trim_newline(p, n);
-        size_t sp = lex_trim_left_space(p, n);
+        size_t sp = trim_left(p, n);
         p += sp, n -= sp;
         if (!directive(&lx, p, n)) {
             ok = false;
@@ -345,15 +370,27 @@ bool parse_document(df_doc *doc, df_diags *d)
         bool cont = continues(p, &n, doc->escape);
         if (!cont && n == 0)
             continue;
+        size_t reported = d->n;
         df_node *node = instruction(&lx, ls, p, n, cont, &ok);
         node->lead = (df_slice){lx.s + lead, ls - lead};
-        ir_append(doc, node);
         lead = lx.pos;
+        count++;
+        if (!each) {
+            ir_append(doc, node);
+        } else {
+            if (ok)
+                each(ctx, doc, node); /* after an error the output is not used */
+            /* a diagnostic may point into this node's memory (the line index): keep it */
+            if (d->n == reported)
+                arena_release(&doc->arena, mark);
+            else
+                mark = arena_mark(&doc->arena);
+        }
     }
     doc->trailer = (df_slice){lx.s + lead, lx.len - lead};
     buf_free(&lx.logical);
     free(lx.segs);
-    if (ok && !doc->head) {
+    if (ok && count == 0) {
         diag_add(d, DIAG_ERROR, doc, lx.len, 0, "file with no instructions");
         ok = false;
     }
@@ -575,7 +612,7 @@ df_node *lex_one(df_doc *doc, df_slice text, df_diags *d)
         lx.pos = le;
         const char *p = lx.s + ls;
         size_t n = trim_newline(p, le - ls);
-        size_t sp = lex_trim_left_space(p, n);
+        size_t sp = trim_left(p, n);
         p += sp, n -= sp;
         if (n > 0 && p[0] == '#')
             n = 0;

@@ -92,6 +92,12 @@ static uint32_t to_lower(uint32_t r)
 void kind_lower(df_buf *b, df_slice keyword)
 {
     for (size_t i = 0; i < keyword.n;) {
+        unsigned char c = (unsigned char)keyword.p[i];
+        if (c < 0x80) { /* ASCII: no decoding */
+            buf_putc(b, c >= 'A' && c <= 'Z' ? (char)(c + 32) : (char)c);
+            i++;
+            continue;
+        }
         size_t w;
         uint32_t r = utf8_decode(keyword.p + i, keyword.n - i, &w);
         utf8_append(b, to_lower(r));
@@ -99,25 +105,72 @@ void kind_lower(df_buf *b, df_slice keyword)
     }
 }
 
+/*
+ * kind_lookup's hash table, built from kinds[] when the program starts: each keyword packed in
+ * two words (its bytes in lower case, zero-padded: every keyword has at most 16) in the slot
+ * of its hash or, on a collision, the next free one.
+ */
+enum { KIND_SLOTS = 64 };
+static struct {
+    uint64_t w[2];
+    unsigned char len;
+    unsigned char kind; /* kind + 1; 0: an empty slot */
+} kind_slots[KIND_SLOTS];
+
+/* Packs n <= 16 bytes into w with ASCII letters in lower case; false when one is not ASCII. */
+static bool kind_pack(const char *p, size_t n, uint64_t w[2])
+{
+    const uint64_t high = 0x8080808080808080u;
+    uint64_t lo = 0, hi = 0; /* byte i at bits 8i (of hi past 8) */
+    for (size_t i = n; i > 8; i--)
+        hi = hi << 8 | (unsigned char)p[i - 1];
+    for (size_t i = n < 8 ? n : 8; i > 0; i--)
+        lo = lo << 8 | (unsigned char)p[i - 1];
+    if ((lo | hi) & high)
+        return false;
+    /* per byte (all below 0x80, so no carries): the high bit of x + 0x3f is set when x >= 'A',
+     * that of x + 0x25 when x > 'Z'; a letter gains 0x20 */
+    w[0] = lo | ((lo + 0x3f3f3f3f3f3f3f3fu) & ~(lo + 0x2525252525252525u) & high) >> 2;
+    w[1] = hi | ((hi + 0x3f3f3f3f3f3f3f3fu) & ~(hi + 0x2525252525252525u) & high) >> 2;
+    return true;
+}
+
+static size_t kind_hash(const uint64_t w[2], size_t n)
+{
+    return (size_t)(((w[0] ^ (w[1] * 31) ^ n) * 0x9E3779B97F4A7C15u) >> 58); /* 6 bits */
+}
+
+__attribute__((constructor)) static void kind_slots_init(void)
+{
+    for (int k = 0; k < DF_UNKNOWN; k++) {
+        uint64_t w[2];
+        kind_pack(kinds[k].name, kinds[k].len, w);
+        size_t slot = kind_hash(w, kinds[k].len);
+        while (kind_slots[slot].kind)
+            slot = (slot + 1) % KIND_SLOTS;
+        kind_slots[slot].w[0] = w[0];
+        kind_slots[slot].w[1] = w[1];
+        kind_slots[slot].len = (unsigned char)kinds[k].len;
+        kind_slots[slot].kind = (unsigned char)(k + 1);
+    }
+}
+
 df_kind kind_lookup(df_slice keyword)
 {
+    uint64_t w[2];
+    if (keyword.n > 0 && keyword.n <= 16 && kind_pack(keyword.p, keyword.n, w)) {
+        for (size_t slot = kind_hash(w, keyword.n); kind_slots[slot].kind;
+             slot = (slot + 1) % KIND_SLOTS)
+            if (kind_slots[slot].w[0] == w[0] && kind_slots[slot].w[1] == w[1] &&
+                kind_slots[slot].len == keyword.n)
+                return (df_kind)(kind_slots[slot].kind - 1);
+        return DF_UNKNOWN;
+    }
     bool ascii = true;
     for (size_t i = 0; i < keyword.n && ascii; i++)
         ascii = (unsigned char)keyword.p[i] < 0x80;
-    if (ascii) {
-        char lower[16]; /* longer than every keyword */
-        if (keyword.n >= sizeof lower || keyword.n == 0)
-            return DF_UNKNOWN;
-        for (size_t i = 0; i < keyword.n; i++) {
-            char c = keyword.p[i];
-            lower[i] = c >= 'A' && c <= 'Z' ? (char)(c - 'A' + 'a') : c;
-        }
-        for (int k = 0; k < DF_UNKNOWN; k++)
-            if (kinds[k].len == keyword.n && kinds[k].name[0] == lower[0] &&
-                memcmp(kinds[k].name, lower, keyword.n) == 0)
-                return (df_kind)k;
-        return DF_UNKNOWN;
-    }
+    if (ascii)
+        return DF_UNKNOWN; /* empty, or longer than every keyword */
     char small[64];
     df_buf b = {0};
     if (keyword.n >= sizeof small / 2)
@@ -146,11 +199,28 @@ static bool is_byte_space(char c) /* unicode.IsSpace(rune(byte)) */
     return u == ' ' || (u >= '\t' && u <= '\r') || u == 0x85 || u == 0xA0;
 }
 
+static bool is_ascii_space(char c) /* unicode.IsSpace of an ASCII byte */
+{
+    return c == ' ' || (c >= '\t' && c <= '\r');
+}
+
+/* lex_trim_left_space, without the call when there is nothing to trim (the usual case) */
+static size_t trim_left_space(const char *p, size_t n)
+{
+    if (n == 0 || ((unsigned char)p[0] < 0x80 && !is_ascii_space(p[0])))
+        return 0;
+    return lex_trim_left_space(p, n);
+}
+
 static size_t trim_right_space(const char *p, size_t n)
 {
     for (;;) {
         size_t w;
-        if (n >= 1 && lex_is_space_rune(p + n - 1, 1, &w))
+        if (n >= 1 && (unsigned char)p[n - 1] < 0x80) { /* no longer space ends in ASCII */
+            if (!is_ascii_space(p[n - 1]))
+                return n;
+            n--;
+        } else if (n >= 1 && lex_is_space_rune(p + n - 1, 1, &w))
             n -= 1;
         else if (n >= 2 && lex_is_space_rune(p + n - 2, 2, &w) && w == 2)
             n -= 2;
@@ -171,16 +241,13 @@ typedef struct arglist {
 
 static void arglist_init(arglist *l) /* not `= {0}`: local[] needs no zeroing */
 {
-    l->v = NULL;
-    l->n = l->cap = 0;
+    l->v = l->local;
+    l->n = 0;
+    l->cap = sizeof l->local / sizeof l->local[0];
 }
 
 static void push(arglist *l, df_slice v, size_t off)
 {
-    if (!l->v) {
-        l->v = l->local;
-        l->cap = sizeof l->local / sizeof l->local[0];
-    }
     if (l->n == l->cap) {
         l->cap *= 2;
         if (l->v == l->local) {
@@ -197,8 +264,7 @@ static void arglist_free(arglist *l)
 {
     if (l->v != l->local)
         free(l->v);
-    l->v = NULL;
-    l->n = l->cap = 0;
+    arglist_init(l);
 }
 
 static df_arg *to_arena(df_doc *doc, arglist *l, size_t *n)
@@ -206,7 +272,7 @@ static df_arg *to_arena(df_doc *doc, arglist *l, size_t *n)
     *n = l->n;
     df_arg *a = NULL;
     if (l->n) {
-        a = arena_alloc(&doc->arena, l->n * sizeof *a);
+        a = arena_alloc_raw(&doc->arena, l->n * sizeof *a);
         memcpy(a, l->v, l->n * sizeof *a);
     }
     arglist_free(l);
@@ -351,11 +417,73 @@ static void fields(const line *ln, size_t i, size_t end, arglist *out)
 }
 
 /*
+ * words() over ASCII text: each word's value is then the bytes as written, less an escape that
+ * ends the line. Returns false, with out as it was, at the first byte that is not ASCII (a
+ * blank rune, or invalid UTF-8 to replace: words() does those).
+ */
+static bool words_ascii(const line *ln, size_t i, size_t end, arglist *out)
+{
+    const char *s = ln->p;
+    char esc = ln->doc->escape;
+    size_t before = out->n;
+    while (i < end) {
+        if ((unsigned char)s[i] >= 0x80)
+            goto not_ascii;
+        if (is_ascii_space(s[i])) {
+            i++;
+            continue;
+        }
+        size_t start = i, vend;
+        bool blank_ok = false;
+        char quote = 0;
+        for (;; i++) {
+            if (i == end) {
+                vend = end;
+                break;
+            }
+            char c = s[i];
+            if ((unsigned char)c >= 0x80)
+                goto not_ascii;
+            if (!quote) {
+                if (is_ascii_space(c)) {
+                    vend = i;
+                    break;
+                }
+                if (c == '\'' || c == '"') {
+                    quote = c;
+                    blank_ok = true;
+                    continue;
+                }
+            } else if (c == quote) {
+                quote = 0;
+                continue;
+            }
+            if (c == esc && quote != '\'') {
+                if (i + 1 == end) { /* dropped */
+                    vend = i++;
+                    break;
+                }
+                if ((unsigned char)s[++i] >= 0x80) /* the escaped byte, kept as it is */
+                    goto not_ascii;
+            }
+        }
+        if (blank_ok || vend > start)
+            push(out, (df_slice){s + start, vend - start}, ln->base + start);
+    }
+    return true;
+not_ascii:
+    out->n = before;
+    return false;
+}
+
+/*
  * NAME_OR_NAMEVAL, and the word split of ENV/LABEL: words split on unicode blanks outside
  * quotes; quotes and escapes are kept; an escape at the very end is dropped.
  */
 static void words(const line *ln, size_t i, size_t end, arglist *out)
 {
+    if (words_ascii(ln, i, end, out))
+        return;
     const char *s = ln->p;
     char esc = ln->doc->escape;
     scratch sc;
@@ -466,7 +594,7 @@ static bool name_val(const line *ln, size_t i, size_t end, const char *key, argl
 /* JSON_OR_STRING and the JSON half of JSON_OR_LIST; returns 1 JSON, 0 not JSON, -1 error */
 static int json_form(const line *ln, size_t i, size_t end, arglist *out)
 {
-    size_t sp = lex_trim_left_space(ln->p + i, end - i);
+    size_t sp = trim_left_space(ln->p + i, end - i);
     if (i + sp >= end || ln->p[i + sp] != '[')
         return 0;
     df_slice *elems;
@@ -574,7 +702,7 @@ static bool parse_line(df_doc *doc, df_node *top, df_node *n, size_t base, df_sl
                        df_diags *d)
 {
     line ln = {doc, d, top, text.p, text.n, base};
-    size_t i = lex_trim_left_space(text.p, text.n);
+    size_t i = trim_left_space(text.p, text.n);
     size_t end = trim_right_space(text.p, text.n);
     if (end < i)
         end = i;
@@ -593,7 +721,7 @@ static bool parse_line(df_doc *doc, df_node *top, df_node *n, size_t base, df_sl
     if (a < k)
         a = k;
     n->bflags = to_arena(doc, &fl, &n->nbflags);
-    size_t as = a + lex_trim_left_space(text.p + a, end - a);
+    size_t as = a + trim_left_space(text.p + a, end - a);
     n->rest_off = base + as;
     bool ok = arguments(&ln, n, kinds[n->kind].rule, as, end, &args, d);
     n->args = to_arena(doc, &args, &n->nargs);

@@ -7,6 +7,7 @@
  *   print_json  the IR as JSON for other tools (schema in README.md)
  */
 #include "internal.h"
+#include "stream.h"
 
 #include <string.h>
 
@@ -93,13 +94,113 @@ static void dump_node(const df_node *n, df_buf *out)
     }
 }
 
+static void dump_line(const df_node *n, df_buf *out)
+{
+    buf_putc(out, '(');
+    dump_node(n, out);
+    buf_puts(out, ")\n");
+}
+
 void print_dump(const df_doc *doc, df_buf *out)
 {
-    for (const df_node *n = doc->head; n; n = n->next) {
-        buf_putc(out, '(');
-        dump_node(n, out);
-        buf_puts(out, ")\n");
+    for (const df_node *n = doc->head; n; n = n->next)
+        dump_line(n, out);
+}
+
+/* ---- streamed documents (stream.h) ---- */
+
+void print_stream_init(print_stream *ps, bool dump)
+{
+    *ps = (print_stream){.dump = dump, .last = '\n'};
+}
+
+/* Adds a piece of the Dockerfile output, joined to the last one when it follows it. */
+static void stream_put(print_stream *ps, df_slice s)
+{
+    if (s.n == 0)
+        return;
+    ps->last = s.p[s.n - 1];
+    if (ps->nruns) {
+        df_slice *r = &ps->runs[ps->nruns - 1];
+        if (r->p + r->n == s.p) {
+            r->n += s.n;
+            return;
+        }
     }
+    if (ps->nruns == ps->cap) {
+        ps->cap = ps->cap ? ps->cap * 2 : 4;
+        ps->runs = xrealloc(ps->runs, ps->cap * sizeof *ps->runs);
+    }
+    ps->runs[ps->nruns++] = s;
+}
+
+void print_stream_node(void *ctx, const df_doc *doc, const df_node *n)
+{
+    print_stream *ps = ctx;
+    if (ps->dump) {
+        dump_line(n, &ps->text);
+        return;
+    }
+    df_slice *r = ps->nruns ? &ps->runs[ps->nruns - 1] : NULL;
+    if (r && r->p + r->n == n->lead.p && n->lead.p + n->lead.n == n->text.p && n->text.n &&
+        (n->lead.n ? n->lead.p[n->lead.n - 1] : ps->last) == '\n') {
+        /* the usual case: lead and text follow the last piece in the source */
+        r->n += n->lead.n + n->text.n;
+        ps->last = n->text.p[n->text.n - 1];
+        return;
+    }
+    stream_put(ps, n->lead); /* as print_doc_file */
+    if (ps->last != '\n')
+        stream_put(ps, ir_newline(doc));
+    stream_put(ps, n->text);
+}
+
+void print_stream_end(print_stream *ps, const df_doc *doc)
+{
+    if (!ps->dump)
+        stream_put(ps, doc->trailer);
+}
+
+bool print_stream_write(const print_stream *ps, FILE *f)
+{
+    if (ps->dump)
+        return fwrite(ps->text.p, 1, ps->text.len, f) == ps->text.len;
+    for (size_t i = 0; i < ps->nruns; i++)
+        if (fwrite(ps->runs[i].p, 1, ps->runs[i].n, f) != ps->runs[i].n)
+            return false;
+    return true;
+}
+
+char *print_stream_take(print_stream *ps, size_t *len)
+{
+    df_buf b = {0};
+    if (ps->dump) {
+        b = ps->text;
+        ps->text = (df_buf){0};
+    } else {
+        size_t total = 0;
+        for (size_t i = 0; i < ps->nruns; i++)
+            total += ps->runs[i].n;
+        b.cap = total + 1;
+        b.p = xmalloc(b.cap);
+        for (size_t i = 0; i < ps->nruns; i++) {
+            memcpy(b.p + b.len, ps->runs[i].p, ps->runs[i].n);
+            b.len += ps->runs[i].n;
+        }
+        b.p[b.len] = '\0';
+    }
+    if (!b.p)
+        buf_put(&b, "", 0);
+    *len = b.len;
+    return b.p;
+}
+
+void print_stream_free(print_stream *ps)
+{
+    buf_free(&ps->text);
+    free(ps->runs);
+    ps->runs = NULL;
+    ps->nruns = ps->cap = 0;
 }
 
 /* ---- JSON ---- */

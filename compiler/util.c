@@ -77,39 +77,71 @@ void *xcalloc(size_t n, size_t m)
     return p;
 }
 
-struct df_arena_chunk {
-    df_arena_chunk *next;
-    size_t size;
-    _Alignas(16) char data[];
-};
+/* Chunk sizes: the first is small (a small document needs little, and small blocks go back
+ * to malloc cheaply), each next one twice the last up to ARENA_CHUNK; an allocation over a
+ * quarter of that gets a chunk of its own. */
+enum { ARENA_FIRST = 4 * 1024, ARENA_CHUNK = 64 * 1024 };
 
-enum { ARENA_CHUNK = 64 * 1024, ARENA_ALIGN = 16 };
+/* A new chunk for an allocation of n (aligned) bytes that does not fit in the current one. */
+void *arena_grow(df_arena *a, size_t n)
+{
+    bool own = n > ARENA_CHUNK / 4;
+    size_t size = n;
+    if (!own) {
+        size = a->head ? 2 * a->head->size : ARENA_FIRST;
+        if (size > ARENA_CHUNK)
+            size = ARENA_CHUNK;
+        while (size < n)
+            size *= 2;
+    }
+    df_arena_chunk *c = xmalloc(sizeof *c + size);
+    c->size = size;
+    if (own && a->head) {
+        /* A big one-off: keep the current chunk for small allocations. */
+        c->next = a->head->next;
+        a->head->next = c;
+        return c->data;
+    }
+    c->next = a->head;
+    a->head = c;
+    a->cur = c->data + n;
+    a->end = c->data + size;
+    return c->data;
+}
 
 void *arena_alloc(df_arena *a, size_t n)
 {
-    n = (n + ARENA_ALIGN - 1) & ~(size_t)(ARENA_ALIGN - 1);
-    if (n == 0)
-        n = ARENA_ALIGN;
-    if ((size_t)(a->end - a->cur) < n || !a->cur) {
-        size_t size = n > ARENA_CHUNK / 4 ? n : ARENA_CHUNK;
-        df_arena_chunk *c = xmalloc(sizeof *c + size);
-        c->size = size;
-        if (size == n && a->head) {
-            /* A big one-off: keep the current chunk for small allocations. */
-            c->next = a->head->next;
-            a->head->next = c;
-            memset(c->data, 0, n);
-            return c->data;
-        }
-        c->next = a->head;
-        a->head = c;
-        a->cur = c->data;
-        a->end = c->data + size;
-    }
-    void *p = a->cur;
-    a->cur += n;
+    void *p = arena_alloc_raw(a, n);
     memset(p, 0, n);
     return p;
+}
+
+df_arena_mark arena_mark(df_arena *a)
+{
+    if (!a->head) {
+        arena_alloc_raw(a, 0);
+        a->cur = a->head->data;
+    }
+    return (df_arena_mark){a->head, a->head->next, a->cur};
+}
+
+void arena_release_chunks(df_arena *a, df_arena_mark m)
+{
+    /* chunks made after the mark: new heads before m.head, big one-offs right after it */
+    for (df_arena_chunk *c = a->head; c != m.head;) {
+        df_arena_chunk *next = c->next;
+        free(c);
+        c = next;
+    }
+    for (df_arena_chunk *c = m.head->next; c != m.next;) {
+        df_arena_chunk *next = c->next;
+        free(c);
+        c = next;
+    }
+    m.head->next = m.next;
+    a->head = m.head;
+    a->cur = m.cur;
+    a->end = m.head->data + m.head->size;
 }
 
 char *arena_strndup(df_arena *a, const char *s, size_t n)
@@ -166,7 +198,7 @@ void buf_puts(df_buf *b, const char *s)
     buf_put(b, s, strlen(s));
 }
 
-void buf_putc(df_buf *b, char c)
+void buf_putc_grow(df_buf *b, char c)
 {
     buf_grow(b, 1);
     b->p[b->len++] = c;

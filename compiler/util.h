@@ -33,17 +33,57 @@ bool slice_has_prefix(df_slice a, const char *prefix);
 /* Does s contain needle, ignoring ASCII case? */
 bool slice_contains_nocase(df_slice s, const char *needle);
 
-/* Arena: chunks of at least 64 KiB; allocations are 16-byte aligned. */
+/* Arena: chunks from 4 KiB, each twice the last up to 64 KiB (an allocation over 16 KiB gets
+ * one of its own); allocations are 16-byte aligned. */
 typedef struct df_arena_chunk df_arena_chunk;
+struct df_arena_chunk {
+    df_arena_chunk *next;
+    size_t size;
+    _Alignas(16) char data[];
+};
 typedef struct df_arena {
     df_arena_chunk *head;
     char *cur, *end;
 } df_arena;
 
+enum { ARENA_ALIGN = 16 };
+
 void *arena_alloc(df_arena *a, size_t n);         /* zeroed */
+void *arena_grow(df_arena *a, size_t n);          /* a new chunk for n aligned bytes */
+
+/* Not zeroed: for memory that is filled at once. */
+static inline void *arena_alloc_raw(df_arena *a, size_t n)
+{
+    n = (n + ARENA_ALIGN - 1) & ~(size_t)(ARENA_ALIGN - 1);
+    if (n == 0)
+        n = ARENA_ALIGN;
+    if (!a->cur || (size_t)(a->end - a->cur) < n)
+        return arena_grow(a, n);
+    void *p = a->cur;
+    a->cur += n;
+    return p;
+}
 char *arena_strndup(df_arena *a, const char *s, size_t n); /* NUL-terminated copy */
 df_slice arena_slice(df_arena *a, const char *s, size_t n);
 void arena_free(df_arena *a);
+/* A point in an arena to come back to: arena_release frees what was allocated after
+ * arena_mark returned it (memory needed only for a while, such as one instruction of a
+ * document that is streamed). The chunk in use at the mark is kept, so the memory after the
+ * mark is reused; marking an empty arena gives it its first chunk. */
+typedef struct df_arena_mark {
+    df_arena_chunk *head, *next; /* the current chunk and the one after it at the mark */
+    char *cur;
+} df_arena_mark;
+df_arena_mark arena_mark(df_arena *a);
+void arena_release_chunks(df_arena *a, df_arena_mark m); /* arena_release past new chunks */
+
+static inline void arena_release(df_arena *a, df_arena_mark m)
+{
+    if (a->head == m.head && m.head->next == m.next) /* no chunk since: the usual case */
+        a->cur = m.cur;
+    else
+        arena_release_chunks(a, m);
+}
 
 /* Growable buffer. Contents are always NUL-terminated (not counted in len). */
 typedef struct df_buf {
@@ -53,7 +93,17 @@ typedef struct df_buf {
 
 void buf_put(df_buf *b, const char *s, size_t n);
 void buf_puts(df_buf *b, const char *s);
-void buf_putc(df_buf *b, char c);
+void buf_putc_grow(df_buf *b, char c); /* buf_putc when the buffer is full */
+
+static inline void buf_putc(df_buf *b, char c)
+{
+    if (b->len + 2 > b->cap) {
+        buf_putc_grow(b, c);
+        return;
+    }
+    b->p[b->len++] = c;
+    b->p[b->len] = '\0';
+}
 void buf_put_slice(df_buf *b, df_slice s);
 void buf_printf(df_buf *b, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
