@@ -139,5 +139,17 @@ check "open continuation at the end: output unchanged, exit 0" bash -c "
 check "open continuation at the end: the note says why" \
     grep -q "open.Dockerfile: not optimized: the line continuation of its last instruction" "$tmp/open.err"
 
+# -O0 and --emit=dump read a document one instruction at a time: the same diagnostics as the
+# full reading, and nothing on standard output when the file does not parse
+bad_dir=$(cd "$(dirname "$0")/bad" && pwd)
+for f in "$bad_dir"/*.Dockerfile; do
+    want=${f%.Dockerfile}.stderr
+    for mode in -O0 --emit=dump; do
+        check "$(basename "$f") $mode: exit 2, no output, the same diagnostics" bash -c "
+            cd '$(dirname "$f")' && '$bin' $mode '$(basename "$f")' >'$tmp/bad.out' 2>'$tmp/bad.err'
+            test \$? = 2 && test ! -s '$tmp/bad.out' && cmp '$tmp/bad.err' '$want'"
+    done
+done
+
 echo "cli: $pass passed, $fail failed"
 [ "$fail" = 0 ]
