@@ -39,7 +39,7 @@
 #include <strings.h>
 #include <sys/stat.h>
 
-enum { CLASS_LF, CLASS_CRLF, CLASS_BACKTICK };
+enum { CLASS_LF, CLASS_CRLF, CLASS_BACKTICK, CLASS_OPEN /* used whole, alone */ };
 
 typedef struct unit {
     size_t start, end; /* byte range in the template */
@@ -58,6 +58,8 @@ typedef struct tpl {
     char **stages;     /* AS names */
     size_t nstages;
 } tpl;
+
+static bool open_at_end(const struct tpl *x);
 
 typedef struct buf {
     char *p;
@@ -326,14 +328,21 @@ static tpl *load(const char *dir, size_t *ntpl)
         t[i].class = CLASS_LF;
         if (memmem(t[i].data, t[i].len, "\r\n", 2))
             t[i].class = CLASS_CRLF;
-        /* a backtick escape directive in the leading comment block */
-        for (size_t p = 0; p < t[i].len && t[i].data[p] == '#';) {
+        /* a backtick escape directive in the leading comment block (the parser skips blanks,
+         * a vertical tab among them, before the '#') */
+        for (size_t p = 0; p < t[i].len;) {
+            while (p < t[i].len && strchr(" \t\v\f\r", t[i].data[p]) && t[i].data[p])
+                p++;
+            if (p >= t[i].len || t[i].data[p] != '#')
+                break;
             const char *nl = memchr(t[i].data + p, '\n', t[i].len - p);
             size_t e2 = nl ? (size_t)(nl - t[i].data) : t[i].len;
             if (memmem(t[i].data + p, e2 - p, "escape", 6) && memchr(t[i].data + p, '`', e2 - p))
                 t[i].class = CLASS_BACKTICK;
             p = e2 + 1;
         }
+        if (t[i].class != CLASS_BACKTICK && open_at_end(&t[i]))
+            t[i].class = CLASS_OPEN; /* whatever followed would join its last instruction */
         split(&t[i]);
     }
     free(names);
@@ -394,6 +403,27 @@ static void put_newline(buf *b, int class)
     puts_(b, class == CLASS_CRLF ? "\r\n" : "\n");
 }
 
+/* Does the template's last instruction continue into the end of the file (its last line that
+ * is neither blank nor a comment ends in a backslash)? */
+static bool open_at_end(const tpl *x)
+{
+    size_t e = x->len;
+    while (e > 0) {
+        size_t s = e;
+        while (s > 0 && x->data[s - 1] != '\n')
+            s--;
+        size_t a = s, z = e;
+        while (a < z && strchr(" \t\r\v\f\n", x->data[a]))
+            a++;
+        while (z > a && strchr(" \t\r\v\f\n", x->data[z - 1]))
+            z--;
+        if (a < z && x->data[a] != '#')
+            return x->data[z - 1] == '\\';
+        e = s > 0 ? s - 1 : 0;
+    }
+    return false;
+}
+
 /* Templates of one class, in corpus order. */
 static size_t members(const tpl *t, size_t n, int class, size_t *out)
 {
@@ -410,7 +440,7 @@ static void corpus_file(buf *b, const tpl *t, size_t nt, size_t i)
     const tpl *a = &t[i % nt];
     rng_state = 0x5DEECE66Du + i;
     put(b, a->data, a->len);
-    if (!a->final_newline)
+    if (!a->final_newline || a->class == CLASS_OPEN)
         return;
     size_t same[1024];
     size_t ns = members(t, nt < 1024 ? nt : 1024, a->class, same);
