@@ -126,7 +126,7 @@ char *io_read(const char *path, size_t limit, size_t *len)
     return b.p;
 }
 
-static bool write_all(int fd, const char *p, size_t n)
+bool io_write_all(int fd, const char *p, size_t n)
 {
     while (n > 0) {
         ssize_t w = write(fd, p, n);
@@ -166,7 +166,7 @@ static bool unchanged_since_read(const char *target, const struct stat *orig)
 static bool write_into(const char *target, const char *data, size_t len)
 {
     int fd = open(target, O_WRONLY | O_TRUNC);
-    bool ok = fd >= 0 && write_all(fd, data, len);
+    bool ok = fd >= 0 && io_write_all(fd, data, len);
     int err = errno;
     if (fd >= 0 && close(fd) != 0 && ok) {
         err = errno;
@@ -238,7 +238,7 @@ bool io_write_atomic(const char *path, const char *data, size_t len, bool follow
     if (orig && fchown(fd, st.st_uid, st.st_gid) != 0) {
         /* not permitted: the new file belongs to whoever runs dfopt, as with any editor */
     }
-    bool ok = write_all(fd, data, len) && fchmod(fd, mode) == 0 && fsync(fd) == 0;
+    bool ok = io_write_all(fd, data, len) && fchmod(fd, mode) == 0 && fsync(fd) == 0;
     int err = errno;
     ok = close(fd) == 0 && ok;
     if (ok && orig && !unchanged_since_read(target, orig)) {

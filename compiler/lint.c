@@ -25,6 +25,7 @@
  */
 #include "lint.h"
 #include "diff.h"
+#include "io.h"
 #include "parallel.h"
 
 #include <errno.h>
@@ -1559,20 +1560,6 @@ typedef struct lint_run {
     bool color;
 } lint_run;
 
-static bool write_all(int fd, const char *p, size_t n)
-{
-    while (n > 0) {
-        ssize_t w = write(fd, p, n);
-        if (w < 0 && errno == EINTR)
-            continue;
-        if (w <= 0)
-            return false;
-        p += w;
-        n -= (size_t)w;
-    }
-    return true;
-}
-
 /* Lints file i and writes its record (a par_fn); returns its exit status. */
 static int lint_item(void *arg, size_t i)
 {
@@ -1592,7 +1579,7 @@ static int lint_item(void *arg, size_t i)
     for (size_t k = 0; k < f.n && status == EXIT_OK; k++)
         if (fail != SEV_NONE && f.v[k].severity >= fail)
             status = EXIT_FINDINGS;
-    if (!write_all(STDOUT_FILENO, rec.p, rec.len)) {
+    if (!io_write_all(STDOUT_FILENO, rec.p, rec.len)) {
         fprintf(stderr, "dfopt lint: %s: cannot keep the findings: %s\n", f.path,
                 strerror(errno));
         status = EXIT_ERROR;

@@ -7,6 +7,7 @@
  * real streams out of order. Anything that fails on the way here (fork, memfd) only means that
  * run is done in this process instead.
  */
+#include "io.h"
 #include "parallel.h"
 #include "util.h"
 
@@ -69,14 +70,8 @@ static void copy_out(int fd, int to)
             continue;
         if (n <= 0)
             return;
-        for (ssize_t done = 0; done < n;) {
-            ssize_t w = write(to, buf + done, (size_t)(n - done));
-            if (w < 0 && errno == EINTR)
-                continue;
-            if (w <= 0)
-                return;
-            done += w;
-        }
+        if (!io_write_all(to, buf, (size_t)n))
+            return;
     }
 }
 
