@@ -467,42 +467,37 @@ typedef struct run_entry {
     uint8_t managers;    /* 1 + bit M_* per manager a command runs or mentions; 0: not known */
 } run_entry;
 
-typedef struct runs {
-    df_doc *doc;
-} runs;
-
 /* rs_open, with the reading the document keeps: the entry kept for the script, or NULL when
  * it did not open (or has nothing to key on). */
-static run_entry *open_entry(runs *rc, df_node *n, rs_run *out)
+static run_entry *open_entry(df_doc *doc, df_node *n, rs_run *out)
 {
-    if (!rs_open(rc->doc, n, out))
+    if (!rs_open(doc, n, out))
         return NULL;
     void **note = sh_note_node(n);
     if (!note)
         return NULL;
     if (!*note) {
-        *note = arena_alloc(&rc->doc->arena, sizeof(run_entry));
+        *note = arena_alloc(&doc->arena, sizeof(run_entry));
         memset(*note, 0, sizeof(run_entry));
     }
     return *note;
 }
 
-/* open_entry, for callers that need only the reading; returns out->ok. */
-static bool open_run(runs *rc, df_node *n, rs_run *out)
+/* For callers that need only the reading; returns out->ok. */
+static bool open_run(df_doc *doc, df_node *n, rs_run *out)
 {
-    open_entry(rc, n, out);
-    return out->ok;
+    return rs_open(doc, n, out);
 }
 
 /* ---- what a RUN does to each manager's state ---- */
 
 /* Reads n (a RUN, or ONBUILD's RUN) into r and tells, per tracked manager, the first thing it
  * does to that manager's state. A refresh counts only on the top-level &&/; chain. */
-static void classify(runs *rc, df_node *n, rs_run *r, cls out[NTRACK])
+static void classify(df_doc *doc, df_node *n, rs_run *r, cls out[NTRACK])
 {
     for (int m = 0; m < NTRACK; m++)
         out[m] = (cls){EV_NONE, SIZE_MAX};
-    run_entry *entry = open_entry(rc, n, r);
+    run_entry *entry = open_entry(doc, n, r);
     if (entry && entry->classified) {
         for (int m = 0; m < NTRACK; m++)
             out[m] = (cls){entry->e[m], entry->at[m] == UINT32_MAX ? SIZE_MAX : entry->at[m]};
@@ -565,9 +560,9 @@ static void classify(runs *rc, df_node *n, rs_run *r, cls out[NTRACK])
 
 /* The managers r's commands run or mention (bit 1 << M_*): a manager outside it has no
  * install, refresh or mention in the script, so last_install finds nothing for it. */
-static unsigned managers(runs *rc, rs_run *r)
+static unsigned managers(df_doc *doc, rs_run *r)
 {
-    run_entry *entry = open_entry(rc, r->n, r);
+    run_entry *entry = open_entry(doc, r->n, r);
     if (entry && entry->managers)
         return entry->managers - 1;
     unsigned bits = 0;
@@ -697,7 +692,6 @@ typedef struct ctx {
     nodeset npm_env;     /* ... npm's */
     nodeset nonroot;     /* RUNs whose user may not be root (a USER other than root/0) */
     rs_style file_style;
-    runs runs;           /* the RUN scripts read so far */
 } ctx;
 
 /* Is a USER instruction's user root for sure: root or 0, with any group? */
@@ -806,7 +800,7 @@ static void flag_command(ctx *x, const rs_run *r, const sh_cmd *c, ir_edits *e)
 static bool phase_flags(ctx *x, df_node *n)
 {
     rs_run r;
-    if (!open_run(&x->runs, n, &r))
+    if (!open_run(x->doc, n, &r))
         return false;
     ir_edits e = {0};
     for (size_t i = 0; i < r.sh.ncmds; i++)
@@ -887,7 +881,7 @@ static bool apt_inert_range(const rs_run *r, size_t from, size_t to)
  * metadata, WORKDIR, ENV/ARG that name no proxy, apt, path, certificate or temp setting, and
  * COPY/ADD into a known application or temporary directory qualify; USER, SHELL, VOLUME,
  * every other COPY/ADD and every other RUN do not. */
-static bool apt_inert_node(runs *rc, df_node *n)
+static bool apt_inert_node(df_doc *doc, df_node *n)
 {
     static const char *const env_risky[] = {"proxy", "apt", "path", "ld_", "ssl", "cert",
                                              "tmp", "home", "gnupg", NULL};
@@ -917,7 +911,7 @@ static bool apt_inert_node(runs *rc, df_node *n)
     }
     case DF_RUN: {
         rs_run r;
-        return n->nbflags == 0 && open_run(rc, n, &r) && !r.sh.compound &&
+        return n->nbflags == 0 && open_run(doc, n, &r) && !r.sh.compound &&
                apt_inert_range(&r, 0, r.sh.ncmds);
     }
     default:
@@ -955,12 +949,12 @@ static bool phase_apt_update(ctx *x)
         /* dirty matters only after an update (which sets it afresh) and stays once set */
         if (n->kind != DF_RUN) {
             if (have && !dirty)
-                dirty = !apt_inert_node(&x->runs, n);
+                dirty = !apt_inert_node(x->doc, n);
             continue;
         }
         rs_run r;
         cls c[NTRACK];
-        classify(&x->runs, n, &r, c);
+        classify(x->doc, n, &r, c);
         if (c[M_APT].e == EV_USE && have && !dirty && set_has(&x->posix, n) && n->nbflags == 0 &&
             c[M_APT].at != SIZE_MAX && update_insertable(&r, c[M_APT].at)) {
             df_buf b = {0};
@@ -969,7 +963,7 @@ static bool phase_apt_update(ctx *x)
             size_t at = r.sh.cmds[c[M_APT].at].off;
             if (rs_splice(x->doc, &r, at, at, buf_to_arena(&b, &x->doc->arena), x->d)) {
                 changed = true;
-                classify(&x->runs, n, &r, c);
+                classify(x->doc, n, &r, c);
             }
             buf_free(&b);
         }
@@ -982,7 +976,7 @@ static bool phase_apt_update(ctx *x)
             dirty = touches_apt_sources(n) || n->nbflags != 0 ||
                     !apt_inert_range(&r, c[M_APT].at + 1, r.sh.ncmds);
         } else if (have && !dirty) {
-            dirty = !apt_inert_node(&x->runs, n);
+            dirty = !apt_inert_node(x->doc, n);
         }
     }
     return changed;
@@ -1206,7 +1200,7 @@ static bool append(ctx *x, df_node *n, rs_run *r, df_slice prefix, const char *c
     rs_style st = rs_node_style(x->doc, n, x->file_style);
     bool ok = rs_append(x->doc, r, buf_to_arena(&b, &x->doc->arena), &st, x->d);
     buf_free(&b);
-    open_run(&x->runs, n, r);
+    open_run(x->doc, n, r);
     return ok;
 }
 
@@ -1240,7 +1234,7 @@ static bool apk_cleanup(ctx *x, df_node *n, rs_run *r, bool later_use)
     }
     if (e.n) {
         changed = ir_edit_apply(x->doc, n, &e, x->d);
-        open_run(&x->runs, n, r);
+        open_run(x->doc, n, r);
     } else {
         free(e.v);
     }
@@ -1268,7 +1262,7 @@ static bool apk_cleanup(ctx *x, df_node *n, rs_run *r, bool later_use)
             return changed;
     if (rs_splice(x->doc, r, r->sh.cmds[upd].off, r->sh.cmds[upd + 1].off, SLICE(""), x->d)) {
         changed = true;
-        open_run(&x->runs, n, r);
+        open_run(x->doc, n, r);
     }
     return changed;
 }
@@ -1281,17 +1275,17 @@ static bool cleanup_run(ctx *x, df_node *n, const ev next[NTRACK])
     bool changed = false;
     rs_run r;
     cls c[NTRACK];
-    classify(&x->runs, n, &r, c);
+    classify(x->doc, n, &r, c);
     if (!r.ok)
         return false;
-    if (managers(&x->runs, &r) & (1u << M_APK))
+    if (managers(x->doc, &r) & (1u << M_APK))
         changed |= apk_cleanup(x, n, &r, next[M_APK] == EV_USE);
     if (rs_has_mount(n))
         return changed;
     size_t any, at;
-    classify(&x->runs, n, &r, c);
+    classify(x->doc, n, &r, c);
     /* apt: the RUN refreshed the lists itself and installs: remove them at its end */
-    unsigned mgrs = managers(&x->runs, &r);
+    unsigned mgrs = managers(x->doc, &r);
     at = mgrs & (1u << M_APT) ? last_install(&r, M_APT, apt_install_like, &any) : SIZE_MAX;
     if (c[M_APT].e == EV_REFRESH && at != SIZE_MAX && at > c[M_APT].at &&
         next[M_APT] != EV_USE && !cleaned_after(&r, any, apt_lists, M_APT, NULL)) {
@@ -1312,7 +1306,7 @@ static bool cleanup_run(ctx *x, df_node *n, const ev next[NTRACK])
     if (!r.ok)
         return changed;
     /* zypper */
-    mgrs = managers(&x->runs, &r);
+    mgrs = managers(x->doc, &r);
     at = mgrs & (1u << M_ZYPPER) ? last_install(&r, M_ZYPPER, zypper_install_like, &any)
                                  : SIZE_MAX;
     if (at != SIZE_MAX && next[M_ZYPPER] != EV_USE &&
@@ -1327,7 +1321,7 @@ static bool cleanup_run(ctx *x, df_node *n, const ev next[NTRACK])
     if (!r.ok)
         return changed;
     /* yum, dnf, microdnf */
-    mgrs = managers(&x->runs, &r);
+    mgrs = managers(x->doc, &r);
     at = mgrs & (1u << M_YUM) ? last_install(&r, M_YUM, yum_install_like, &any) : SIZE_MAX;
     if (at != SIZE_MAX && next[M_YUM] != EV_USE &&
         !cleaned_after(&r, any, yum_cache, M_YUM, "clean")) {
@@ -1355,7 +1349,7 @@ static bool cleanup_run(ctx *x, df_node *n, const ev next[NTRACK])
     if (!r.ok)
         return changed;
     /* npm */
-    mgrs = managers(&x->runs, &r);
+    mgrs = managers(x->doc, &r);
     at = mgrs & (1u << M_NPM) ? last_install(&r, M_NPM, npm_install_like, &any) : SIZE_MAX;
     if (at != SIZE_MAX && next[M_NPM] != EV_USE && !set_has(&x->npm_env, n) &&
         !cleaned_after(&r, any, npm_cache, M_NPM, "cache")) {
@@ -1373,7 +1367,7 @@ static bool cleanup_run(ctx *x, df_node *n, const ev next[NTRACK])
     if (!r.ok)
         return changed;
     /* yarn (1.x only) */
-    mgrs = managers(&x->runs, &r);
+    mgrs = managers(x->doc, &r);
     at = mgrs & (1u << M_YARN) ? last_install(&r, M_YARN, word_install, &any) : SIZE_MAX;
     if (at != SIZE_MAX && next[M_YARN] != EV_USE && set_has(&x->yarn_ok, n) &&
         !cleaned_after(&r, any, NULL, M_YARN, "cache")) {
@@ -1503,7 +1497,7 @@ static bool phase_cleanup(ctx *x)
             continue;
         if (set_has(&x->posix, n)) {
             rs_run r;
-            open_run(&x->runs, n, &r);
+            open_run(x->doc, n, &r);
             int lone = lone_update(&r);
             bool neighbours = n->prev && n->prev->kind == DF_RUN && n->prev->stage == cur &&
                               n->next && n->next->kind == DF_RUN && n->next->stage == cur;
@@ -1516,7 +1510,7 @@ static bool phase_cleanup(ctx *x)
         }
         rs_run r;
         cls c[NTRACK];
-        classify(&x->runs, n, &r, c);
+        classify(x->doc, n, &r, c);
         for (int m = 0; m < NTRACK; m++)
             if (c[m].e != EV_NONE)
                 next[m] = c[m].e;
@@ -1527,7 +1521,7 @@ static bool phase_cleanup(ctx *x)
 
 PASS(pkg_hygiene)
 {
-    ctx x = {.doc = doc, .d = d, .level = doc->opt ? doc->opt->level : 1, .runs = {.doc = doc}};
+    ctx x = {.doc = doc, .d = d, .level = doc->opt ? doc->opt->level : 1};
     size_t ns = doc->nstages;
     x.facts = xcalloc(ns + 1, sizeof *x.facts);
     x.onbuild = xcalloc(ns * NTRACK + 1, sizeof *x.onbuild);
@@ -1541,8 +1535,8 @@ PASS(pkg_hygiene)
     bool *yarn = xcalloc(ns + 1, sizeof *yarn); /* per stage: it, or one built on it, runs yarn */
     for (df_node *n = doc->head; n; n = n->next) {
         rs_run r;
-        if (n->kind == DF_RUN && open_run(&x.runs, n, &r)) {
-            unsigned m = managers(&x.runs, &r);
+        if (n->kind == DF_RUN && open_run(doc, n, &r)) {
+            unsigned m = managers(doc, &r);
             all |= m;
             if ((m & (1u << M_YARN)) && n->stage >= 0)
                 yarn[n->stage] = true;
@@ -1573,7 +1567,7 @@ PASS(pkg_hygiene)
         if (n->kind == DF_ONBUILD && n->sub && n->sub->kind == DF_RUN) {
             rs_run r;
             cls c[NTRACK];
-            classify(&x.runs, n->sub, &r, c);
+            classify(doc, n->sub, &r, c);
             for (int m = 0; m < NTRACK; m++)
                 x.onbuild[s * NTRACK + (size_t)m] |= c[m].e != EV_NONE;
         }
