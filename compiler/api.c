@@ -1,6 +1,5 @@
 /* api.c: the public library functions of include/dfopt.h, over the internal stages. */
 #include "internal.h"
-#include "shell.h"
 #include "context.h"
 
 #include <stdlib.h>
@@ -129,12 +128,10 @@ int df_doc_optimize(df_doc *doc, const df_options *opt, df_diags *d)
         doc->context = ctx_open(&doc->arena, opt->context);
     /* A pass can make room for an earlier one (dup-config removing an ENTRYPOINT between a COPY
      * and a RUN lets hoist move the RUN): the selected passes run again while a round changes
-     * something, so that optimizing the result once more changes nothing.
-     * A pass is a function of the document: once every selected pass has run on the
-     * document as it now is without changing it, another round would change nothing either,
-     * so the rounds stop there rather than at the end of a round (unless --dump-after wants
-     * every run).
-     */
+     * something, so that optimizing the result once more changes nothing. A pass is a
+     * function of the document: once every selected pass has run on the document as it now is
+     * without changing it, another round would change nothing either, so the rounds stop there
+     * rather than at the end of a round (unless --dump-after wants every run). */
     enum { MAX_ROUNDS = 4 };
     size_t first_round_diags = d->n, selected = 0, quiet = 0;
     for (size_t i = 0; i < pipeline_len; i++)

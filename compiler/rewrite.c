@@ -682,8 +682,6 @@ void rw_run_footprint(df_doc *doc, const df_node *n, df_slice wd, rw_footprint *
             fp->system = true; /* secrets and ssh sockets mount under /run */
         }
     }
-    df_slice script = n->args[0].v;
-    fp->script = script;
     fp->run = n;
     sh_script sc;
     if (!sh_parse_node(doc, n, &sc)) {
@@ -703,7 +701,7 @@ void rw_run_footprint(df_doc *doc, const df_node *n, df_slice wd, rw_footprint *
             refuse(&f, "a cd");
             return;
         }
-        if (!command_footprint(&f, c, script))
+        if (!command_footprint(&f, c, n->args[0].v))
             return;
     }
 }

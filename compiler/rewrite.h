@@ -113,8 +113,7 @@ typedef struct rw_footprint {
                             * repositories, library directories), which may be anywhere */
     df_slice *paths;       /* other absolute clean paths it reads or writes (whole subtrees) */
     size_t npaths;
-    df_slice script;       /* the shell-form script */
-    const df_node *run;    /* the RUN it is from */
+    const df_node *run;    /* the RUN it is from (its script: sh_parse_node) */
 } rw_footprint;
 
 /* What RUN n (shell form, in working directory wd, {NULL,0} when unknown) may touch. Only

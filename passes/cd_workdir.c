@@ -176,7 +176,7 @@ PASS(cd_workdir)
         return false;
     /* The WORKDIR a rewrite puts in front of a RUN is the reset an earlier `RUN cd` waited
      * for: walk again while a walk changes something, so a chain of them is done in one run
-     * (each walk removes at least one cd; the bound keeps a pathological file linear). */
+     * (each walk removes at least one cd; at most 64 walks). */
     bool changed = false;
     for (int i = 0; i < 64 && sweep(doc, d); i++)
         changed = true;

@@ -446,12 +446,10 @@ static bool runs_script(const sh_cmd *c)
     return true;
 }
 
-/* ---- RUN scripts, each read once per run of the pass ---- */
+/* ---- RUN scripts, each read once per document ---- */
 
-/* The pass reads a RUN's script in several phases; the reading is a function of the script's
- * bytes alone, and a node given new text gets a new script slice, so readings are kept per
- * script slice (its address and length) for the run of the pass. The readings live in the
- * document's arena, as rs_open's do, and are shared read-only. */
+/* The pass reads a RUN's script in several phases and rounds: rs_open takes the reading the
+ * node keeps (sh_parse_node), shared read-only, until the node gets new text. */
 typedef struct cls {
     int e;         /* ev: the first event in the RUN */
     size_t at;     /* the command it comes from (SIZE_MAX when from unread text) */
@@ -476,10 +474,8 @@ static run_entry *open_entry(df_doc *doc, df_node *n, rs_run *out)
     void **note = sh_note_node(n);
     if (!note)
         return NULL;
-    if (!*note) {
-        *note = arena_alloc(&doc->arena, sizeof(run_entry));
-        memset(*note, 0, sizeof(run_entry));
-    }
+    if (!*note)
+        *note = arena_alloc(&doc->arena, sizeof(run_entry)); /* zeroed: nothing known yet */
     return *note;
 }
 
