@@ -43,6 +43,7 @@ LIB_OBJS = \
 	$(BUILD)/compiler/printer.o \
 	$(BUILD)/compiler/diag.o \
 	$(BUILD)/compiler/diff.o \
+	$(BUILD)/compiler/anchor.o \
 	$(BUILD)/compiler/io.o \
 	$(BUILD)/compiler/pipeline.o \
 	$(BUILD)/compiler/api.o \
@@ -102,7 +103,7 @@ TESTS = \
 	$(BUILD)/tests/test_stats
 
 HEADERS = include/dfopt.h compiler/internal.h compiler/kinds.h compiler/util.h \
-	compiler/passes.h compiler/expand.h compiler/diff.h compiler/shell.h compiler/io.h passes/multistage.h compiler/lint.h \
+	compiler/passes.h compiler/expand.h compiler/diff.h compiler/anchor.h compiler/shell.h compiler/io.h passes/multistage.h compiler/lint.h \
 	compiler/lint_rules.h \
 	compiler/context.h compiler/rewrite.h compiler/gen.h compiler/stats.h compiler/parallel.h \
 	compiler/stream.h \

@@ -24,6 +24,7 @@
  * the passes print; the work is linear in the size of the texts per pass.
  */
 #include "lint.h"
+#include "anchor.h"
 #include "diff.h"
 #include "io.h"
 #include "parallel.h"
@@ -551,13 +552,12 @@ typedef struct regions {
     size_t n, cap;
 } regions;
 
-/* One hunk-at-a-time pass over cur -> next: updates the original-line map and records the
- * regions. map has one entry per line of cur (an original line index, or -1). */
-static long *track_pass(const lines *cur, const lines *next, long *map, size_t norig,
-                        size_t pass, regions *rs)
+/* One hunk-at-a-time pass over the changes h[0, nh) turning cur into next: updates the
+ * original-line map and records the regions; frees h. map has one entry per line of cur (an
+ * original line index, or -1). */
+static long *track_pass(const lines *cur, const lines *next, diff_hunk *h, size_t nh, long *map,
+                        size_t norig, size_t pass, regions *rs)
 {
-    diff_hunk *h;
-    size_t nh = diff_hunks(cur->p, cur->len, next->p, next->len, &h);
     /* the nearest surviving original line at or before each line of cur */
     long *before = xmalloc((cur->n + 1) * sizeof *before);
     long last = -1;
@@ -668,12 +668,18 @@ static void fix_location(const lint_file *f, const lint_fix *x, lint_finding *g)
 
 /* The state between passes: the original lines, the current text, which original line each
  * current line still is, and the regions each pass changed. */
+/* A document of more lines than this is compared through its nodes after each pass (anchor.h):
+ * a line diff of the whole text costs its length times the number of changes, which both grow
+ * with the document. Shorter ones are compared as a whole. */
+enum { ANCHOR_LINES = 2000 };
+
 struct lint_tracker {
     lint_file *f;
     const df_doc *doc;
     lines orig, cur;
     char *ctext;
     size_t clen;
+    doc_chunks chunks; /* how ctext was printed */
     long *map;
     regions rs;
     const char **names, **summaries; /* the passes that changed something, by first change */
@@ -689,6 +695,7 @@ lint_tracker *lint_track_begin(lint_file *f, const df_doc *doc)
     split_lines(&t->orig, f->src, f->len);
     t->ctext = df_doc_print(doc, &t->clen);
     split_lines(&t->cur, t->ctext, t->clen);
+    doc_chunks_of(doc, &t->chunks);
     t->map = xmalloc((t->cur.n + 1) * sizeof *t->map);
     for (size_t i = 0; i < t->cur.n; i++)
         t->map[i] = i < t->orig.n ? (long)i : -1;
@@ -697,9 +704,17 @@ lint_tracker *lint_track_begin(lint_file *f, const df_doc *doc)
 
 void lint_track_pass(lint_tracker *t, const char *name, const char *summary)
 {
+    doc_chunks nchunks = {0};
+    doc_chunks_of(t->doc, &nchunks);
+    if (doc_chunks_same(&t->chunks, &nchunks)) {
+        doc_chunks_free(&nchunks);
+        return;
+    }
     size_t nlen;
     char *ntext = df_doc_print(t->doc, &nlen);
     if (nlen == t->clen && memcmp(ntext, t->ctext, nlen) == 0) {
+        doc_chunks_free(&t->chunks);
+        t->chunks = nchunks;
         free(ntext);
         return;
     }
@@ -717,7 +732,14 @@ void lint_track_pass(lint_tracker *t, const char *name, const char *summary)
     }
     lines next;
     split_lines(&next, ntext, nlen);
-    t->map = track_pass(&t->cur, &next, t->map, t->orig.n, pi, &t->rs);
+    diff_hunk *h;
+    size_t nh = t->cur.n > ANCHOR_LINES
+                    ? anchored_hunks(&t->chunks, t->ctext, t->cur.start, t->cur.n, &nchunks,
+                                     ntext, next.start, next.n, &h)
+                    : diff_hunks(t->ctext, t->clen, ntext, nlen, &h);
+    t->map = track_pass(&t->cur, &next, h, nh, t->map, t->orig.n, pi, &t->rs);
+    doc_chunks_free(&t->chunks);
+    t->chunks = nchunks;
     free(t->cur.start);
     free(t->ctext);
     t->cur = next;
@@ -836,6 +858,7 @@ void lint_track_end(lint_tracker *t, const lint_config *cfg)
     free(map);
     free(cur.start);
     free(t->ctext);
+    doc_chunks_free(&t->chunks);
     free(orig.start);
     free(t->names);
     free(t->summaries);

@@ -42,6 +42,8 @@ if [ -n "${UPDATE:-}" ]; then echo "lint golden files rewritten"; exit 0; fi
 corpus=(corpus/lint/*.Dockerfile corpus/*.Dockerfile)
 check "formats valid (lint_check.py formats)" python3 tests/lint_check.py formats "$bin" "${corpus[@]}"
 check "rdjson fixes rebuild -O1/-O2 (lint_check.py apply)" python3 tests/lint_check.py apply "$bin" "${corpus[@]}"
+check "a 3,002-line file: each group of blocks gets one group's findings, fixes apply (lint_check.py blocks)" \
+    python3 tests/lint_check.py blocks "$bin" "$tmp"
 
 # ---- every pass has a rule of its own ----
 check "a rule for every pass" bash -c "

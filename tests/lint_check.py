@@ -5,6 +5,10 @@
                                       and all formats agreeing with --format=json
   lint_check.py apply BIN FILE...     applying every rdjson suggestion to FILE gives exactly
                                       what `BIN -O1 FILE` (and -O2) prints
+  lint_check.py blocks BIN DIR        a file of 500 numbered blocks (3,002 lines, written to DIR)
+                                      gets, in each group of ten blocks, the findings a file of
+                                      the first ten alone gets, at the group's lines; then `apply`
+                                      on it
 
 Prints `name ... FAILED: why` for each failure and ends with `N passed, N failed`.
 """
@@ -332,11 +336,58 @@ def apply(bin_, paths):
         bad("apply", "no file had a suggestion: nothing was checked")
 
 
+def block(k):
+    """Six lines; every tenth block installs packages over two RUNs (merge-run, pkg-hygiene)
+    and ADDs a file, the others change nothing a pass looks at."""
+    if k % 10 == 0:
+        return (f"COPY app{k}.conf /etc/app{k}.conf\nRUN apt-get update\n"
+                f"RUN apt-get install -y curl{k}\nADD data{k}.txt /srv/data{k}.txt\n"
+                f"# step {k}\nENV STEP_{k}=on\n")
+    return (f"COPY app{k}.conf /etc/app{k}.conf\nRUN make -C /src/part{k}\n"
+            f"WORKDIR /srv/w{k}\nCOPY data{k}.txt data{k}.txt\n# step {k}\nEXPOSE {8000 + k}\n")
+
+
+def blocks(bin_, args):
+    """A long file is compared through its nodes rather than as one text (lint.c,
+    ANCHOR_LINES); its findings must not depend on that."""
+    def write(n):
+        path = f"{args[0]}/blocks-{n}.Dockerfile"
+        with open(path, "w") as fh:
+            fh.write("FROM debian:12\n" + "".join(block(k) for k in range(1, n + 1)) +
+                     'CMD ["app"]\n')
+        return path
+
+    def key(f, shift):  # block numbers differ between groups: digits are left out
+        fix = f["fix"]
+        return (f["rule"], f["line"] - shift, f["end_line"] - shift, f["column"],
+                re.sub(r"\d+", "N", f["message"]),
+                fix and (fix["line"] - shift, re.sub(r"\d+", "N", fix["replacement"])))
+
+    def findings(path):
+        return json.loads(lint(bin_, "json", path))["findings"]
+
+    one, many = write(10), write(500)
+    want = sorted(key(f, 0) for f in findings(one))
+    got = {}
+    for f in findings(many):
+        group = max(f["line"] - 2, 0) // 60  # line 1 is the FROM, each group has 60 lines
+        got.setdefault(group, []).append(key(f, 60 * group if f["line"] > 1 else 0))
+    top = [k for k in want if k[1] == 1]  # findings on the FROM line come once
+    need(len(want) > len(top) + 1, f"the ten blocks get too few findings: {want}")
+    for group in range(50):
+        have = sorted(got.get(group, []) + (top if group > 0 else []))
+        if have != want:
+            bad(f"blocks group {group}", f"findings {have}, want {want}")
+            return
+    ok()
+    apply(bin_, [many])
+
+
 def main():
-    if len(sys.argv) < 4 or sys.argv[1] not in ("formats", "apply"):
+    if len(sys.argv) < 4 or sys.argv[1] not in ("formats", "apply", "blocks"):
         print(__doc__)
         return 2
-    {"formats": formats, "apply": apply}[sys.argv[1]](sys.argv[2], sys.argv[3:])
+    {"formats": formats, "apply": apply, "blocks": blocks}[sys.argv[1]](sys.argv[2], sys.argv[3:])
     print(f"lint_check {sys.argv[1]}: {passed} passed, {failed} failed")
     return 0 if failed == 0 else 1
 
