@@ -35,16 +35,24 @@ struct df_script {
     void *note;
 };
 
+/* sh_parse_node when n's script has not been read: reads it and keeps the reading on n. Kept
+ * out of line so that the usual call, which finds the reading, stays a few instructions. */
+__attribute__((noinline)) static struct df_script *script_read(df_doc *doc, const df_node *n,
+                                                               df_slice s)
+{
+    struct df_script *c = arena_alloc_raw(&doc->arena, sizeof *c);
+    *c = (struct df_script){s.p, s.n, {0}, NULL};
+    sh_parse_stable(&doc->arena, s, &c->sh);
+    ((df_node *)n)->script = c; /* a memo: the node's fields stay as they were */
+    return c;
+}
+
 bool sh_parse_node(df_doc *doc, const df_node *n, sh_script *out)
 {
     df_slice s = n->args[0].v;
     struct df_script *c = n->script;
-    if (!c || c->p != s.p || c->n != s.n) {
-        c = arena_alloc(&doc->arena, sizeof *c);
-        *c = (struct df_script){s.p, s.n, {0}, NULL};
-        sh_parse_stable(&doc->arena, s, &c->sh);
-        ((df_node *)n)->script = c; /* a memo: the node's fields stay as they were */
-    }
+    if (!c || c->p != s.p || c->n != s.n)
+        c = script_read(doc, n, s);
     *out = c->sh;
     return out->ok;
 }
@@ -57,9 +65,8 @@ void **sh_note_node(const df_node *n)
 
 df_node *ir_node_new(df_doc *doc)
 {
-    df_node *n = arena_alloc(&doc->arena, sizeof *n);
-    n->stage = -1;
-    n->src_off = SIZE_MAX;
+    df_node *n = arena_alloc_raw(&doc->arena, sizeof *n);
+    *n = (df_node){.stage = -1, .src_off = SIZE_MAX};
     return n;
 }
 

@@ -14,11 +14,16 @@
 #include <stdint.h>
 #include <string.h>
 
+/* Room for the usual script on the stack: its commands and the words of the command being
+ * built move to the heap only past these counts. */
+enum { LOCAL_CMDS = 16, LOCAL_WORDS = 32 };
+
 typedef struct sh {
     const char *s;
     size_t n, i;
     df_arena *a;
     sh_script *out;
+    sh_cmd *cmds;      /* the commands read so far (out->ncmds of them) */
     size_t cap;
     int depth;
     bool at_start;     /* the next word is in command position */
@@ -28,17 +33,31 @@ typedef struct sh {
     sh_cmd cur;
     bool have;         /* cur has something */
     bool stable;       /* s outlives the reading: values may be slices of it */
+    sh_cmd *local_cmds;   /* parse's room for LOCAL_CMDS commands */
+    sh_word *local_words; /* and for LOCAL_WORDS words */
 } sh;
+
+/* Character classes, one table lookup per byte: META ends a word (blanks, newline and the
+ * operator characters), QUOTING starts the slow path of word(), GLOB is an unquoted pattern
+ * character, RW begins a reserved word. */
+enum { C_BLANK = 1, C_META = 2, C_QUOTING = 4, C_GLOB = 8, C_RW = 16 };
+static const unsigned char cls[256] = {
+    [' '] = C_BLANK | C_META, ['\t'] = C_BLANK | C_META, ['\n'] = C_META, [';'] = C_META,
+    ['&'] = C_META, ['|'] = C_META, ['('] = C_META, [')'] = C_META, ['<'] = C_META,
+    ['>'] = C_META, ['\\'] = C_QUOTING, ['\''] = C_QUOTING, ['"'] = C_QUOTING,
+    ['$'] = C_QUOTING, ['`'] = C_QUOTING, ['*'] = C_GLOB, ['?'] = C_GLOB, ['['] = C_GLOB,
+    ['!'] = C_RW, ['{'] = C_RW, ['}'] = C_RW, ['c'] = C_RW, ['d'] = C_RW, ['e'] = C_RW,
+    ['f'] = C_RW, ['i'] = C_RW, ['s'] = C_RW, ['t'] = C_RW, ['u'] = C_RW, ['w'] = C_RW,
+};
 
 static bool is_blank(char c)
 {
-    return c == ' ' || c == '\t';
+    return cls[(unsigned char)c] & C_BLANK;
 }
 
 static bool is_meta(char c)
 {
-    return is_blank(c) || c == '\n' || c == ';' || c == '&' || c == '|' || c == '(' ||
-           c == ')' || c == '<' || c == '>';
+    return cls[(unsigned char)c] & C_META;
 }
 
 static bool is_name_start(char c)
@@ -140,26 +159,11 @@ static bool backquote(sh *p)
     return true;
 }
 
-/* word := (unquoted-char | '\' char | '...' | "..." | expansion)+ */
-static bool word(sh *p, sh_word *w)
+/* word with quotes, escapes or expansions: its value is built in p->val */
+static bool quoted_word(sh *p, sh_word *w)
 {
     size_t start = p->i;
     bool literal = true, glob = false;
-    /* most words have no quote, escape or expansion: their value is their text */
-    size_t e = start;
-    while (e < p->n && !is_meta(p->s[e]) && p->s[e] != '\\' && p->s[e] != '\'' &&
-           p->s[e] != '"' && p->s[e] != '$' && p->s[e] != '`') {
-        glob |= p->s[e] == '*' || p->s[e] == '?' || p->s[e] == '[';
-        e++;
-    }
-    if (e == p->n || is_meta(p->s[e])) {
-        p->i = e;
-        df_slice v = p->stable ? (df_slice){p->s + start, e - start}
-                               : arena_slice(p->a, p->s + start, e - start);
-        *w = (sh_word){start, e - start, v, true, glob};
-        return true;
-    }
-    glob = false;
     p->val.len = 0;
     while (p->i < p->n && !is_meta(p->s[p->i])) {
         char c = p->s[p->i++];
@@ -212,12 +216,47 @@ static bool word(sh *p, sh_word *w)
     return true;
 }
 
+/* word := (unquoted-char | '\' char | '...' | "..." | expansion)+ */
+static inline bool word(sh *p, sh_word *w)
+{
+    /* most words have no quote, escape or expansion: their value is their text */
+    const unsigned char *u = (const unsigned char *)p->s;
+    size_t start = p->i, e = start;
+    bool glob = false;
+    for (;;) {
+        while (e < p->n && !(cls[u[e]] & (C_META | C_QUOTING | C_GLOB)))
+            e++;
+        if (e == p->n || !(cls[u[e]] & C_GLOB))
+            break;
+        glob = true;
+        e++;
+    }
+    if (e < p->n && (cls[u[e]] & C_QUOTING))
+        return quoted_word(p, w);
+    p->i = e;
+    df_slice v = p->stable ? (df_slice){p->s + start, e - start}
+                           : arena_slice(p->a, p->s + start, e - start);
+    *w = (sh_word){start, e - start, v, true, glob};
+    return true;
+}
+
+/* Doubles the room of an array that starts in the reader's local room (local) and moves to
+ * the heap when that is full. */
+static void *grow(void *v, const void *local, size_t *cap, size_t size)
+{
+    size_t n = *cap;
+    *cap = 2 * n;
+    if (v != local)
+        return xrealloc(v, *cap * size);
+    void *heap = xmalloc(*cap * size);
+    memcpy(heap, v, n * size);
+    return heap;
+}
+
 static void push_word(sh *p, sh_word w)
 {
-    if (p->nw == p->capw) {
-        p->capw = p->capw ? p->capw * 2 : 8;
-        p->w = xrealloc(p->w, p->capw * sizeof *p->w);
-    }
+    if (p->nw == p->capw)
+        p->w = grow(p->w, p->local_words, &p->capw, sizeof *p->w);
     p->w[p->nw++] = w;
 }
 
@@ -226,22 +265,20 @@ static void end_command(sh *p, sh_op op)
     if (!p->have) {
         /* an operator after a compound command: give it to the last command at this depth */
         if (p->out->ncmds && op != SH_OTHER)
-            p->out->cmds[p->out->ncmds - 1].op = op;
+            p->cmds[p->out->ncmds - 1].op = op;
         p->at_start = true;
         return;
     }
     sh_script *o = p->out;
-    if (o->ncmds == p->cap) { /* grown on the heap; sh_parse moves the final array to the arena */
-        p->cap = p->cap ? p->cap * 2 : 8;
-        o->cmds = xrealloc(o->cmds, p->cap * sizeof *o->cmds);
-    }
+    if (o->ncmds == p->cap) /* sh_parse moves the final array to the arena */
+        p->cmds = grow(p->cmds, p->local_cmds, &p->cap, sizeof *p->cmds);
     sh_cmd c = p->cur;
     c.op = op;
-    c.words = p->nw ? arena_alloc(p->a, p->nw * sizeof *c.words) : NULL;
+    c.words = p->nw ? arena_alloc_raw(p->a, p->nw * sizeof *c.words) : NULL;
     if (p->nw)
         memcpy(c.words, p->w, p->nw * sizeof *c.words);
     c.nwords = p->nw;
-    o->cmds[o->ncmds++] = c;
+    p->cmds[o->ncmds++] = c;
     p->nw = 0;
     p->have = false;
     p->at_start = true;
@@ -270,39 +307,63 @@ static bool is_assignment(const sh *p, const sh_word *w)
 
 static bool word_eq(const sh *p, const sh_word *w, const char *s)
 {
-    return w->len == strlen(s) && memcmp(p->s + w->off, s, w->len) == 0;
+    /* the first byte first: most words are not the one asked about */
+    return w->len > 0 && p->s[w->off] == s[0] && w->len == strlen(s) &&
+           memcmp(p->s + w->off, s, w->len) == 0;
+}
+
+/* The reserved words, by what reserved() does with them. */
+typedef enum { RW_NONE, RW_OPEN, RW_MIDDLE, RW_CLOSE, RW_BANG, RW_LOOP, RW_CASE } rw_kind;
+
+static rw_kind reserved_kind(const char *s, size_t n)
+{
+    static const struct {
+        char word[7];
+        unsigned char len;
+        unsigned char kind;
+    } words[] = {
+        {"if", 2, RW_OPEN},     {"while", 5, RW_OPEN},  {"until", 5, RW_OPEN},
+        {"{", 1, RW_OPEN},      {"then", 4, RW_MIDDLE}, {"elif", 4, RW_MIDDLE},
+        {"else", 4, RW_MIDDLE}, {"do", 2, RW_MIDDLE},   {"fi", 2, RW_CLOSE},
+        {"done", 4, RW_CLOSE},  {"}", 1, RW_CLOSE},     {"esac", 4, RW_CLOSE},
+        {"!", 1, RW_BANG},      {"for", 3, RW_LOOP},    {"select", 6, RW_LOOP},
+        {"case", 4, RW_CASE},
+    };
+    if (n == 0 || n > 6 || !(cls[(unsigned char)s[0]] & C_RW))
+        return RW_NONE; /* most command names */
+    for (size_t k = 0; k < sizeof words / sizeof *words; k++)
+        if (words[k].len == n && words[k].word[0] == s[0] && memcmp(words[k].word, s, n) == 0)
+            return (rw_kind)words[k].kind;
+    return RW_NONE;
 }
 
 /* A reserved word in command position; returns true when it was consumed as one. */
 static bool reserved(sh *p, const sh_word *w)
 {
-    static const char *opening[] = {"if", "while", "until", "{"};
-    static const char *middle[] = {"then", "elif", "else", "do"};
-    static const char *closing[] = {"fi", "done", "}", "esac"};
-    for (size_t k = 0; k < 4; k++) {
-        if (word_eq(p, w, opening[k])) {
-            p->out->compound = true;
-            p->depth++;
-            return true;
-        }
-        if (word_eq(p, w, middle[k]))
-            return true;
-        if (word_eq(p, w, closing[k])) {
-            p->depth--;
-            if (p->depth < 0)
-                fail(p, "unbalanced compound command");
-            p->at_start = false;
-            return true;
-        }
-    }
-    if (word_eq(p, w, "!")) {
+    rw_kind kind = reserved_kind(p->s + w->off, w->len);
+    switch (kind) {
+    case RW_NONE:
+        return false;
+    case RW_OPEN:
+        p->out->compound = true;
+        p->depth++;
+        return true;
+    case RW_MIDDLE:
+        return true;
+    case RW_CLOSE:
+        p->depth--;
+        if (p->depth < 0)
+            fail(p, "unbalanced compound command");
+        p->at_start = false;
+        return true;
+    case RW_BANG:
         p->cur.negated = true;
         return true;
-    }
-    if (word_eq(p, w, "for") || word_eq(p, w, "case") || word_eq(p, w, "select")) {
+    case RW_LOOP:
+    case RW_CASE: {
         /* the loop header or case body is not a command: skip to `do` / `esac` */
         p->out->compound = true;
-        bool is_case = word_eq(p, w, "case");
+        bool is_case = kind == RW_CASE;
         p->out->loopvar |= !is_case;
         p->depth++;
         while (p->i < p->n && p->out->ok) {
@@ -322,7 +383,8 @@ static bool reserved(sh *p, const sh_word *w)
         }
         return fail(p, is_case ? "case without esac" : "for without do");
     }
-    return false;
+    }
+    unreachable();
 }
 
 static bool redirection(sh *p, size_t start)
@@ -369,7 +431,11 @@ static bool parse(df_arena *a, df_slice script, bool stable, sh_script *out)
 {
     memset(out, 0, sizeof *out);
     out->ok = true;
-    sh p = {.s = script.p, .n = script.n, .a = a, .out = out, .at_start = true, .stable = stable};
+    sh_cmd local_cmds[LOCAL_CMDS];
+    sh_word local_words[LOCAL_WORDS];
+    sh p = {.s = script.p, .n = script.n, .a = a, .out = out, .at_start = true, .stable = stable,
+            .cmds = local_cmds, .cap = LOCAL_CMDS, .w = local_words, .capw = LOCAL_WORDS,
+            .local_cmds = local_cmds, .local_words = local_words};
     sh_op last = SH_END;
     while (p.i < p.n && out->ok) {
         char c = p.s[p.i];
@@ -475,19 +541,25 @@ static bool parse(df_arena *a, df_slice script, bool stable, sh_script *out)
         if (p.depth != 0)
             fail(&p, "unbalanced compound command");
     }
-    free(p.w);
-    buf_free(&p.val);
-    sh_cmd *heap = out->cmds;
-    out->cmds = out->ncmds ? arena_alloc(a, out->ncmds * sizeof *out->cmds) : NULL;
+    if (p.w != p.local_words)
+        free(p.w);
+    if (p.val.p)
+        buf_free(&p.val);
+    out->cmds = out->ncmds ? arena_alloc_raw(a, out->ncmds * sizeof *out->cmds) : NULL;
     if (out->ncmds)
-        memcpy(out->cmds, heap, out->ncmds * sizeof *out->cmds);
-    free(heap);
+        memcpy(out->cmds, p.cmds, out->ncmds * sizeof *out->cmds);
+    if (p.cmds != p.local_cmds)
+        free(p.cmds);
     return out->ok;
 }
 
 bool sh_word_is(const sh_cmd *c, size_t i, const char *s)
 {
-    return i < c->nwords && c->words[i].literal && slice_eq_str(c->words[i].value, s);
+    if (i >= c->nwords || !c->words[i].literal)
+        return false;
+    df_slice v = c->words[i].value;
+    /* the first byte first: most words are not the one asked about */
+    return v.n == 0 ? s[0] == '\0' : v.p[0] == s[0] && slice_eq_str(v, s);
 }
 
 static bool starts_dash(const sh_cmd *c, size_t i)
@@ -502,7 +574,8 @@ size_t sh_program(const sh_cmd *c)
         if (i >= c->nwords)
             return c->nwords;
         df_slice v = c->words[i].value; /* the wrappers below: 3 to 7 letters, these first ones */
-        if (v.n < 3 || v.n > 7 || !memchr("censt", v.p[0], 5))
+        char c0 = v.n ? v.p[0] : 0;
+        if (v.n < 3 || v.n > 7 || !(c0 == 'c' || c0 == 'e' || c0 == 'n' || c0 == 's' || c0 == 't'))
             return i;
         if (sh_word_is(c, i, "sudo")) {
             i++;
