@@ -88,15 +88,8 @@ static size_t trim_newline(const char *p, size_t n)
     return n;
 }
 
-static bool is_comment(const char *p, size_t n)
-{
-    n = trim_newline(p, n);
-    size_t i = trim_left(p, n);
-    return i < n && p[i] == '#';
-}
-
 /* BuildKit's continuation rule; *n is shortened when the line continues. */
-static bool continues(const char *p, size_t *n, char esc)
+static inline bool continues(const char *p, size_t *n, char esc)
 {
     size_t m = *n;
     while (m > 0 && (p[m - 1] == ' ' || p[m - 1] == '\t'))
@@ -131,10 +124,10 @@ typedef struct lexer {
     size_t len, pos, lineno;
     bool directives_done;
     bool seen_syntax, seen_escape, seen_check;
-    df_buf logical;
-    df_slice first; /* the first piece of the logical line (see add_piece) */
-    df_seg *segs;
+    df_seg *segs;   /* the pieces of the logical line being read: seg_room, or the heap */
     size_t nsegs, capsegs;
+    size_t loglen;  /* the length of the logical line so far */
+    df_seg seg_room[8];
     bool synth; /* text of a rewritten instruction, not the source */
 } lexer;
 
@@ -224,21 +217,40 @@ static bool directive(lexer *lx, const char *p, size_t n)
     return true;
 }
 
-/* Appends a piece of the logical line. The first piece is copied into lx->logical only when a
- * second one comes: a one-line instruction's logical line is a slice of the source. */
+/* Records a piece of the logical line (n bytes at p); the pieces are copied out once the line
+ * is complete (joined). */
 static void add_piece(lexer *lx, const char *p, size_t n, size_t text_start)
 {
     if (lx->nsegs == lx->capsegs) {
-        lx->capsegs = lx->capsegs ? lx->capsegs * 2 : 8;
-        lx->segs = xrealloc(lx->segs, lx->capsegs * sizeof *lx->segs);
+        size_t cap = lx->capsegs ? lx->capsegs * 2 : sizeof lx->seg_room / sizeof *lx->seg_room;
+        if (!lx->segs) {
+            lx->segs = lx->seg_room;
+        } else if (lx->segs == lx->seg_room) {
+            lx->segs = xmalloc(cap * sizeof *lx->segs);
+            memcpy(lx->segs, lx->seg_room, sizeof lx->seg_room);
+        } else {
+            lx->segs = xrealloc(lx->segs, cap * sizeof *lx->segs);
+        }
+        lx->capsegs = cap;
     }
-    if (lx->nsegs == 1 && lx->logical.len == 0)
-        buf_put(&lx->logical, lx->first.p, lx->first.n);
-    lx->segs[lx->nsegs++] = (df_seg){lx->logical.len, (size_t)(p - lx->s) - text_start};
+    lx->segs[lx->nsegs++] = (df_seg){lx->loglen, (size_t)(p - lx->s) - text_start};
+    lx->loglen += n;
+}
+
+/* The logical line of the pieces recorded since the instruction's first line, which starts at
+ * source offset ls: one piece is a slice of the source, more are joined in the arena. */
+static df_slice joined(lexer *lx, size_t ls)
+{
+    const df_seg *sg = lx->segs;
     if (lx->nsegs == 1)
-        lx->first = (df_slice){p, n};
-    else
-        buf_put(&lx->logical, p, n);
+        return (df_slice){lx->s + ls + sg[0].soff, lx->loglen};
+    char *l = arena_alloc_raw(&lx->doc->arena, lx->loglen + 1);
+    for (size_t k = 0; k < lx->nsegs; k++) {
+        size_t end = k + 1 < lx->nsegs ? sg[k + 1].loff : lx->loglen;
+        memcpy(l + sg[k].loff, lx->s + ls + sg[k].soff, end - sg[k].loff);
+    }
+    l[lx->loglen] = '\0';
+    return (df_slice){l, lx->loglen};
 }
 
 /* Reads the bodies of n's heredocs; false (reported) when one is unterminated. */
@@ -297,29 +309,34 @@ static df_node *instruction(lexer *lx, size_t ls, const char *tok, size_t tokn, 
     df_node *n = ir_node_new(doc);
     n->src_off = lx->synth ? SIZE_MAX : ls;
     n->line = lx->synth ? 0 : lx->lineno;
-    lx->logical.len = 0;
-    lx->nsegs = 0;
-    add_piece(lx, tok, tokn, ls);
-    while (cont && lx->pos < lx->len) {
-        size_t cs = lx->pos, ce = line_end(lx, cs);
-        lx->pos = ce;
-        lx->lineno++;
-        const char *p = lx->s + cs;
-        size_t m = trim_newline(p, ce - cs);
-        if (is_comment(p, m) || trim_left(p, m) == m)
-            continue;
-        cont = continues(p, &m, doc->escape);
-        add_piece(lx, p, m, ls);
-    }
-    if (cont)
-        n->flags |= DF_N_OPEN;
-    if (lx->nsegs == 1)
+    if (!cont) { /* one line, the usual case: its logical line is a slice of it */
         n->logical = (df_slice){tok, tokn};
-    else
-        n->logical = arena_slice(&doc->arena, lx->logical.p, lx->logical.len);
-    n->segs = arena_alloc_raw(&doc->arena, lx->nsegs * sizeof *n->segs);
-    memcpy(n->segs, lx->segs, lx->nsegs * sizeof *n->segs);
-    n->nsegs = lx->nsegs;
+        n->segs = arena_alloc_raw(&doc->arena, sizeof *n->segs);
+        n->segs[0] = (df_seg){0, (size_t)(tok - lx->s) - ls};
+        n->nsegs = 1;
+    } else {
+        lx->nsegs = 0;
+        lx->loglen = 0;
+        add_piece(lx, tok, tokn, ls);
+        while (cont && lx->pos < lx->len) {
+            size_t cs = lx->pos, ce = line_end(lx, cs);
+            lx->pos = ce;
+            lx->lineno++;
+            const char *p = lx->s + cs;
+            size_t m = trim_newline(p, ce - cs);
+            size_t sp = trim_left(p, m);
+            if (sp == m || p[sp] == '#') /* an empty or comment line */
+                continue;
+            cont = continues(p, &m, doc->escape);
+            add_piece(lx, p, m, ls);
+        }
+        if (cont)
+            n->flags |= DF_N_OPEN;
+        n->logical = joined(lx, ls);
+        n->segs = arena_alloc_raw(&doc->arena, lx->nsegs * sizeof *n->segs);
+        memcpy(n->segs, lx->segs, lx->nsegs * sizeof *n->segs);
+        n->nsegs = lx->nsegs;
+    }
     n->text = (df_slice){lx->s + ls, lx->pos - ls};
     if (!parse_instruction(doc, n, lx->d)) {
         *ok = false;
@@ -388,8 +405,8 @@ bool parse_document_each(df_doc *doc, df_diags *d, parse_each_fn each, void *ctx
         }
     }
     doc->trailer = (df_slice){lx.s + lead, lx.len - lead};
-    buf_free(&lx.logical);
-    free(lx.segs);
+    if (lx.segs && lx.segs != lx.seg_room)
+        free(lx.segs);
     if (ok && count == 0) {
         diag_add(d, DIAG_ERROR, doc, lx.len, 0, "file with no instructions");
         ok = false;
@@ -628,8 +645,8 @@ df_node *lex_one(df_doc *doc, df_slice text, df_diags *d)
         node->lead = (df_slice){lx.s + lead, ls - lead};
         lead = lx.pos;
     }
-    buf_free(&lx.logical);
-    free(lx.segs);
+    if (lx.segs && lx.segs != lx.seg_room)
+        free(lx.segs);
     if (!ok || !node || lead != lx.len) {
         diag_addf_plain(d, DIAG_ERROR, "internal: rewritten text is not one instruction: %.*s",
                         (int)text.n, text.p);

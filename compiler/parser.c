@@ -106,71 +106,69 @@ void kind_lower(df_buf *b, df_slice keyword)
 }
 
 /*
- * kind_lookup's hash table, built from kinds[] when the program starts: each keyword packed in
- * two words (its bytes in lower case, zero-padded: every keyword has at most 16) in the slot
- * of its hash or, on a collision, the next free one.
+ * The kinds by the first letter of their keyword, built from kinds[] when the program starts:
+ * at most three keywords share a letter, so a lookup compares the word with one to three
+ * keywords.
  */
-enum { KIND_SLOTS = 64 };
-static struct {
-    uint64_t w[2];
-    unsigned char len;
-    unsigned char kind; /* kind + 1; 0: an empty slot */
-} kind_slots[KIND_SLOTS];
+static unsigned char kinds_by_letter[26][4]; /* kind + 1, then 0 */
 
-/* Packs n <= 16 bytes into w with ASCII letters in lower case; false when one is not ASCII. */
-static bool kind_pack(const char *p, size_t n, uint64_t w[2])
-{
-    const uint64_t high = 0x8080808080808080u;
-    uint64_t lo = 0, hi = 0; /* byte i at bits 8i (of hi past 8) */
-    for (size_t i = n; i > 8; i--)
-        hi = hi << 8 | (unsigned char)p[i - 1];
-    for (size_t i = n < 8 ? n : 8; i > 0; i--)
-        lo = lo << 8 | (unsigned char)p[i - 1];
-    if ((lo | hi) & high)
-        return false;
-    /* per byte (all below 0x80, so no carries): the high bit of x + 0x3f is set when x >= 'A',
-     * that of x + 0x25 when x > 'Z'; a letter gains 0x20 */
-    w[0] = lo | ((lo + 0x3f3f3f3f3f3f3f3fu) & ~(lo + 0x2525252525252525u) & high) >> 2;
-    w[1] = hi | ((hi + 0x3f3f3f3f3f3f3f3fu) & ~(hi + 0x2525252525252525u) & high) >> 2;
-    return true;
-}
-
-static size_t kind_hash(const uint64_t w[2], size_t n)
-{
-    return (size_t)(((w[0] ^ (w[1] * 31) ^ n) * 0x9E3779B97F4A7C15u) >> 58); /* 6 bits */
-}
-
-__attribute__((constructor)) static void kind_slots_init(void)
+__attribute__((constructor)) static void kinds_by_letter_init(void)
 {
     for (int k = 0; k < DF_UNKNOWN; k++) {
-        uint64_t w[2];
-        kind_pack(kinds[k].name, kinds[k].len, w);
-        size_t slot = kind_hash(w, kinds[k].len);
-        while (kind_slots[slot].kind)
-            slot = (slot + 1) % KIND_SLOTS;
-        kind_slots[slot].w[0] = w[0];
-        kind_slots[slot].w[1] = w[1];
-        kind_slots[slot].len = (unsigned char)kinds[k].len;
-        kind_slots[slot].kind = (unsigned char)(k + 1);
+        unsigned char *l = kinds_by_letter[kinds[k].name[0] - 'a'];
+        while (*l)
+            l++;
+        if (l == kinds_by_letter[kinds[k].name[0] - 'a'] + 3)
+            die("more than three keywords start with '%c'", kinds[k].name[0]);
+        *l = (unsigned char)(k + 1);
     }
+}
+
+/* The keywords that may start with byte c (in either ASCII case): a list ending in 0. */
+static const unsigned char *kinds_starting(char c)
+{
+    static const unsigned char none[1];
+    unsigned lower = (unsigned char)c | 0x20;
+    return lower >= 'a' && lower <= 'z' ? kinds_by_letter[lower - 'a'] : none;
+}
+
+/* Does p start with the keyword of kind k in any ASCII case, given that its first byte does
+ * (kinds_starting)? Every keyword is lower-case letters, and for a letter x, (c | 0x20) == x
+ * holds for c == x and its upper case only; the bytes are compared four and two at a time. */
+static inline bool kind_is(df_kind k, const char *p)
+{
+    const char *name = kinds[k].name;
+    size_t n = kinds[k].len, i = 1;
+    for (; i + 4 <= n; i += 4) {
+        uint32_t a, b;
+        memcpy(&a, p + i, 4);
+        memcpy(&b, name + i, 4);
+        if ((a | 0x20202020u) != b)
+            return false;
+    }
+    if (i + 2 <= n) {
+        uint16_t a, b;
+        memcpy(&a, p + i, 2);
+        memcpy(&b, name + i, 2);
+        if ((a | 0x2020u) != b)
+            return false;
+        i += 2;
+    }
+    return i == n || ((unsigned char)p[i] | 0x20) == (unsigned char)name[i];
 }
 
 df_kind kind_lookup(df_slice keyword)
 {
-    uint64_t w[2];
-    if (keyword.n > 0 && keyword.n <= 16 && kind_pack(keyword.p, keyword.n, w)) {
-        for (size_t slot = kind_hash(w, keyword.n); kind_slots[slot].kind;
-             slot = (slot + 1) % KIND_SLOTS)
-            if (kind_slots[slot].w[0] == w[0] && kind_slots[slot].w[1] == w[1] &&
-                kind_slots[slot].len == keyword.n)
-                return (df_kind)(kind_slots[slot].kind - 1);
+    if (keyword.n == 0)
         return DF_UNKNOWN;
-    }
+    for (const unsigned char *k = kinds_starting(keyword.p[0]); *k; k++) /* see kind_is */
+        if (kinds[*k - 1].len == keyword.n && kind_is((df_kind)(*k - 1), keyword.p))
+            return (df_kind)(*k - 1);
     bool ascii = true;
     for (size_t i = 0; i < keyword.n && ascii; i++)
         ascii = (unsigned char)keyword.p[i] < 0x80;
     if (ascii)
-        return DF_UNKNOWN; /* empty, or longer than every keyword */
+        return DF_UNKNOWN; /* ASCII and no keyword */
     char small[64];
     df_buf b = {0};
     if (keyword.n >= sizeof small / 2)
@@ -186,22 +184,74 @@ df_kind kind_lookup(df_slice keyword)
     return DF_UNKNOWN;
 }
 
-/* ---- character classes ---- */
+/* ---- character classes: one table lookup per byte ---- */
+
+enum {
+    C_SEP = 1,        /* BuildKit's reWhitespace: [\t\v\f\r ] */
+    C_SPACE = 2,      /* unicode.IsSpace of an ASCII byte: a sep or \n */
+    C_BYTE_SPACE = 4, /* unicode.IsSpace(rune(byte)): a space, 0x85 or 0xA0 */
+    C_WORD_STOP = 8,  /* a byte words_ascii must look at: a space, quote, escape or not ASCII */
+    C_FLAG_STOP = 16, /* a byte that ends a plain builder flag: a byte space, quote, backslash
+                       * or not ASCII */
+};
+static unsigned char ctype[256];
+
+__attribute__((constructor)) static void ctype_init(void)
+{
+    for (int c = 0; c < 256; c++) {
+        unsigned t = 0;
+        if (c == ' ' || c == '\t' || c == '\v' || c == '\f' || c == '\r')
+            t |= C_SEP;
+        if (c == ' ' || (c >= '\t' && c <= '\r'))
+            t |= C_SPACE | C_BYTE_SPACE;
+        if (c == 0x85 || c == 0xA0)
+            t |= C_BYTE_SPACE;
+        if ((t & C_SPACE) || c == '\'' || c == '"' || c == '\\' || c == '`' || c >= 0x80)
+            t |= C_WORD_STOP;
+        if ((t & C_BYTE_SPACE) || c == '\'' || c == '"' || c == '\\' || c >= 0x80)
+            t |= C_FLAG_STOP;
+        ctype[c] = (unsigned char)t;
+    }
+}
 
 static bool is_sep(char c) /* BuildKit's reWhitespace */
 {
-    return c == ' ' || c == '\t' || c == '\v' || c == '\f' || c == '\r';
+    return ctype[(unsigned char)c] & C_SEP;
 }
 
 static bool is_byte_space(char c) /* unicode.IsSpace(rune(byte)) */
 {
-    unsigned char u = (unsigned char)c;
-    return u == ' ' || (u >= '\t' && u <= '\r') || u == 0x85 || u == 0xA0;
+    return ctype[(unsigned char)c] & C_BYTE_SPACE;
 }
 
 static bool is_ascii_space(char c) /* unicode.IsSpace of an ASCII byte */
 {
-    return c == ' ' || (c >= '\t' && c <= '\r');
+    return ctype[(unsigned char)c] & C_SPACE;
+}
+
+/*
+ * keyword := [^sep]*   the first word of p (n bytes); returns its kind and sets *len. A keyword
+ * is recognized where it stands (its letters, then a sep or the end), so the usual line is read
+ * once; only a word that is no keyword in ASCII is scanned, then looked up.
+ */
+static df_kind keyword_at(const char *p, size_t n, size_t *len)
+{
+    if (n == 0) {
+        *len = 0;
+        return DF_UNKNOWN;
+    }
+    for (const unsigned char *k = kinds_starting(p[0]); *k; k++) {
+        size_t kn = kinds[*k - 1].len;
+        if (kn <= n && (kn == n || is_sep(p[kn])) && kind_is((df_kind)(*k - 1), p)) {
+            *len = kn;
+            return (df_kind)(*k - 1);
+        }
+    }
+    size_t l = 0;
+    while (l < n && !is_sep(p[l]))
+        l++;
+    *len = l;
+    return kind_lookup((df_slice){p, l});
 }
 
 /* lex_trim_left_space, without the call when there is nothing to trim (the usual case) */
@@ -246,17 +296,22 @@ static void arglist_init(arglist *l) /* not `= {0}`: local[] needs no zeroing */
     l->cap = sizeof l->local / sizeof l->local[0];
 }
 
-static void push(arglist *l, df_slice v, size_t off)
+/* push when l is full: its room doubles, moving to the heap the first time */
+__attribute__((noinline)) static void arglist_grow(arglist *l)
 {
-    if (l->n == l->cap) {
-        l->cap *= 2;
-        if (l->v == l->local) {
-            l->v = xmalloc(l->cap * sizeof *l->v);
-            memcpy(l->v, l->local, l->n * sizeof *l->v);
-        } else {
-            l->v = xrealloc(l->v, l->cap * sizeof *l->v);
-        }
+    l->cap *= 2;
+    if (l->v == l->local) {
+        l->v = xmalloc(l->cap * sizeof *l->v);
+        memcpy(l->v, l->local, l->n * sizeof *l->v);
+    } else {
+        l->v = xrealloc(l->v, l->cap * sizeof *l->v);
     }
+}
+
+static inline void push(arglist *l, df_slice v, size_t off)
+{
+    if (l->n == l->cap)
+        arglist_grow(l);
     l->v[l->n++] = (df_arg){v, off};
 }
 
@@ -364,7 +419,16 @@ static size_t builder_flags(const line *ln, size_t i, arglist *out)
             i++;
         if (i >= n || s[i] != '-' || i + 1 >= n || s[i + 1] != '-')
             break;
-        size_t start = i;
+        size_t start = i, e = i;
+        while (e < n && !(ctype[(unsigned char)s[e]] & C_FLAG_STOP))
+            e++;
+        if (e == n || is_byte_space(s[e])) { /* no quote or escape: the value is the text */
+            i = e;
+            if (e - start == 2)
+                break; /* a lone `--` ends the flags */
+            push(out, (df_slice){s + start, e - start}, ln->base + start);
+            continue;
+        }
         bool blank_ok = false;
         char quote = 0;
         if (!w)
@@ -406,12 +470,13 @@ static size_t builder_flags(const line *ln, size_t i, arglist *out)
 /* FIELDS: split on sep (the text is already trimmed) */
 static void fields(const line *ln, size_t i, size_t end, arglist *out)
 {
+    const unsigned char *u = (const unsigned char *)ln->p;
     while (i < end) {
         size_t s = i;
-        while (i < end && !is_sep(ln->p[i]))
+        while (i < end && !(ctype[u[i]] & C_SEP))
             i++;
         push(out, (df_slice){ln->p + s, i - s}, ln->base + s);
-        while (i < end && is_sep(ln->p[i]))
+        while (i < end && (ctype[u[i]] & C_SEP))
             i++;
     }
 }
@@ -437,6 +502,9 @@ static bool words_ascii(const line *ln, size_t i, size_t end, arglist *out)
         bool blank_ok = false;
         char quote = 0;
         for (;; i++) {
+            /* the bytes the loop below would pass over */
+            while (i < end && !(ctype[(unsigned char)s[i]] & C_WORD_STOP))
+                i++;
             if (i == end) {
                 vend = end;
                 break;
@@ -706,21 +774,25 @@ static bool parse_line(df_doc *doc, df_node *top, df_node *n, size_t base, df_sl
     size_t end = trim_right_space(text.p, text.n);
     if (end < i)
         end = i;
-    size_t k = i;
-    while (k < end && !is_sep(text.p[k]))
-        k++;
-    n->keyword = (df_slice){text.p + i, k - i};
-    n->kind = kind_lookup(n->keyword);
-    while (k < end && is_sep(text.p[k]))
+    const unsigned char *u = (const unsigned char *)text.p;
+    size_t kn;
+    n->kind = keyword_at(text.p + i, end - i, &kn);
+    n->keyword = (df_slice){text.p + i, kn};
+    size_t k = i + kn;
+    while (k < end && (ctype[u[k]] & C_SEP))
         k++;
     ln.len = end;
-    arglist fl, args;
-    arglist_init(&fl);
+    arglist args;
     arglist_init(&args);
-    size_t a = builder_flags(&ln, k, &fl);
-    if (a < k)
-        a = k;
-    n->bflags = to_arena(doc, &fl, &n->nbflags);
+    size_t a = k;
+    n->bflags = NULL;
+    n->nbflags = 0;
+    if (k < end && (u[k] == '-' || is_byte_space(text.p[k]))) { /* flags start with "--" */
+        arglist fl;
+        arglist_init(&fl);
+        a = builder_flags(&ln, k, &fl);
+        n->bflags = to_arena(doc, &fl, &n->nbflags);
+    }
     size_t as = a + trim_left_space(text.p + a, end - a);
     n->rest_off = base + as;
     bool ok = arguments(&ln, n, kinds[n->kind].rule, as, end, &args, d);
