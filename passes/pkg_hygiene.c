@@ -123,8 +123,9 @@ static const char *const gem_argopts[] = {"--config-file", NULL};
 
 static bool in_list(df_slice s, const char *const *list)
 {
+    char first = s.n ? s.p[0] : '\0';
     for (size_t i = 0; list[i]; i++)
-        if (slice_eq_str(s, list[i]))
+        if (list[i][0] == first && slice_eq_str(s, list[i]))
             return true;
     return false;
 }
@@ -177,30 +178,35 @@ static bool recognise(const sh_cmd *c, pcmd *pc)
     size_t p = sh_program(c);
     if (p >= c->nwords || !c->words[p].literal)
         return false;
+    static const struct {
+        const char *name;
+        size_t n;
+        int mgr;
+    } tools[] = {
+        {"apt-get", 7, M_APT}, {"apt", 3, M_APT},   {"apt-cache", 9, M_APT},
+        {"aptitude", 8, M_APT}, {"apk", 3, M_APK},  {"yum", 3, M_YUM},
+        {"dnf", 3, M_YUM},     {"microdnf", 8, M_YUM}, {"zypper", 6, M_ZYPPER},
+        {"npm", 3, M_NPM},     {"yarn", 4, M_YARN}, {"gem", 3, M_GEM},
+    };
+    static const char *const *const argopts_of[] = {
+        [M_APT] = apt_argopts, [M_APK] = apk_argopts,   [M_ZYPPER] = zypper_argopts,
+        [M_YUM] = yum_argopts, [M_NPM] = npm_argopts,   [M_YARN] = yarn_argopts,
+        [M_PIP] = pip_argopts, [M_GEM] = gem_argopts,
+    };
     df_slice name = rs_basename(c->words[p].value);
-    const char *const *argopts;
-    int m;
-    if (name.n < 3 || !memchr("adgmnpyz", name.p[0], 8)) /* the first letters of those below */
+    int m = -1;
+    if (name.n < 3)
         return false;
-    if (slice_eq_str(name, "apt-get") || slice_eq_str(name, "apt") ||
-        slice_eq_str(name, "apt-cache") || slice_eq_str(name, "aptitude"))
-        m = M_APT, argopts = apt_argopts;
-    else if (slice_eq_str(name, "apk"))
-        m = M_APK, argopts = apk_argopts;
-    else if (slice_eq_str(name, "yum") || slice_eq_str(name, "dnf") ||
-             slice_eq_str(name, "microdnf"))
-        m = M_YUM, argopts = yum_argopts;
-    else if (slice_eq_str(name, "zypper"))
-        m = M_ZYPPER, argopts = zypper_argopts;
-    else if (slice_eq_str(name, "npm"))
-        m = M_NPM, argopts = npm_argopts;
-    else if (slice_eq_str(name, "yarn"))
-        m = M_YARN, argopts = yarn_argopts;
-    else if (slice_eq_str(name, "gem"))
-        m = M_GEM, argopts = gem_argopts;
-    else if (versioned(name, "pip"))
-        m = M_PIP, argopts = pip_argopts;
-    else if (versioned(name, "python")) {
+    switch (name.p[0]) { /* the first letters of those below */
+    case 'a': case 'd': case 'g': case 'm': case 'n': case 'p': case 'y': case 'z':
+        break;
+    default:
+        return false;
+    }
+    for (size_t k = 0; k < sizeof tools / sizeof *tools && m < 0; k++)
+        if (tools[k].n == name.n && memcmp(name.p, tools[k].name, name.n) == 0)
+            m = tools[k].mgr;
+    if (m < 0 && versioned(name, "python")) { /* python -m pip */
         size_t i = p + 1;
         while (i < c->nwords && c->words[i].literal && python_flag(c->words[i].value))
             i++;
@@ -209,13 +215,16 @@ static bool recognise(const sh_cmd *c, pcmd *pc)
         else
             return false;
         name = c->words[p].value;
-        m = M_PIP, argopts = pip_argopts;
-    } else
-        return false;
+        m = M_PIP;
+    } else if (m < 0) {
+        if (!versioned(name, "pip"))
+            return false;
+        m = M_PIP;
+    }
     pc->mgr = m;
     pc->prog = p;
     pc->tool = name;
-    pc->sub = find_sub(c, p + 1, argopts);
+    pc->sub = find_sub(c, p + 1, argopts_of[m]);
     return true;
 }
 
@@ -232,9 +241,14 @@ static bool has_opt(const sh_cmd *c, const pcmd *pc, const char *const *names)
         const sh_word *w = &c->words[i];
         if (!w->literal)
             continue;
-        if (slice_eq_str(w->value, "--"))
+        df_slice v = w->value;
+        if (v.n == 2 && v.p[0] == '-' && v.p[1] == '-')
             break;
+        if (v.n < 2)
+            continue; /* every name is two bytes or more */
         for (size_t k = 0; names[k]; k++) {
+            if (names[k][0] != v.p[0] || names[k][1] != v.p[1])
+                continue;
             size_t m = strlen(names[k]);
             if (slice_eq_str(w->value, names[k]) ||
                 (m > 2 && names[k][1] == '-' && w->value.n > m && w->value.p[m] == '=' &&
@@ -366,52 +380,81 @@ static ev category(const sh_cmd *c, const pcmd *pc)
 
 enum { MENTION_SCRIPT = 1u << 8, MENTION_OFFLINE = 1u << 9 };
 
-static bool token_char(char c)
+/* The bytes of a token: letters, digits, . _ + - (TOKEN) and / (TOKEN_SLASH). */
+enum { TOKEN = 1, TOKEN_SLASH = 2 };
+static const unsigned char token_class[256] = {
+    ['+'] = TOKEN, ['-'] = TOKEN, ['.'] = TOKEN, ['_'] = TOKEN, ['/'] = TOKEN_SLASH,
+    ['0'] = TOKEN, ['1'] = TOKEN, ['2'] = TOKEN, ['3'] = TOKEN, ['4'] = TOKEN, ['5'] = TOKEN,
+    ['6'] = TOKEN, ['7'] = TOKEN, ['8'] = TOKEN, ['9'] = TOKEN,
+    ['A'] = TOKEN, ['B'] = TOKEN, ['C'] = TOKEN, ['D'] = TOKEN, ['E'] = TOKEN, ['F'] = TOKEN,
+    ['G'] = TOKEN, ['H'] = TOKEN, ['I'] = TOKEN, ['J'] = TOKEN, ['K'] = TOKEN, ['L'] = TOKEN,
+    ['M'] = TOKEN, ['N'] = TOKEN, ['O'] = TOKEN, ['P'] = TOKEN, ['Q'] = TOKEN, ['R'] = TOKEN,
+    ['S'] = TOKEN, ['T'] = TOKEN, ['U'] = TOKEN, ['V'] = TOKEN, ['W'] = TOKEN, ['X'] = TOKEN,
+    ['Y'] = TOKEN, ['Z'] = TOKEN,
+    ['a'] = TOKEN, ['b'] = TOKEN, ['c'] = TOKEN, ['d'] = TOKEN, ['e'] = TOKEN, ['f'] = TOKEN,
+    ['g'] = TOKEN, ['h'] = TOKEN, ['i'] = TOKEN, ['j'] = TOKEN, ['k'] = TOKEN, ['l'] = TOKEN,
+    ['m'] = TOKEN, ['n'] = TOKEN, ['o'] = TOKEN, ['p'] = TOKEN, ['q'] = TOKEN, ['r'] = TOKEN,
+    ['s'] = TOKEN, ['t'] = TOKEN, ['u'] = TOKEN, ['v'] = TOKEN, ['w'] = TOKEN, ['x'] = TOKEN,
+    ['y'] = TOKEN, ['z'] = TOKEN,
+};
+
+/* The bits mentions gives a program's name (a token's last path component). */
+static unsigned program_bits(df_slice base)
 {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-           c == '.' || c == '_' || c == '+' || c == '-' || c == '/';
+    static const struct {
+        const char *name;
+        size_t n;
+        unsigned bits;
+    } names[] = {
+        {"apt", 3, 1u << M_APT},         {"apt-get", 7, 1u << M_APT},
+        {"apt-cache", 9, 1u << M_APT},   {"aptitude", 8, 1u << M_APT},
+        {"add-apt-repository", 18, 1u << M_APT},
+        {"apk", 3, 1u << M_APK},         {"zypper", 6, 1u << M_ZYPPER},
+        {"yum", 3, 1u << M_YUM},         {"dnf", 3, 1u << M_YUM},
+        {"microdnf", 8, 1u << M_YUM},    {"npm", 3, 1u << M_NPM},
+        {"yarn", 4, 1u << M_YARN},       {"sh", 2, MENTION_SCRIPT},
+        {"bash", 4, MENTION_SCRIPT},     {"dash", 4, MENTION_SCRIPT},
+        {"ash", 3, MENTION_SCRIPT},      {"ksh", 3, MENTION_SCRIPT},
+        {"zsh", 3, MENTION_SCRIPT},      {"mksh", 4, MENTION_SCRIPT},
+    };
+    if (base.n < 2)
+        return 0;
+    switch (base.p[0]) { /* the first letters of the names above */
+    case 'a': case 'b': case 'd': case 'k': case 'm': case 'n': case 's': case 'y': case 'z':
+        break;
+    default:
+        return 0;
+    }
+    for (size_t k = 0; k < sizeof names / sizeof *names; k++)
+        if (names[k].n == base.n && names[k].name[0] == base.p[0] &&
+            memcmp(base.p, names[k].name, base.n) == 0)
+            return names[k].bits;
+    return 0;
 }
 
 /* The managers a text names as a program (bit 1 << M_*), plus MENTION_SCRIPT for what looks
  * like running a script and MENTION_OFFLINE for --offline. A path counts only in a bin
- * directory (/usr/bin/apt-get, not /etc/apt). */
+ * directory (/usr/bin/apt-get, not /etc/apt). One pass over the text: each token's last path
+ * component is found as the token is read. */
 static unsigned mentions(df_slice s)
 {
-    static const struct {
-        const char *name;
-        int mgr;
-    } tools[] = {
-        {"apt", M_APT},      {"apt-get", M_APT}, {"apt-cache", M_APT},
-        {"aptitude", M_APT}, {"add-apt-repository", M_APT}, {"apk", M_APK},
-        {"zypper", M_ZYPPER}, {"yum", M_YUM},    {"dnf", M_YUM},
-        {"microdnf", M_YUM}, {"npm", M_NPM},     {"yarn", M_YARN},
-    };
-    static const char *shells[] = {"sh", "bash", "dash", "ash", "ksh", "zsh", "mksh"};
     unsigned bits = 0;
+    const unsigned char *u = (const unsigned char *)s.p;
     for (size_t i = 0; i < s.n;) {
-        if (!token_char(s.p[i])) {
+        if (!token_class[u[i]]) {
             i++;
             continue;
         }
-        size_t e = i;
-        while (e < s.n && token_char(s.p[e]))
-            e++;
-        df_slice tok = {s.p + i, e - i}, base = rs_basename(tok);
-        bool program = base.n == tok.n ||
-                       (tok.n - base.n >= 4 && memcmp(tok.p + tok.n - base.n - 4, "bin/", 4) == 0);
-        /* every name below starts with one of these letters */
-        program &= base.n > 1 && memchr("abdkmnsyz", base.p[0], 9) != NULL;
-        if (program)
-            for (size_t k = 0; k < sizeof tools / sizeof *tools; k++)
-                if (slice_eq_str(base, tools[k].name))
-                    bits |= 1u << tools[k].mgr;
-        if (slice_has_prefix(tok, "./") || slice_has_prefix(tok, "../") ||
+        size_t e = i, b = i; /* the token is [i, e), its last path component [b, e) */
+        for (unsigned k; e < s.n && (k = token_class[u[e]]); e++)
+            if (k == TOKEN_SLASH)
+                b = e + 1;
+        df_slice tok = {s.p + i, e - i};
+        if (b == i || (b - i >= 4 && memcmp(s.p + b - 4, "bin/", 4) == 0))
+            bits |= program_bits((df_slice){s.p + b, e - b});
+        if ((tok.p[0] == '.' && (slice_has_prefix(tok, "./") || slice_has_prefix(tok, "../"))) ||
             (tok.n > 3 && memcmp(tok.p + tok.n - 3, ".sh", 3) == 0))
             bits |= MENTION_SCRIPT;
-        if (program)
-            for (size_t k = 0; k < sizeof shells / sizeof *shells; k++)
-                if (slice_eq_str(base, shells[k]))
-                    bits |= MENTION_SCRIPT;
         if (tok.p[0] == '-' && slice_eq_str(tok, "--offline"))
             bits |= MENTION_OFFLINE;
         i = e;
@@ -455,28 +498,110 @@ typedef struct cls {
     size_t at;     /* the command it comes from (SIZE_MAX when from unread text) */
 } cls;
 
+/* Per command of a script (run_entry.cmd): recognise's answer, and for a command that is not
+ * a package manager's what its text mentions (mentions: bits 1 << M_*, MENTION_SCRIPT,
+ * MENTION_OFFLINE) and CMD_RUNS_SCRIPT when runs_script holds. */
+enum { CMD_RUNS_SCRIPT = 1u << 10 };
+
+typedef struct cmd_info {
+    pcmd pc;       /* pc.mgr -1: not a manager's command */
+    unsigned bits; /* for any other command */
+} cmd_info;
+
 /* What the pass keeps per script, beside its reading (sh_parse_node): a function of the
  * script's bytes, so it lives with the reading for the whole document (sh_note_node) and the
- * pass's later runs find it. */
+ * pass's later runs find it. It is computed in one walk over the commands, the only place
+ * that calls mentions and runs_script on a readable script; every question the phases ask
+ * about a RUN's managers starts from it, and a RUN with no manager's command and no mention
+ * (most of them) is settled by it alone. */
 typedef struct run_entry {
     uint32_t at[NTRACK]; /* classify's answer: cls.at (UINT32_MAX: SIZE_MAX) ... */
     uint8_t e[NTRACK];   /* ... and cls.e */
-    bool classified;     /* at and e are filled */
-    uint8_t managers;    /* 1 + bit M_* per manager a command runs or mentions; 0: not known */
+    uint8_t managers;    /* bit M_* per tracked manager a command runs or mentions */
+    uint16_t runs;       /* bit M_* per manager (pip and gem too) a command runs */
+    cmd_info *cmd;       /* per command */
 } run_entry;
 
-/* rs_open, with the reading the document keeps: the entry kept for the script, or NULL when
- * it did not open (or has nothing to key on). */
+/* The manager command i of e's script runs (recognise's pc.mgr), or -1. */
+static int cmd_mgr(const run_entry *e, size_t i)
+{
+    return e->cmd[i].pc.mgr;
+}
+
+/* Fills e for r (readable): per command recognise, or mentions and runs_script; and from
+ * them the managers and classify's answer (the first thing the RUN does to each tracked
+ * manager's state; a refresh counts only on the top-level &&/; chain). */
+static void summarise(df_doc *doc, const rs_run *r, run_entry *e)
+{
+    size_t ncmds = r->sh.ncmds;
+    e->cmd = arena_alloc(&doc->arena, (ncmds ? ncmds : 1) * sizeof *e->cmd);
+    for (int m = 0; m < NTRACK; m++)
+        e->e[m] = EV_NONE, e->at[m] = UINT32_MAX;
+    bool reliable = true, done[NTRACK] = {false};
+    unsigned mgrs = 0;
+    for (size_t i = 0; i < ncmds; i++) {
+        const sh_cmd *c = &r->sh.cmds[i];
+        pcmd pc;
+        unsigned bits = 0;
+        if (recognise(c, &pc)) {
+            int m = pc.mgr;
+            e->runs |= 1u << m;
+            mgrs |= 1u << m;
+            if (m < NTRACK && !done[m]) {
+                ev ce = category(c, &pc);
+                if ((ce == EV_REFRESH && c->depth == 0 && reliable) || ce == EV_USE)
+                    e->e[m] = (uint8_t)ce, e->at[m] = (uint32_t)i, done[m] = true;
+            }
+        } else {
+            bits = mentions((df_slice){r->script.p + c->off, c->end - c->off});
+            mgrs |= bits;
+            bool script = runs_script(c);
+            if (script)
+                bits |= CMD_RUNS_SCRIPT;
+            for (int m = 0; m < NTRACK; m++) {
+                if (done[m])
+                    continue;
+                bool cache_only = m == M_NPM || m == M_YARN;
+                if (((bits & (1u << m)) && (!cache_only || (bits & MENTION_OFFLINE))) ||
+                    (script && (m == M_APT || m == M_APK || m == M_ZYPPER)))
+                    e->e[m] = EV_USE, e->at[m] = UINT32_MAX, done[m] = true;
+            }
+        }
+        e->cmd[i] = (cmd_info){pc, bits};
+        if (c->depth != 0 || (c->op != SH_AND && c->op != SH_SEQ && c->op != SH_END))
+            reliable = false;
+    }
+    e->managers = (uint8_t)(mgrs & ((1u << NTRACK) - 1));
+}
+
+/* rs_open, with what the pass keeps about the script: its entry (made on the first call for
+ * this reading), or NULL when the script is not readable (out->ok false). */
 static run_entry *open_entry(df_doc *doc, df_node *n, rs_run *out)
 {
     if (!rs_open(doc, n, out))
         return NULL;
     void **note = sh_note_node(n);
-    if (!note)
-        return NULL;
-    if (!*note)
-        *note = arena_alloc(&doc->arena, sizeof(run_entry)); /* zeroed: nothing known yet */
-    return *note;
+    run_entry *e = note ? *note : NULL;
+    if (!e) {
+        e = arena_alloc(&doc->arena, sizeof *e);
+        summarise(doc, out, e);
+        if (note)
+            *note = e;
+    }
+    return e;
+}
+
+/* open_entry for a caller that needs only the entry: once the script has been summarised,
+ * found without filling an rs_run. */
+static run_entry *entry_of(df_doc *doc, df_node *n)
+{
+    if (n && n->kind == DF_RUN && !(n->flags & DF_N_JSON) && n->nargs >= 1 && !n->nheredocs) {
+        void **note = sh_note_node(n); /* NULL once n has new text */
+        if (note && *note)
+            return *note; /* made by open_entry: the reading was ok */
+    }
+    rs_run r;
+    return open_entry(doc, n, &r);
 }
 
 /* For callers that need only the reading; returns out->ok. */
@@ -487,93 +612,42 @@ static bool open_run(df_doc *doc, df_node *n, rs_run *out)
 
 /* ---- what a RUN does to each manager's state ---- */
 
-/* Reads n (a RUN, or ONBUILD's RUN) into r and tells, per tracked manager, the first thing it
- * does to that manager's state. A refresh counts only on the top-level &&/; chain. */
-static void classify(df_doc *doc, df_node *n, rs_run *r, cls out[NTRACK])
+/* classify's answer for a RUN that is not readable (exec form, heredocs, a script that does
+ * not parse): judged by the words of its text. */
+static void classify_text(const df_node *n, cls out[NTRACK])
 {
-    for (int m = 0; m < NTRACK; m++)
-        out[m] = (cls){EV_NONE, SIZE_MAX};
-    run_entry *entry = open_entry(doc, n, r);
-    if (entry && entry->classified) {
+    if (!n || n->kind != DF_RUN)
+        return;
+    unsigned bits = mentions(n->flags & DF_N_JSON ? n->logical : n->text);
+    for (int m = 0; m < NTRACK; m++) {
+        bool cache_only = m == M_NPM || m == M_YARN;
+        if ((bits & (1u << m)) && (!cache_only || (bits & MENTION_OFFLINE)))
+            out[m].e = EV_USE;
+        if ((bits & MENTION_SCRIPT) && (m == M_APT || m == M_APK || m == M_ZYPPER))
+            out[m].e = EV_USE;
+    }
+}
+
+/* What n (a RUN, or ONBUILD's RUN; entry its script's entry, NULL when not readable) does
+ * first to each tracked manager's state. A refresh counts only on the top-level &&/; chain. */
+static void answer(const df_node *n, const run_entry *entry, cls out[NTRACK])
+{
+    if (entry) {
         for (int m = 0; m < NTRACK; m++)
             out[m] = (cls){entry->e[m], entry->at[m] == UINT32_MAX ? SIZE_MAX : entry->at[m]};
         return;
     }
-    if (!r->ok) {
-        if (!n || n->kind != DF_RUN)
-            return;
-        /* exec form, heredocs, or a script that does not parse: judge by its words */
-        df_slice text = n->text;
-        if (n->flags & DF_N_JSON) {
-            text = n->logical;
-        }
-        unsigned bits = mentions(text);
-        for (int m = 0; m < NTRACK; m++) {
-            bool cache_only = m == M_NPM || m == M_YARN;
-            if ((bits & (1u << m)) && (!cache_only || (bits & MENTION_OFFLINE)))
-                out[m].e = EV_USE;
-            if ((bits & MENTION_SCRIPT) && (m == M_APT || m == M_APK || m == M_ZYPPER))
-                out[m].e = EV_USE;
-        }
-        return;
-    }
-    bool reliable = true, done[NTRACK] = {false};
-    for (size_t i = 0; i < r->sh.ncmds; i++) {
-        const sh_cmd *c = &r->sh.cmds[i];
-        pcmd pc;
-        if (recognise(c, &pc)) {
-            int m = pc.mgr;
-            if (m < NTRACK && !done[m]) {
-                ev e = category(c, &pc);
-                if (e == EV_REFRESH && c->depth == 0 && reliable)
-                    out[m] = (cls){EV_REFRESH, i}, done[m] = true;
-                else if (e == EV_USE)
-                    out[m] = (cls){EV_USE, i}, done[m] = true;
-            }
-        } else {
-            unsigned bits = mentions((df_slice){r->script.p + c->off, c->end - c->off});
-            bool script = runs_script(c);
-            for (int m = 0; m < NTRACK; m++) {
-                if (done[m])
-                    continue;
-                bool cache_only = m == M_NPM || m == M_YARN;
-                if (((bits & (1u << m)) && (!cache_only || (bits & MENTION_OFFLINE))) ||
-                    (script && (m == M_APT || m == M_APK || m == M_ZYPPER)))
-                    out[m] = (cls){EV_USE, SIZE_MAX}, done[m] = true;
-            }
-        }
-        if (c->depth != 0 || (c->op != SH_AND && c->op != SH_SEQ && c->op != SH_END))
-            reliable = false;
-    }
-    if (entry && r->sh.ncmds < UINT32_MAX) {
-        for (int m = 0; m < NTRACK; m++) {
-            entry->e[m] = (uint8_t)out[m].e;
-            entry->at[m] = out[m].at == SIZE_MAX ? UINT32_MAX : (uint32_t)out[m].at;
-        }
-        entry->classified = true;
-    }
+    for (int m = 0; m < NTRACK; m++)
+        out[m] = (cls){EV_NONE, SIZE_MAX};
+    classify_text(n, out);
 }
 
-/* The managers r's commands run or mention (bit 1 << M_*): a manager outside it has no
- * install, refresh or mention in the script, so last_install finds nothing for it. */
-static unsigned managers(df_doc *doc, rs_run *r)
+/* answer for n; returns n's entry (NULL when not readable). */
+static run_entry *classify(df_doc *doc, df_node *n, cls out[NTRACK])
 {
-    run_entry *entry = open_entry(doc, r->n, r);
-    if (entry && entry->managers)
-        return entry->managers - 1;
-    unsigned bits = 0;
-    for (size_t i = 0; i < r->sh.ncmds; i++) {
-        const sh_cmd *c = &r->sh.cmds[i];
-        pcmd pc;
-        if (recognise(c, &pc))
-            bits |= pc.mgr >= 0 ? 1u << pc.mgr : 0;
-        else
-            bits |= mentions((df_slice){r->script.p + c->off, c->end - c->off});
-    }
-    bits &= (1u << NTRACK) - 1;
-    if (entry)
-        entry->managers = (uint8_t)(bits + 1);
-    return bits;
+    run_entry *entry = entry_of(doc, n);
+    answer(n, entry, out);
+    return entry;
 }
 
 /* ---- per-stage facts gathered in document order ---- */
@@ -603,38 +677,65 @@ static bool copies_named_files(const df_node *n)
     return true;
 }
 
-static unsigned node_facts(const df_node *n, bool yarn)
+/* n's facts (ENV_*, YARN_UNSURE) other than those in have (the stage's so far: a stage's
+ * facts only accumulate). Each is read only for a RUN that runs its manager (pip's flag, npm's
+ * and yarn's cleanups), so only those of the managers in runs (bit M_*: those the document's
+ * RUNs run) are looked for. */
+static unsigned node_facts(const df_node *n, bool yarn, unsigned runs, unsigned have)
 {
+    unsigned want = (runs & (1u << M_PIP) ? ENV_PIP : 0) | (runs & (1u << M_NPM) ? ENV_NPM : 0) |
+                    (runs & (1u << M_YARN) ? ENV_YARN | YARN_UNSURE : 0);
+    want &= ~have;
     unsigned f = 0;
     if (n->kind == DF_ENV || n->kind == DF_ARG) {
-        if (slice_contains_nocase(n->logical, "PIP_NO_CACHE_DIR") ||
-            slice_contains_nocase(n->logical, "PIP_CACHE_DIR"))
+        if ((want & ENV_PIP) && (slice_contains_nocase(n->logical, "PIP_NO_CACHE_DIR") ||
+                                 slice_contains_nocase(n->logical, "PIP_CACHE_DIR")))
             f |= ENV_PIP;
-        if (slice_contains_nocase(n->logical, "npm_config_cache"))
+        if ((want & ENV_NPM) && slice_contains_nocase(n->logical, "npm_config_cache"))
             f |= ENV_NPM;
-        if (slice_contains_nocase(n->logical, "YARN_CACHE_FOLDER"))
+        if ((want & ENV_YARN) && slice_contains_nocase(n->logical, "YARN_CACHE_FOLDER"))
             f |= ENV_YARN;
     }
-    static const char *yarn2[] = {"corepack", "yarnrc", ".yarn/", "yarnpath", "yarn-path",
-                                  "berry", "set version", "set-version"};
-    for (size_t k = 0; yarn && k < sizeof yarn2 / sizeof *yarn2; k++)
-        if (slice_contains_nocase(n->text, yarn2[k]))
-            f |= YARN_UNSURE;
+    if (!(want & YARN_UNSURE))
+        return f;
     if ((n->kind == DF_COPY || n->kind == DF_ADD) && !copies_named_files(n))
-        f |= YARN_UNSURE;
+        return f | YARN_UNSURE;
+    /* what shows Yarn 2+: corepack, berry, set version, set-version, and the four below,
+     * each of which holds "yarn" */
+    static const char *const yarn2[] = {"corepack", "berry", "set version", "set-version", NULL};
+    static const char *const yarn2_files[] = {"yarnrc", ".yarn/", "yarnpath", "yarn-path", NULL};
+    if (!yarn)
+        return f;
+    for (size_t k = 0; yarn2[k]; k++)
+        if (slice_contains_nocase(n->text, yarn2[k]))
+            return f | YARN_UNSURE;
+    if (slice_contains_nocase(n->text, "yarn"))
+        for (size_t k = 0; yarn2_files[k]; k++)
+            if (slice_contains_nocase(n->text, yarn2_files[k]))
+                return f | YARN_UNSURE;
     return f;
 }
 
-/* Does n change what `apt-get update` would fetch? */
+/* Does n change what `apt-get update` would fetch: does its text name /etc/apt, sources.list,
+ * apt-key, add-apt-repository, --add-architecture or /var/lib/apt? */
 static bool touches_apt_sources(const df_node *n)
 {
-    static const char *marks[] = {"/etc/apt", "sources.list", "apt-key", "add-apt-repository",
-                                  "--add-architecture", "/var/lib/apt"};
-    bool apt = memmem(n->text.p, n->text.n, "apt", 3) != NULL; /* in all marks but two */
-    for (size_t k = 0; k < sizeof marks / sizeof *marks; k++)
-        if ((apt || !strstr(marks[k], "apt")) &&
-            memmem(n->text.p, n->text.n, marks[k], strlen(marks[k])))
-            return true;
+    /* four of those hold "apt": they are looked for around each place "apt" occurs */
+    static const struct {
+        const char *before, *after;
+    } around[] = {{"/etc/", ""}, {"", "-key"}, {"add-", "-repository"}, {"/var/lib/", ""}};
+    df_slice t = n->text;
+    const char *end = t.p + t.n;
+    for (const char *p = t.p; (p = memmem(p, (size_t)(end - p), "apt", 3)); p++) {
+        for (size_t k = 0; k < sizeof around / sizeof *around; k++) {
+            size_t nb = strlen(around[k].before), na = strlen(around[k].after);
+            if ((size_t)(p - t.p) >= nb && memcmp(p - nb, around[k].before, nb) == 0 &&
+                (size_t)(end - p) >= 3 + na && memcmp(p + 3, around[k].after, na) == 0)
+                return true;
+        }
+    }
+    if (memmem(t.p, t.n, "sources.list", 12) || memmem(t.p, t.n, "--add-architecture", 18))
+        return true;
     if ((n->kind == DF_COPY || n->kind == DF_ADD) && n->nargs >= 1) {
         df_slice dest = n->args[n->nargs - 1].v;
         if (slice_eq_str(dest, "/") || slice_eq_str(dest, "/etc") || slice_eq_str(dest, "/etc/"))
@@ -643,52 +744,95 @@ static bool touches_apt_sources(const df_node *n)
     return false;
 }
 
-/* A set of nodes (sorted pointers). */
-typedef struct nodeset {
-    uintptr_t *v;
-    size_t n, cap;
-} nodeset;
+/* What phase 1 learns about a RUN of a POSIX-shell stage (the RUNs the pass may edit). */
+enum {
+    RUN_NONROOT = 1u << 0, /* its user may not be root (a USER other than root/0) */
+    RUN_YARN_OK = 1u << 1, /* yarn's cache may be cleaned */
+    RUN_PIP_ENV = 1u << 2, /* its stage sets pip's cache location */
+    RUN_NPM_ENV = 1u << 3, /* ... npm's */
+};
 
-static void set_add(nodeset *s, const df_node *n)
+/* The RUNs of POSIX-shell stages with their RUN_* flags, sorted by node. */
+typedef struct runset {
+    struct run_flags {
+        uintptr_t node;
+        unsigned flags;
+    } *v;
+    size_t n, cap;
+} runset;
+
+static void set_add(runset *s, const df_node *n, unsigned flags)
 {
     if (s->n == s->cap) {
         s->cap = s->cap ? s->cap * 2 : 16;
         s->v = xrealloc(s->v, s->cap * sizeof *s->v);
     }
-    s->v[s->n++] = (uintptr_t)n;
+    s->v[s->n++] = (struct run_flags){(uintptr_t)n, flags};
 }
 
-static int ptr_cmp(const void *a, const void *b)
+static int node_cmp(const void *a, const void *b)
 {
-    uintptr_t x = *(const uintptr_t *)a, y = *(const uintptr_t *)b;
+    uintptr_t x = ((const struct run_flags *)a)->node, y = ((const struct run_flags *)b)->node;
     return x < y ? -1 : x > y;
 }
 
-static void set_seal(nodeset *s)
+static void set_seal(runset *s)
 {
     if (s->n)
-        qsort(s->v, s->n, sizeof *s->v, ptr_cmp);
+        qsort(s->v, s->n, sizeof *s->v, node_cmp);
 }
 
-static bool set_has(const nodeset *s, const df_node *n)
+/* n's entry in s, or NULL when n is not a RUN of a POSIX-shell stage. */
+static const struct run_flags *set_find(const runset *s, const df_node *n)
 {
-    uintptr_t key = (uintptr_t)n;
-    return s->n && bsearch(&key, s->v, s->n, sizeof *s->v, ptr_cmp);
+    struct run_flags key = {(uintptr_t)n, 0};
+    return s->n ? bsearch(&key, s->v, s->n, sizeof *s->v, node_cmp) : NULL;
 }
+
+/* Per stage. */
+typedef struct stage_info {
+    unsigned facts;      /* ENV_*, YARN_UNSURE as of the node being looked at (phase 1) */
+    bool read[NTRACK];   /* per tracked manager: an ONBUILD RUN, or a stage copying out of this
+                          * one, reads its state */
+    bool down[NTRACK];   /* ... a stage built on this one does (phase 3) */
+    bool nonroot;        /* the user may not be root (phase 1) */
+    bool onb_user;       /* ONBUILD USER */
+    bool yarn;           /* it, or a stage built on it, runs or mentions yarn */
+} stage_info;
 
 typedef struct ctx {
     df_doc *doc;
     df_diags *d;
     int level;
-    unsigned *facts;     /* per stage, as of the node being looked at (phase 1) */
-    bool *onbuild;       /* per stage and tracked manager: an ONBUILD RUN reads its state */
-    nodeset posix;       /* RUNs in a POSIX-shell stage */
-    nodeset yarn_ok;     /* RUNs where yarn's cache may be cleaned */
-    nodeset pip_env;     /* RUNs whose stage sets pip's cache location */
-    nodeset npm_env;     /* ... npm's */
-    nodeset nonroot;     /* RUNs whose user may not be root (a USER other than root/0) */
-    rs_style file_style;
+    stage_info *st;      /* per stage */
+    runset posix;        /* the RUNs of POSIX-shell stages */
+    rs_style style;      /* file_style's answer, once have_style */
+    bool have_style;
 } ctx;
+
+/* The file's continuation style (rs_doc_style) as it was when the pass started, for the
+ * commands append adds. It is worked out on first use, and every change the pass makes is
+ * preceded by a call, so no change of the pass can alter it. */
+static rs_style file_style(ctx *x)
+{
+    if (!x->have_style) {
+        x->style = rs_doc_style(x->doc);
+        x->have_style = true;
+    }
+    return x->style;
+}
+
+static bool is_posix(const ctx *x, const df_node *n)
+{
+    return set_find(&x->posix, n) != NULL;
+}
+
+/* Has n, a RUN of a POSIX-shell stage, the RUN_* flag? */
+static bool run_has(const ctx *x, const df_node *n, unsigned flag)
+{
+    const struct run_flags *f = set_find(&x->posix, n);
+    return f && (f->flags & flag);
+}
 
 /* Is a USER instruction's user root for sure: root or 0, with any group? */
 static bool is_root_user(const df_node *n)
@@ -709,10 +853,12 @@ static void put_edit(ir_edits *e, const rs_run *r, const sh_word *w, const char 
     ir_edit_add(e, r->base + w->off + w->len, 0, slice_from(ins));
 }
 
-static void flag_command(ctx *x, const rs_run *r, const sh_cmd *c, ir_edits *e)
+/* c: a package manager's command (known: what recognise found). */
+static void flag_command(ctx *x, const rs_run *r, const sh_cmd *c, const pcmd *known,
+                         ir_edits *e)
 {
-    pcmd pc;
-    if (c->depth != 0 || !recognise(c, &pc))
+    const pcmd pc = *known;
+    if (c->depth != 0)
         return;
     df_node *n = r->n;
     bool mount = rs_has_mount(n);
@@ -774,7 +920,7 @@ static void flag_command(ctx *x, const rs_run *r, const sh_cmd *c, ir_edits *e)
     }
     case M_PIP: {
         static const char *const cache[] = {"--no-cache-dir", "--cache-dir", NULL};
-        bool env = set_has(&x->pip_env, n);
+        bool env = run_has(x, n, RUN_PIP_ENV);
         for (size_t i = 0; i < pc.prog && !env; i++)
             env = slice_contains_nocase(c->words[i].value, "PIP_");
         if (sub && !mount && !env && sub_in(c, &pc, word_install) && !has_opt(c, &pc, cache))
@@ -795,16 +941,20 @@ static void flag_command(ctx *x, const rs_run *r, const sh_cmd *c, ir_edits *e)
 
 static bool phase_flags(ctx *x, df_node *n)
 {
-    rs_run r;
-    if (!open_run(x->doc, n, &r))
+    run_entry *entry = entry_of(x->doc, n);
+    if (!entry || !entry->runs)
         return false;
+    rs_run r;
+    open_run(x->doc, n, &r);
     ir_edits e = {0};
     for (size_t i = 0; i < r.sh.ncmds; i++)
-        flag_command(x, &r, &r.sh.cmds[i], &e);
+        if (cmd_mgr(entry, i) >= 0) /* flag_command edits only a manager's command */
+            flag_command(x, &r, &r.sh.cmds[i], &entry->cmd[i].pc, &e);
     if (e.n == 0) {
         free(e.v);
         return false;
     }
+    file_style(x);
     return ir_edit_apply(x->doc, n, &e, x->d);
 }
 
@@ -931,48 +1081,74 @@ static bool update_insertable(const rs_run *r, size_t i)
            sub_in(c, &pc, apt_install_like);
 }
 
+/* The `apt-get update` a later install of the stage may take, and whether what lies between
+ * them is known to leave apt's sources alone. That is found out only when an install asks,
+ * one node at a time from where the last question stopped: nodes after the stage's last
+ * install are never looked at. */
+typedef struct apt_update {
+    df_node *run;    /* the RUN whose top-level chain refreshes the lists; NULL: none */
+    size_t at;       /* its update command */
+    df_slice update; /* that command's text */
+    df_node *next;   /* the first node not yet known to be inert (run itself at first) */
+    bool dirty;      /* one is not */
+} apt_update;
+
+/* May the update move from u->run to just before n (a later node of its stage)? Everything
+ * it would move across must be inert: the rest of the update's RUN, which must also run as
+ * plainly as the install's (no builder flags), and every node between (apt_inert_node). */
+static bool update_may_move(df_doc *doc, apt_update *u, const df_node *n)
+{
+    while (!u->dirty && u->next != n) {
+        df_node *m = u->next;
+        if (m == u->run) {
+            rs_run r;
+            open_run(doc, m, &r);
+            u->dirty = touches_apt_sources(m) || m->nbflags != 0 ||
+                       !apt_inert_range(&r, u->at + 1, r.sh.ncmds);
+        } else {
+            u->dirty = !apt_inert_node(doc, m);
+        }
+        u->next = m->next;
+    }
+    return !u->dirty;
+}
+
 static bool phase_apt_update(ctx *x)
 {
     bool changed = false;
-    df_slice update = {0};
-    bool have = false, dirty = false;
+    apt_update u = {0};
     int stage = -2;
     for (df_node *n = x->doc->head; n; n = n->next) {
         if (n->stage != stage) {
             stage = n->stage;
-            have = dirty = false;
+            u.run = NULL;
         }
-        /* dirty matters only after an update (which sets it afresh) and stays once set */
-        if (n->kind != DF_RUN) {
-            if (have && !dirty)
-                dirty = !apt_inert_node(x->doc, n);
-            continue;
-        }
-        rs_run r;
+        run_entry *en = n->kind == DF_RUN ? entry_of(x->doc, n) : NULL;
+        if (!en || en->e[M_APT] == EV_NONE)
+            continue; /* neither an install nor an update to read */
         cls c[NTRACK];
-        classify(x->doc, n, &r, c);
-        if (c[M_APT].e == EV_USE && have && !dirty && set_has(&x->posix, n) && n->nbflags == 0 &&
-            c[M_APT].at != SIZE_MAX && update_insertable(&r, c[M_APT].at)) {
+        answer(n, en, c);
+        rs_run r;
+        open_run(x->doc, n, &r);
+        if (c[M_APT].e == EV_USE && u.run && is_posix(x, n) && n->nbflags == 0 &&
+            c[M_APT].at != SIZE_MAX && update_insertable(&r, c[M_APT].at) &&
+            update_may_move(x->doc, &u, n)) {
             df_buf b = {0};
-            buf_put_slice(&b, update);
+            buf_put_slice(&b, u.update);
             buf_puts(&b, " && ");
             size_t at = r.sh.cmds[c[M_APT].at].off;
+            file_style(x);
             if (rs_splice(x->doc, &r, at, at, buf_to_arena(&b, &x->doc->arena), x->d)) {
                 changed = true;
-                classify(x->doc, n, &r, c);
+                classify(x->doc, n, c);
+                open_run(x->doc, n, &r);
             }
             buf_free(&b);
         }
         if (c[M_APT].e == EV_REFRESH) {
-            /* what follows the update in its RUN must be inert too: the update moves after it;
-             * and the update's RUN must run as plainly as the install's (no builder flags) */
-            const sh_cmd *u = &r.sh.cmds[c[M_APT].at];
-            update = (df_slice){r.script.p + u->off, u->end - u->off};
-            have = true;
-            dirty = touches_apt_sources(n) || n->nbflags != 0 ||
-                    !apt_inert_range(&r, c[M_APT].at + 1, r.sh.ncmds);
-        } else if (have && !dirty) {
-            dirty = !apt_inert_node(x->doc, n);
+            const sh_cmd *cmd = &r.sh.cmds[c[M_APT].at];
+            u = (apt_update){n, c[M_APT].at, {r.script.p + cmd->off, cmd->end - cmd->off}, n,
+                             false};
         }
     }
     return changed;
@@ -980,17 +1156,18 @@ static bool phase_apt_update(ctx *x)
 
 /* ---- phase 3: cleanups, walking back from the end ---- */
 
-/* Is r nothing but `apt-get update` (or `apk update`) commands? Which manager, else -1. */
-static int lone_update(const rs_run *r)
+/* Is r (e its entry) nothing but `apt-get update` (or `apk update`) commands? Which manager,
+ * else -1. */
+static int lone_update(const rs_run *r, const run_entry *e)
 {
     if (!r->ok || r->sh.compound || r->sh.ncmds == 0 || r->n->nbflags)
         return -1;
     int mgr = -1;
     for (size_t i = 0; i < r->sh.ncmds; i++) {
         const sh_cmd *c = &r->sh.cmds[i];
-        pcmd pc;
+        const pcmd pc = e->cmd[i].pc;
         if (c->depth != 0 || (c->op != SH_AND && c->op != SH_SEQ && c->op != SH_END) ||
-            !recognise(c, &pc) || (pc.mgr != M_APT && pc.mgr != M_APK) ||
+            (pc.mgr != M_APT && pc.mgr != M_APK) ||
             !sub_in(c, &pc, word_update) || category(c, &pc) != EV_REFRESH ||
             (mgr >= 0 && mgr != pc.mgr))
             return -1;
@@ -1036,17 +1213,19 @@ static void drop_node(df_doc *doc, df_node *n, df_diags *d)
 
 /* The last top-level command of manager m that is install-like (names: the subcommands),
  * SIZE_MAX when none; *last_any is the last command that may fill m's cache or index again:
- * install-like at any depth, one that reads or refreshes the index, or an unread mention. */
-static size_t last_install(const rs_run *r, int m, const char *const *names, size_t *last_any)
+ * install-like at any depth, one that reads or refreshes the index, or an unread mention.
+ * e is r's entry: a script that neither runs nor mentions m has neither. */
+static size_t last_install(const rs_run *r, const run_entry *e, int m, const char *const *names,
+                           size_t *last_any)
 {
     size_t found = SIZE_MAX;
     *last_any = SIZE_MAX;
+    if (!(e->managers & (1u << m)))
+        return found;
     for (size_t i = 0; i < r->sh.ncmds; i++) {
         const sh_cmd *c = &r->sh.cmds[i];
-        pcmd pc;
-        if (recognise(c, &pc)) {
-            if (pc.mgr != m)
-                continue;
+        const pcmd pc = e->cmd[i].pc;
+        if (pc.mgr == m) {
             bool bare_yarn = m == M_YARN && pc.sub >= c->nwords &&
                              !any_unquoted_variable(c, pc.prog + 1);
             bool install = sub_in(c, &pc, names) || bare_yarn;
@@ -1054,8 +1233,8 @@ static size_t last_install(const rs_run *r, int m, const char *const *names, siz
                 *last_any = i;
             if (c->depth == 0 && install)
                 found = i;
-        } else if (mentions((df_slice){r->script.p + c->off, c->end - c->off}) & (1u << m)) {
-            *last_any = i;
+        } else if (pc.mgr < 0 && (e->cmd[i].bits & (1u << m))) {
+            *last_any = i; /* mentioned where it is not read */
         }
     }
     return found;
@@ -1187,28 +1366,28 @@ static bool keeps_programs(const rs_run *r, size_t after, const char *const *nee
     return true;
 }
 
-/* Appends prefix + cmd to n's script; re-reads r. */
-static bool append(ctx *x, df_node *n, rs_run *r, df_slice prefix, const char *cmd)
+/* Appends prefix + cmd to n's script; re-reads r and its entry *en. */
+static bool append(ctx *x, df_node *n, rs_run *r, run_entry **en, df_slice prefix,
+                   const char *cmd)
 {
     df_buf b = {0};
     buf_put_slice(&b, prefix);
     buf_puts(&b, cmd);
-    rs_style st = rs_node_style(x->doc, n, x->file_style);
+    rs_style st = rs_node_style(x->doc, n, file_style(x));
     bool ok = rs_append(x->doc, r, buf_to_arena(&b, &x->doc->arena), &st, x->d);
     buf_free(&b);
-    open_run(x->doc, n, r);
+    *en = open_entry(x->doc, n, r);
     return ok;
 }
 
-/* Does command c read or refresh m's index or cache, or might it (an unread mention of m, a
- * script)? */
-static bool uses(const rs_run *r, const sh_cmd *c, int m)
+/* Does command i of r (e its entry) read or refresh m's index or cache, or might it (an unread
+ * mention of m, a script)? */
+static bool uses(const rs_run *r, const run_entry *e, size_t i, int m)
 {
-    pcmd pc;
-    if (recognise(c, &pc))
-        return pc.mgr == m && category(c, &pc) != EV_NONE;
-    return (mentions((df_slice){r->script.p + c->off, c->end - c->off}) & (1u << m)) ||
-           runs_script(c);
+    const pcmd *pc = &e->cmd[i].pc;
+    if (pc->mgr >= 0)
+        return pc->mgr == m && category(&r->sh.cmds[i], pc) != EV_NONE;
+    return (e->cmd[i].bits & (1u << m)) || (e->cmd[i].bits & CMD_RUNS_SCRIPT);
 }
 
 /* apk: --no-cache for `apk add -U` (its index is then not kept), and drop `apk update` when
@@ -1217,20 +1396,22 @@ static bool apk_cleanup(ctx *x, df_node *n, rs_run *r, bool later_use)
 {
     if (later_use || rs_has_mount(n) || !r->ok)
         return false;
+    run_entry *en = open_entry(x->doc, n, r);
     bool changed = false, used = false;
     ir_edits e = {0};
     for (size_t i = r->sh.ncmds; i-- > 0;) { /* from the end: what later commands read */
         const sh_cmd *c = &r->sh.cmds[i];
-        pcmd pc;
-        if (c->depth == 0 && !used && recognise(c, &pc) && pc.mgr == M_APK &&
+        const pcmd pc = en->cmd[i].pc;
+        if (c->depth == 0 && !used && pc.mgr == M_APK &&
             pc.sub < c->nwords && sub_in(c, &pc, apk_adds) && category(c, &pc) == EV_REFRESH)
             put_edit(&e, r, &c->words[pc.sub], " --no-cache"); /* keeps no index now */
         else
-            used |= uses(r, c, M_APK);
+            used |= uses(r, en, i, M_APK);
     }
     if (e.n) {
+        file_style(x);
         changed = ir_edit_apply(x->doc, n, &e, x->d);
-        open_run(x->doc, n, r);
+        en = open_entry(x->doc, n, r);
     } else {
         free(e.v);
     }
@@ -1240,10 +1421,10 @@ static bool apk_cleanup(ctx *x, df_node *n, rs_run *r, bool later_use)
     bool adds = false;
     for (size_t i = 0; i < r->sh.ncmds; i++) {
         const sh_cmd *c = &r->sh.cmds[i];
-        pcmd pc;
-        if (uses(r, c, M_APK))
+        const pcmd pc = en->cmd[i].pc;
+        if (uses(r, en, i, M_APK))
             last_use = i;
-        if (!recognise(c, &pc) || pc.mgr != M_APK)
+        if (pc.mgr != M_APK)
             continue;
         if (sub_in(c, &pc, word_update))
             upd = i, nupd++;
@@ -1256,6 +1437,7 @@ static bool apk_cleanup(ctx *x, df_node *n, rs_run *r, bool later_use)
     for (size_t k = 0; k < upd; k++)
         if (r->sh.cmds[k].op != SH_AND && r->sh.cmds[k].op != SH_SEQ)
             return changed;
+    file_style(x);
     if (rs_splice(x->doc, r, r->sh.cmds[upd].off, r->sh.cmds[upd + 1].off, SLICE(""), x->d)) {
         changed = true;
         open_run(x->doc, n, r);
@@ -1263,6 +1445,9 @@ static bool apk_cleanup(ctx *x, df_node *n, rs_run *r, bool later_use)
     return changed;
 }
 
+/* The cleanups of n, a RUN of a POSIX stage; next: what later RUNs do to each manager's state.
+ * Each starts from a manager's command of the script, so a script that runs or mentions none
+ * (run_entry.managers) has nothing to clean. */
 static bool cleanup_run(ctx *x, df_node *n, const ev next[NTRACK])
 {
     static const char *const apt_lists[] = {"/var/lib/apt/lists", NULL};
@@ -1270,63 +1455,59 @@ static bool cleanup_run(ctx *x, df_node *n, const ev next[NTRACK])
     static const char *const npm_cache[] = {"/.npm", NULL};
     bool changed = false;
     rs_run r;
-    cls c[NTRACK];
-    classify(x->doc, n, &r, c);
-    if (!r.ok)
+    run_entry *en = open_entry(x->doc, n, &r);
+    if (!en)
         return false;
-    if (managers(x->doc, &r) & (1u << M_APK))
+    if (en->managers & (1u << M_APK)) {
         changed |= apk_cleanup(x, n, &r, next[M_APK] == EV_USE);
+        en = open_entry(x->doc, n, &r); /* as it left the script */
+    }
     if (rs_has_mount(n))
         return changed;
     size_t any, at;
-    classify(x->doc, n, &r, c);
+    cls c[NTRACK];
+    answer(n, en, c);
+    if (!en)
+        return changed; /* unreadable now: no refresh to act on */
     /* apt: the RUN refreshed the lists itself and installs: remove them at its end */
-    unsigned mgrs = managers(x->doc, &r);
-    at = mgrs & (1u << M_APT) ? last_install(&r, M_APT, apt_install_like, &any) : SIZE_MAX;
+    at = last_install(&r, en, M_APT, apt_install_like, &any);
     if (c[M_APT].e == EV_REFRESH && at != SIZE_MAX && at > c[M_APT].at &&
         next[M_APT] != EV_USE && !cleaned_after(&r, any, apt_lists, M_APT, NULL)) {
         /* the rm must be allowed to empty the lists: as a user known to be root it runs
          * plainly; otherwise the update and the install ran through the same sudo words, and
          * the rm does too (sudo still installed when it runs) */
-        pcmd ipc, upc;
-        recognise(&r.sh.cmds[at], &ipc);
-        recognise(&r.sh.cmds[c[M_APT].at], &upc);
+        pcmd ipc = en->cmd[at].pc, upc = en->cmd[c[M_APT].at].pc;
         static const char *const sudo_needed[] = {"sudo", NULL};
-        if (!set_has(&x->nonroot, n))
-            changed |= append(x, n, &r, SLICE(""), "rm -rf /var/lib/apt/lists/*");
+        if (!run_has(x, n, RUN_NONROOT))
+            changed |= append(x, n, &r, &en, SLICE(""), "rm -rf /var/lib/apt/lists/*");
         else if (via_sudo(&r, at, &ipc) && via_sudo(&r, c[M_APT].at, &upc) &&
                  slice_eq(wrappers(&r, at, &ipc), wrappers(&r, c[M_APT].at, &upc)) &&
                  keeps_programs(&r, at, sudo_needed))
-            changed |= append(x, n, &r, wrappers(&r, at, &ipc), "rm -rf /var/lib/apt/lists/*");
+            changed |= append(x, n, &r, &en, wrappers(&r, at, &ipc), "rm -rf /var/lib/apt/lists/*");
     }
     if (!r.ok)
         return changed;
     /* zypper */
-    mgrs = managers(x->doc, &r);
-    at = mgrs & (1u << M_ZYPPER) ? last_install(&r, M_ZYPPER, zypper_install_like, &any)
-                                 : SIZE_MAX;
+    at = last_install(&r, en, M_ZYPPER, zypper_install_like, &any);
     if (at != SIZE_MAX && next[M_ZYPPER] != EV_USE &&
         !cleaned_after(&r, any, NULL, M_ZYPPER, "clean")) {
-        pcmd pc;
-        recognise(&r.sh.cmds[at], &pc);
+        pcmd pc = en->cmd[at].pc;
         bool sudo = via_sudo(&r, at, &pc);
         const char *const needed[] = {"zypper", sudo ? "sudo" : NULL, NULL};
-        if ((sudo || !set_has(&x->nonroot, n)) && keeps_programs(&r, at, needed))
-            changed |= append(x, n, &r, wrappers(&r, at, &pc), "zypper clean -a");
+        if ((sudo || !run_has(x, n, RUN_NONROOT)) && keeps_programs(&r, at, needed))
+            changed |= append(x, n, &r, &en, wrappers(&r, at, &pc), "zypper clean -a");
     }
     if (!r.ok)
         return changed;
     /* yum, dnf, microdnf */
-    mgrs = managers(x->doc, &r);
-    at = mgrs & (1u << M_YUM) ? last_install(&r, M_YUM, yum_install_like, &any) : SIZE_MAX;
+    at = last_install(&r, en, M_YUM, yum_install_like, &any);
     if (at != SIZE_MAX && next[M_YUM] != EV_USE &&
         !cleaned_after(&r, any, yum_cache, M_YUM, "clean")) {
-        pcmd pc;
-        recognise(&r.sh.cmds[at], &pc);
+        pcmd pc = en->cmd[at].pc;
         const char *tool = slice_eq_str(pc.tool, "dnf")   ? "dnf"
                            : slice_eq_str(pc.tool, "yum") ? "yum"
                                                           : "microdnf";
-        bool nonroot = set_has(&x->nonroot, n), sudo = via_sudo(&r, at, &pc);
+        bool nonroot = run_has(x, n, RUN_NONROOT), sudo = via_sudo(&r, at, &pc);
         const char *const needed[] = {tool, sudo ? "sudo" : NULL, NULL};
         if ((sudo || !nonroot) && keeps_programs(&r, at, needed)) {
             /* `<wrappers>dnf clean all && <sudo wrappers>rm -rf /var/cache/dnf` */
@@ -1338,38 +1519,34 @@ static bool cleanup_run(ctx *x, df_node *n, const ev next[NTRACK])
             buf_puts(&b, slice_eq_str(pc.tool, "dnf") ? "rm -rf /var/cache/dnf"
                                                       : "rm -rf /var/cache/yum");
             buf_putc(&b, '\0');
-            changed |= append(x, n, &r, wrappers(&r, at, &pc), b.p);
+            changed |= append(x, n, &r, &en, wrappers(&r, at, &pc), b.p);
             buf_free(&b);
         }
     }
     if (!r.ok)
         return changed;
     /* npm */
-    mgrs = managers(x->doc, &r);
-    at = mgrs & (1u << M_NPM) ? last_install(&r, M_NPM, npm_install_like, &any) : SIZE_MAX;
-    if (at != SIZE_MAX && next[M_NPM] != EV_USE && !set_has(&x->npm_env, n) &&
+    at = last_install(&r, en, M_NPM, npm_install_like, &any);
+    if (at != SIZE_MAX && next[M_NPM] != EV_USE && !run_has(x, n, RUN_NPM_ENV) &&
         !cleaned_after(&r, any, npm_cache, M_NPM, "cache")) {
         const sh_cmd *ic = &r.sh.cmds[at];
-        pcmd pc;
-        recognise(ic, &pc);
+        pcmd pc = en->cmd[at].pc;
         static const char *const cacheopt[] = {"--cache", NULL};
         bool cache_set = has_opt(ic, &pc, cacheopt);
         for (size_t i = 0; i < pc.prog && !cache_set; i++)
             cache_set = slice_contains_nocase(ic->words[i].value, "cache");
         static const char *const needed[] = {"npm", "node", "sudo", NULL};
         if (!cache_set && keeps_programs(&r, at, needed))
-            changed |= append(x, n, &r, wrappers(&r, at, &pc), "npm cache clean --force");
+            changed |= append(x, n, &r, &en, wrappers(&r, at, &pc), "npm cache clean --force");
     }
     if (!r.ok)
         return changed;
     /* yarn (1.x only) */
-    mgrs = managers(x->doc, &r);
-    at = mgrs & (1u << M_YARN) ? last_install(&r, M_YARN, word_install, &any) : SIZE_MAX;
-    if (at != SIZE_MAX && next[M_YARN] != EV_USE && set_has(&x->yarn_ok, n) &&
+    at = last_install(&r, en, M_YARN, word_install, &any);
+    if (at != SIZE_MAX && next[M_YARN] != EV_USE && run_has(x, n, RUN_YARN_OK) &&
         !cleaned_after(&r, any, NULL, M_YARN, "cache")) {
         const sh_cmd *ic = &r.sh.cmds[at];
-        pcmd pc;
-        recognise(ic, &pc);
+        pcmd pc = en->cmd[at].pc;
         static const char *const frozen[] = {"--frozen-lockfile", NULL};
         static const char *const cacheopt[] = {"--cache-folder", NULL};
         bool cache_set = has_opt(ic, &pc, cacheopt);
@@ -1377,7 +1554,7 @@ static bool cleanup_run(ctx *x, df_node *n, const ev next[NTRACK])
             cache_set = slice_contains_nocase(ic->words[i].value, "cache");
         static const char *const needed[] = {"yarn", "node", "sudo", NULL};
         if (!cache_set && has_opt(ic, &pc, frozen) && keeps_programs(&r, at, needed))
-            changed |= append(x, n, &r, wrappers(&r, at, &pc), "yarn cache clean");
+            changed |= append(x, n, &r, &en, wrappers(&r, at, &pc), "yarn cache clean");
     }
     return changed;
 }
@@ -1416,10 +1593,10 @@ static bool reads_metadata(df_slice src)
     return false;
 }
 
-/* Marks, in readers[stage * NTRACK + m], the stages another stage copies package metadata out
+/* Marks, in info[stage].read[m], the stages another stage copies package metadata out
  * of (COPY/ADD --from, RUN --mount from=, also inside ONBUILD); a --from that is not a known
  * stage name or index but holds a variable marks every stage. */
-static void cross_stage_readers(df_doc *doc, bool *readers)
+static void cross_stage_readers(df_doc *doc, stage_info *info)
 {
     for (df_node *top = doc->head; top; top = top->next) {
         const df_node *n = top->kind == DF_ONBUILD && top->sub ? top->sub : top;
@@ -1429,12 +1606,12 @@ static void cross_stage_readers(df_doc *doc, bool *readers)
             int ref = sema_stage_ref(doc, from, top->kind == DF_ONBUILD ? doc->nstages : before);
             bool all = ref < 0 && memchr(from.p, '$', from.n);
             bool hit = false;
-            for (size_t i = 0; i + 1 < n->nargs && !hit; i++)
+            for (size_t i = 0; i + 1 < n->nargs && !hit && (ref >= 0 || all); i++)
                 hit = reads_metadata(n->args[i].v);
             if (hit && (ref >= 0 || all))
                 for (size_t s = all ? 0 : (size_t)ref; s < (all ? doc->nstages : (size_t)ref + 1); s++)
                     for (int m = 0; m < NTRACK; m++)
-                        readers[s * NTRACK + (size_t)m] = true;
+                        info[s].read[m] = true;
         }
         if (n->kind != DF_RUN)
             continue;
@@ -1462,7 +1639,7 @@ static void cross_stage_readers(df_doc *doc, bool *readers)
             if (st >= 0 || all)
                 for (size_t s = all ? 0 : (size_t)st; s < (all ? doc->nstages : (size_t)st + 1); s++)
                     for (int m = 0; m < NTRACK; m++)
-                        readers[s * NTRACK + (size_t)m] = true;
+                        info[s].read[m] = true;
         }
     }
 }
@@ -1470,9 +1647,7 @@ static void cross_stage_readers(df_doc *doc, bool *readers)
 static bool phase_cleanup(ctx *x)
 {
     df_doc *doc = x->doc;
-    size_t ns = doc->nstages;
     bool changed = false;
-    bool *down = xcalloc(ns * NTRACK + 1, sizeof *down); /* a stage built on s reads m */
     ev next[NTRACK];
     int cur = -2;
     for (df_node *n = doc->tail, *prev; n; n = prev) {
@@ -1480,67 +1655,73 @@ static bool phase_cleanup(ctx *x)
         if (n->stage != cur) {
             if (cur >= 0 && doc->stages[cur].base_stage >= 0)
                 for (int m = 0; m < NTRACK; m++)
-                    down[(size_t)doc->stages[cur].base_stage * NTRACK + (size_t)m] |=
-                        next[m] == EV_USE;
+                    x->st[doc->stages[cur].base_stage].down[m] |= next[m] == EV_USE;
             cur = n->stage;
             for (int m = 0; m < NTRACK; m++)
-                next[m] = cur >= 0 && (down[(size_t)cur * NTRACK + (size_t)m] ||
-                                       x->onbuild[(size_t)cur * NTRACK + (size_t)m])
-                              ? EV_USE
-                              : EV_NONE;
+                next[m] = cur >= 0 && (x->st[cur].down[m] || x->st[cur].read[m]) ? EV_USE
+                                                                                  : EV_NONE;
         }
         if (cur < 0 || n->kind != DF_RUN)
             continue;
-        if (set_has(&x->posix, n)) {
+        run_entry *en = entry_of(x->doc, n);
+        if (en && en->managers && is_posix(x, n)) { /* a RUN to act on */
             rs_run r;
             open_run(x->doc, n, &r);
-            int lone = lone_update(&r);
+            int lone = lone_update(&r, en);
             bool neighbours = n->prev && n->prev->kind == DF_RUN && n->prev->stage == cur &&
                               n->next && n->next->kind == DF_RUN && n->next->stage == cur;
             if (lone >= 0 && next[lone] != EV_USE && !neighbours) {
+                file_style(x);
                 drop_node(doc, n, x->d);
                 changed = true;
                 continue;
             }
             changed |= cleanup_run(x, n, next);
+            en = entry_of(x->doc, n); /* as the cleanup left it */
         }
-        rs_run r;
+        /* what n does first to each manager's state is what the RUNs before it see next */
         cls c[NTRACK];
-        classify(x->doc, n, &r, c);
+        if (en) {
+            for (int m = 0; m < NTRACK; m++)
+                if (en->e[m] != EV_NONE)
+                    next[m] = en->e[m];
+            continue;
+        }
+        answer(n, NULL, c);
         for (int m = 0; m < NTRACK; m++)
             if (c[m].e != EV_NONE)
                 next[m] = c[m].e;
     }
-    free(down);
     return changed;
 }
 
 PASS(pkg_hygiene)
 {
+    /* the managers the readable RUNs run (runs) or run or mention (all): the phases and facts
+     * that concern only a manager outside them have nothing to act on (each needs a
+     * recognised command). Every edit is made to a manager's command or after one (a flag,
+     * the apt update, a cleanup, a dropped update), and the commands the pass adds run only
+     * a manager already there, so a document whose RUNs run none is left as it is. */
+    unsigned all = 0, runs = 0;
+    for (df_node *n = doc->head; n; n = n->next) {
+        run_entry *e = n->kind == DF_RUN ? entry_of(doc, n) : NULL;
+        if (e)
+            all |= e->managers, runs |= e->runs;
+    }
+    if (!runs)
+        return false;
     ctx x = {.doc = doc, .d = d, .level = doc->opt ? doc->opt->level : 1};
     size_t ns = doc->nstages;
-    x.facts = xcalloc(ns + 1, sizeof *x.facts);
-    x.onbuild = xcalloc(ns * NTRACK + 1, sizeof *x.onbuild);
-    x.file_style = rs_doc_style(doc);
-    bool *nonroot = xcalloc(ns + 1, sizeof *nonroot);    /* per stage: the user may not be root */
-    bool *onb_user = xcalloc(ns + 1, sizeof *onb_user);  /* per stage: ONBUILD USER */
-    cross_stage_readers(doc, x.onbuild); /* stages others copy package metadata out of */
-    /* the managers the readable RUNs run or mention: the phases and facts that concern
-     * only a manager outside them have nothing to act on (each needs a recognised command) */
-    unsigned all = 0;
-    bool *yarn = xcalloc(ns + 1, sizeof *yarn); /* per stage: it, or one built on it, runs yarn */
-    for (df_node *n = doc->head; n; n = n->next) {
-        rs_run r;
-        if (n->kind == DF_RUN && open_run(doc, n, &r)) {
-            unsigned m = managers(doc, &r);
-            all |= m;
-            if ((m & (1u << M_YARN)) && n->stage >= 0)
-                yarn[n->stage] = true;
-        }
+    stage_info *st = x.st = xcalloc(ns + 1, sizeof *x.st);
+    cross_stage_readers(doc, st); /* stages others copy package metadata out of */
+    for (df_node *n = doc->head; n && (all & (1u << M_YARN)); n = n->next) {
+        run_entry *e = n->kind == DF_RUN ? entry_of(doc, n) : NULL;
+        if (e && (e->managers & (1u << M_YARN)) && n->stage >= 0)
+            st[n->stage].yarn = true;
     }
     for (size_t s = ns; s-- > 0;) /* a base stage's facts reach the stages built on it */
-        if (yarn[s] && doc->stages[s].base_stage >= 0)
-            yarn[doc->stages[s].base_stage] = true;
+        if (st[s].yarn && doc->stages[s].base_stage >= 0)
+            st[doc->stages[s].base_stage].yarn = true;
     rs_shells shells;
     rs_shells_init(&shells, doc);
     bool changed = false;
@@ -1551,44 +1732,32 @@ PASS(pkg_hygiene)
             continue;
         size_t s = (size_t)n->stage;
         if (n->kind == DF_FROM && doc->stages[s].base_stage >= 0) {
-            size_t b = (size_t)doc->stages[s].base_stage;
-            x.facts[s] = x.facts[b];
-            nonroot[s] = nonroot[b] || onb_user[b];
+            const stage_info *b = &st[doc->stages[s].base_stage];
+            st[s].facts = b->facts;
+            st[s].nonroot = b->nonroot || b->onb_user;
         }
         if (n->kind == DF_USER)
-            nonroot[s] = !is_root_user(n);
+            st[s].nonroot = !is_root_user(n);
         if (n->kind == DF_ONBUILD && n->sub && n->sub->kind == DF_USER)
-            onb_user[s] = true;
-        x.facts[s] |= node_facts(n, yarn[s]);
+            st[s].onb_user = true;
+        st[s].facts |= node_facts(n, st[s].yarn, runs, st[s].facts);
         if (n->kind == DF_ONBUILD && n->sub && n->sub->kind == DF_RUN) {
-            rs_run r;
             cls c[NTRACK];
-            classify(doc, n->sub, &r, c);
+            classify(doc, n->sub, c);
             for (int m = 0; m < NTRACK; m++)
-                x.onbuild[s * NTRACK + (size_t)m] |= c[m].e != EV_NONE;
+                st[s].read[m] |= c[m].e != EV_NONE;
         }
         if (n->kind != DF_RUN || !rs_shells_posix(&shells, n))
             continue;
-        set_add(&x.posix, n);
-        if (nonroot[s])
-            set_add(&x.nonroot, n);
-        if (!(x.facts[s] & (YARN_UNSURE | ENV_YARN)))
-            set_add(&x.yarn_ok, n);
-        if (x.facts[s] & ENV_PIP)
-            set_add(&x.pip_env, n);
-        if (x.facts[s] & ENV_NPM)
-            set_add(&x.npm_env, n);
+        unsigned facts = st[s].facts;
+        set_add(&x.posix, n,
+                (st[s].nonroot ? RUN_NONROOT : 0) |
+                    (facts & (YARN_UNSURE | ENV_YARN) ? 0 : RUN_YARN_OK) |
+                    (facts & ENV_PIP ? RUN_PIP_ENV : 0) | (facts & ENV_NPM ? RUN_NPM_ENV : 0));
     }
     set_seal(&x.posix);
-    set_seal(&x.yarn_ok);
-    set_seal(&x.pip_env);
-    set_seal(&x.npm_env);
-    set_seal(&x.nonroot);
-    free(nonroot);
-    free(onb_user);
-    free(yarn);
     for (df_node *n = doc->head; n; n = n->next)
-        if (n->kind == DF_RUN && set_has(&x.posix, n))
+        if (n->kind == DF_RUN && is_posix(&x, n))
             changed |= phase_flags(&x, n);
     /* phase 2, in document order: apt-get update into the install that relies on it */
     if (all & (1u << M_APT))
@@ -1596,12 +1765,7 @@ PASS(pkg_hygiene)
     /* phase 3, from the end: what later RUNs read is known when a RUN is cleaned */
     changed |= phase_cleanup(&x);
     rs_shells_free(&shells);
-    free(x.facts);
-    free(x.onbuild);
+    free(x.st);
     free(x.posix.v);
-    free(x.yarn_ok.v);
-    free(x.pip_env.v);
-    free(x.npm_env.v);
-    free(x.nonroot.v);
     return changed;
 }

@@ -48,9 +48,8 @@ static bool style_in(const df_doc *doc, const df_node *n, rs_style *st)
         return false; /* one line: no continuation */
     bool first = true, prev_and = false;
     for (size_t i = 0; i < t.n;) {
-        size_t e = i;
-        while (e < t.n && t.p[e] != '\n')
-            e++;
+        const char *nl = memchr(t.p + i, '\n', t.n - i);
+        size_t e = nl ? (size_t)(nl - t.p) : t.n;
         const char *l = t.p + i;
         size_t len = e - i;
         if (len && l[len - 1] == '\r')
@@ -325,10 +324,24 @@ bool rs_has_mount(const df_node *n)
 /* ---- shells ---- */
 
 
+/* Does the image name hold windows, servercore, nanoserver or dotnet/framework (any case)?
+ * One walk over the name, comparing where one of those letters starts. */
 static bool windows_image(df_slice base)
 {
-    return slice_contains_nocase(base, "windows") || slice_contains_nocase(base, "servercore") ||
-           slice_contains_nocase(base, "nanoserver") || slice_contains_nocase(base, "dotnet/framework");
+    for (size_t i = 0; i < base.n; i++) {
+        const char *mark;
+        switch (base.p[i] | 0x20) { /* the letter in either case (no other byte maps there) */
+        case 'w': mark = "windows"; break;
+        case 's': mark = "servercore"; break;
+        case 'n': mark = "nanoserver"; break;
+        case 'd': mark = "dotnet/framework"; break;
+        default: continue;
+        }
+        size_t m = strlen(mark);
+        if (base.n - i >= m && strncasecmp(base.p + i, mark, m) == 0)
+            return true;
+    }
+    return false;
 }
 
 static bool posix_program(df_slice path)
@@ -346,7 +359,12 @@ static bool posix_program(df_slice path)
 void rs_shells_init(rs_shells *s, const df_doc *doc)
 {
     s->n = doc->nstages;
-    s->posix = xcalloc(s->n ? s->n : 1, sizeof *s->posix);
+    if (s->n <= sizeof s->few / sizeof *s->few) {
+        memset(s->few, 0, sizeof s->few);
+        s->posix = s->few;
+    } else {
+        s->posix = xcalloc(s->n, sizeof *s->posix);
+    }
 }
 
 void rs_shells_step(rs_shells *s, const df_doc *doc, const df_node *n)
@@ -371,7 +389,8 @@ bool rs_shells_posix(const rs_shells *s, const df_node *n)
 
 void rs_shells_free(rs_shells *s)
 {
-    free(s->posix);
+    if (s->posix != s->few)
+        free(s->posix);
     s->posix = NULL;
     s->n = 0;
 }

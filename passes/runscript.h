@@ -98,8 +98,9 @@ bool rs_has_mount(const df_node *n);
  * stage (escape=` or a Windows base image, inherited through FROM <stage>); a SHELL whose
  * program is sh, bash, dash, ash, ksh, mksh or zsh makes it POSIX, any other SHELL not. */
 typedef struct rs_shells {
-    bool *posix;
+    bool *posix; /* per stage: few, or on the heap when there are more stages */
     size_t n;
+    bool few[16];
 } rs_shells;
 void rs_shells_init(rs_shells *s, const df_doc *doc);
 void rs_shells_step(rs_shells *s, const df_doc *doc, const df_node *n);
