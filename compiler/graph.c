@@ -96,6 +96,8 @@ static void ref_edge(df_doc *doc, graph *g, size_t *cap, int from, df_slice ref,
 
 bool graph_base_may_name_stage(df_slice base)
 {
+    if (!memchr(base.p, '$', base.n))
+        return false; /* no variable: it names what it says */
     bool var = false;
     for (size_t i = 0; i < base.n; i++) {
         char c = base.p[i];
@@ -182,13 +184,18 @@ void graph_live(const df_doc *doc, const graph *g, int target, bool *live)
         live[i] = g->uncertain;
     if (g->uncertain || target < 0 || (size_t)target >= ns)
         return;
-    /* edges are grouped by the stage that uses them (document order): index them */
-    size_t *first = xcalloc(ns + 1, sizeof *first);
+    /* edges are grouped by the stage that uses them (document order): index them (on the
+     * stack for the usual handful of stages) */
+    enum { LOCAL_STAGES = 32 };
+    size_t local_first[LOCAL_STAGES + 1] = {0};
+    int local_stack[LOCAL_STAGES];
+    bool local = ns <= LOCAL_STAGES;
+    size_t *first = local ? local_first : xcalloc(ns + 1, sizeof *first);
     for (size_t i = 0; i < g->nedges; i++)
         first[g->edges[i].from_stage + 1]++;
     for (size_t i = 0; i < ns; i++)
         first[i + 1] += first[i];
-    int *stack = xmalloc(ns * sizeof *stack);
+    int *stack = local ? local_stack : xmalloc(ns * sizeof *stack);
     size_t top = 0;
     live[target] = true;
     stack[top++] = target;
@@ -202,8 +209,10 @@ void graph_live(const df_doc *doc, const graph *g, int target, bool *live)
             }
         }
     }
-    free(stack);
-    free(first);
+    if (!local) {
+        free(stack);
+        free(first);
+    }
 }
 
 /* ---- printing ---- */

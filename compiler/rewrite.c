@@ -61,6 +61,15 @@ df_slice rw_path_join(df_arena *a, df_slice dir, df_slice p)
 {
     if (rw_path_abs(p))
         return rw_path_clean(a, p);
+    char local[256]; /* most paths: joined on the stack, cleaned into the arena */
+    if (dir.n + 1 + p.n <= sizeof local) {
+        if (dir.n)
+            memcpy(local, dir.p, dir.n);
+        local[dir.n] = '/';
+        if (p.n)
+            memcpy(local + dir.n + 1, p.p, p.n);
+        return rw_path_clean(a, (df_slice){local, dir.n + 1 + p.n});
+    }
     df_buf b = {0};
     buf_put_slice(&b, dir);
     buf_putc(&b, '/');
@@ -121,8 +130,8 @@ bool rw_path_system(df_slice p)
     while (e < p.n && p.p[e] != '/')
         e++;
     df_slice first = {p.p + 1, e - 1};
-    for (size_t i = 0; i < sizeof top / sizeof *top; i++)
-        if (slice_eq_str(first, top[i]))
+    for (size_t i = 0; i < sizeof top / sizeof *top && first.n; i++)
+        if (top[i][0] == first.p[0] && slice_eq_str(first, top[i]))
             return true;
     return false;
 }
@@ -131,11 +140,11 @@ bool rw_path_system(df_slice p)
 
 bool rw_literal(const df_doc *doc, df_slice w)
 {
-    for (size_t i = 0; i < w.n; i++) {
-        char c = w.p[i];
-        if (c == '$' || c == '\'' || c == '"' || c == doc->escape)
+    static const bool quote_or_dollar[256] = {['$'] = true, ['\''] = true, ['"'] = true};
+    char escape = doc->escape;
+    for (size_t i = 0; i < w.n; i++)
+        if (quote_or_dollar[(unsigned char)w.p[i]] || w.p[i] == escape)
             return false;
-    }
     return w.n > 0;
 }
 
@@ -410,21 +419,43 @@ df_slice rw_line(df_doc *doc, const df_node *like, const char *upper, df_slice r
 
 /* ---- working directory ---- */
 
-void rw_wd_init(rw_wd *w, const df_doc *doc)
+void rw_wd_init(rw_wd *w, df_doc *doc)
 {
+    /* in the document's arena: every pass walking the document tracks its directory, and a
+     * few bytes per stage and walk cost less there than a heap allocation each */
     w->nstages = doc->nstages;
-    w->final = xcalloc(doc->nstages + 1, sizeof *w->final);
-    w->onbuild = xcalloc(doc->nstages + 1, sizeof *w->onbuild);
+    w->final = arena_alloc(&doc->arena, (doc->nstages + 1) * sizeof *w->final);
+    w->onbuild = arena_alloc(&doc->arena, (doc->nstages + 1) * sizeof *w->onbuild);
     w->cur = (df_slice){NULL, 0};
     w->stage = -1;
 }
 
 void rw_wd_free(rw_wd *w)
 {
-    free(w->final);
-    free(w->onbuild);
     w->final = NULL;
     w->onbuild = NULL;
+}
+
+/* Is absolute path p already what rw_path_clean makes of it: no empty, "." or ".." element,
+ * no trailing slash but the root's? */
+static bool path_is_clean(df_slice p)
+{
+    if (p.n > 1 && p.p[p.n - 1] == '/')
+        return false;
+    for (size_t i = 0; i < p.n; i++) {
+        if (p.p[i] != '/')
+            continue;
+        /* the element after this slash: empty, "." or ".." */
+        size_t e = i + 1;
+        while (e < p.n && p.p[e] != '/')
+            e++;
+        size_t len = e - i - 1;
+        if ((len == 0 && e < p.n) || (len == 1 && p.p[i + 1] == '.') ||
+            (len == 2 && p.p[i + 1] == '.' && p.p[i + 2] == '.'))
+            return false;
+        i = e - 1;
+    }
+    return true;
 }
 
 df_slice rw_wd_resolve(df_doc *doc, df_slice wd, df_slice path)
@@ -432,7 +463,7 @@ df_slice rw_wd_resolve(df_doc *doc, df_slice wd, df_slice path)
     if (!rw_literal(doc, path))
         return (df_slice){NULL, 0};
     if (rw_path_abs(path))
-        return rw_path_clean(&doc->arena, path);
+        return path_is_clean(path) ? path : rw_path_clean(&doc->arena, path);
     if (wd.n == 0)
         return (df_slice){NULL, 0};
     return rw_path_join(&doc->arena, wd, path);
@@ -515,22 +546,45 @@ static bool add_path_word(fpb *f, const sh_word *w)
     return add_path(f, v);
 }
 
-static bool in_list(df_slice s, const char *const *list)
-{
-    for (; *list; list++)
-        if (slice_eq_str(s, *list))
-            return true;
-    return false;
-}
+/* What a program of an understood script does (see rw_run_footprint). */
+typedef enum tool_kind {
+    TOOL_UNKNOWN,
+    TOOL_PKG,     /* package managers */
+    TOOL_ACCOUNT, /* account tools */
+    TOOL_FILE,    /* file tools: their operands are paths */
+    TOOL_SYSTEM,  /* system commands that read the system configuration */
+    TOOL_NEUTRAL, /* no effect on files */
+    TOOL_EXPORT,  /* export: variables for the programs after it */
+} tool_kind;
 
-static const char *const pkg_tools[] = {"apt-get", "apt", "apk", "dnf", "yum", "microdnf",
-                                        "zypper", "tdnf", NULL};
-static const char *const account_tools[] = {"useradd", "groupadd", "adduser", "addgroup", NULL};
-static const char *const file_tools[] = {"mkdir", "rm", "rmdir", "chmod", "chown", "chgrp",
-                                         "touch", "ln", "cp", "mv", NULL};
-static const char *const system_tools[] = {"ldconfig", "update-ca-certificates", "locale-gen",
-                                           NULL};
-static const char *const neutral_tools[] = {"true", ":", "echo", "printf", "set", "sleep", NULL};
+static const struct tool {
+    const char *name;
+    tool_kind kind;
+} tools[] = {
+    {"apt-get", TOOL_PKG}, {"apt", TOOL_PKG}, {"apk", TOOL_PKG}, {"dnf", TOOL_PKG},
+    {"yum", TOOL_PKG}, {"microdnf", TOOL_PKG}, {"zypper", TOOL_PKG}, {"tdnf", TOOL_PKG},
+    {"useradd", TOOL_ACCOUNT}, {"groupadd", TOOL_ACCOUNT}, {"adduser", TOOL_ACCOUNT},
+    {"addgroup", TOOL_ACCOUNT},
+    {"mkdir", TOOL_FILE}, {"rm", TOOL_FILE}, {"rmdir", TOOL_FILE}, {"chmod", TOOL_FILE},
+    {"chown", TOOL_FILE}, {"chgrp", TOOL_FILE}, {"touch", TOOL_FILE}, {"ln", TOOL_FILE},
+    {"cp", TOOL_FILE}, {"mv", TOOL_FILE},
+    {"ldconfig", TOOL_SYSTEM}, {"update-ca-certificates", TOOL_SYSTEM},
+    {"locale-gen", TOOL_SYSTEM},
+    {"true", TOOL_NEUTRAL}, {":", TOOL_NEUTRAL}, {"echo", TOOL_NEUTRAL},
+    {"printf", TOOL_NEUTRAL}, {"set", TOOL_NEUTRAL}, {"sleep", TOOL_NEUTRAL},
+    {"export", TOOL_EXPORT},
+};
+
+/* One look-up per command: the first letter rules out most of the table. */
+static tool_kind tool_of(df_slice prog)
+{
+    if (prog.n == 0)
+        return TOOL_UNKNOWN;
+    for (size_t i = 0; i < sizeof tools / sizeof *tools; i++)
+        if (tools[i].name[0] == prog.p[0] && slice_eq_str(prog, tools[i].name))
+            return tools[i].kind;
+    return TOOL_UNKNOWN;
+}
 
 /* The part of a word that names a path, if any: `--root=/x` names /x. */
 static df_slice path_part(df_slice v)
@@ -554,13 +608,18 @@ static bool has_slash(df_slice v)
     return memchr(v.p, '/', v.n) != NULL;
 }
 
-static bool command_footprint(fpb *f, const sh_cmd *c, df_slice script)
+/* Does a package manager's operand name a package file (.deb, .rpm, .apk)? */
+static bool package_file(df_slice v)
 {
-    if (c->nredirs)
-        return refuse(f, "a redirection");
-    size_t p = sh_program(c);
-    if (p >= c->nwords)
-        return c->nwords == c->nassign ? true : refuse(f, "an unknown command");
+    if (v.n < 4 || v.p[v.n - 4] != '.')
+        return false;
+    df_slice ext = {v.p + v.n - 3, 3};
+    return slice_eq_str(ext, "deb") || slice_eq_str(ext, "rpm") || slice_eq_str(ext, "apk");
+}
+
+/* c's footprint; p is its program word (sh_program), before c->nwords. */
+static bool command_footprint(fpb *f, const sh_cmd *c, size_t p, df_slice script)
+{
     const sh_word *pw = &c->words[p];
     if (!pw->literal)
         return refuse(f, "a command named by a variable");
@@ -570,11 +629,12 @@ static bool command_footprint(fpb *f, const sh_cmd *c, df_slice script)
             return false;
         prog = rw_path_base(prog);
     }
-    bool pkg = in_list(prog, pkg_tools), account = in_list(prog, account_tools);
-    bool files = in_list(prog, file_tools), sys = in_list(prog, system_tools);
-    if (slice_eq_str(prog, "export"))
+    tool_kind kind = tool_of(prog);
+    bool pkg = kind == TOOL_PKG, account = kind == TOOL_ACCOUNT;
+    bool files = kind == TOOL_FILE, sys = kind == TOOL_SYSTEM;
+    if (kind == TOOL_EXPORT)
         return true; /* variables for the known programs after it */
-    if (in_list(prog, neutral_tools)) {
+    if (kind == TOOL_NEUTRAL) {
         if (slice_eq_str(prog, "set"))
             for (size_t i = p + 1; i < c->nwords; i++) {
                 df_slice v = c->words[i].value;
@@ -584,9 +644,10 @@ static bool command_footprint(fpb *f, const sh_cmd *c, df_slice script)
             }
         return true;
     }
-    if (!pkg && !account && !files && !sys)
+    if (kind == TOOL_UNKNOWN)
         return refuse(f, "a program whose effects are not known");
-    if (pkg || account || sys || slice_eq_str(prog, "chown") || slice_eq_str(prog, "chgrp"))
+    bool owner = files && (slice_eq_str(prog, "chown") || slice_eq_str(prog, "chgrp"));
+    if (pkg || account || sys || owner)
         f->fp->system = true; /* chown and chgrp read the account database */
     if (pkg || sys)
         f->fp->config = true;
@@ -623,8 +684,7 @@ static bool command_footprint(fpb *f, const sh_cmd *c, df_slice script)
                 }
                 continue;
             }
-            if (!operand_seen && (slice_eq_str(prog, "chmod") || slice_eq_str(prog, "chown") ||
-                                  slice_eq_str(prog, "chgrp"))) {
+            if (!operand_seen && (owner || slice_eq_str(prog, "chmod"))) {
                 operand_seen = true; /* the mode or owner (or a --reference file) */
                 if (has_slash(v) && !add_path_word(f, w))
                     return false;
@@ -636,9 +696,7 @@ static bool command_footprint(fpb *f, const sh_cmd *c, df_slice script)
             continue;
         }
         df_slice part = path_part(v);
-        if (has_slash(part) || w->glob || memchr(v.p, '{', v.n) || (pkg && (rw_ends_with(v, ".deb") ||
-                                                   rw_ends_with(v, ".rpm") ||
-                                                   rw_ends_with(v, ".apk")))) {
+        if (has_slash(part) || w->glob || memchr(v.p, '{', v.n) || (pkg && package_file(v))) {
             sh_word pw2 = *w;
             pw2.value = part;
             if (!add_path_word(f, &pw2))
@@ -646,6 +704,16 @@ static bool command_footprint(fpb *f, const sh_cmd *c, df_slice script)
         }
     }
     return true;
+}
+
+/* Is the program word cd, chdir, pushd or popd? */
+static bool changes_directory(const sh_word *w)
+{
+    df_slice v = w->value;
+    if (!w->literal || v.n < 2 || (v.p[0] != 'c' && v.p[0] != 'p'))
+        return false;
+    return slice_eq_str(v, "cd") || slice_eq_str(v, "chdir") || slice_eq_str(v, "pushd") ||
+           slice_eq_str(v, "popd");
 }
 
 void rw_run_footprint(df_doc *doc, const df_node *n, df_slice wd, rw_footprint *fp)
@@ -695,13 +763,22 @@ void rw_run_footprint(df_doc *doc, const df_node *n, df_slice wd, rw_footprint *
     for (size_t i = 0; i < sc.ncmds; i++) {
         const sh_cmd *c = &sc.cmds[i];
         size_t p = sh_program(c);
-        if (p < c->nwords && (sh_word_is(c, p, "cd") || sh_word_is(c, p, "chdir") ||
-                              sh_word_is(c, p, "pushd") ||
-                              sh_word_is(c, p, "popd"))) {
+        if (p < c->nwords && changes_directory(&c->words[p])) {
             refuse(&f, "a cd");
             return;
         }
-        if (!command_footprint(&f, c, n->args[0].v))
+        if (c->nredirs) {
+            refuse(&f, "a redirection");
+            return;
+        }
+        if (p >= c->nwords) {
+            if (c->nwords != c->nassign) {
+                refuse(&f, "an unknown command");
+                return;
+            }
+            continue;
+        }
+        if (!command_footprint(&f, c, p, n->args[0].v))
             return;
     }
 }
@@ -719,10 +796,18 @@ bool rw_env_read(df_slice name)
         "LC_", "LD_", "DEBIAN_", "DEBCONF_", "DPKG_", "APT_", "APK_", "DNF_", "YUM", "ZYPP",
         "RPM", "SSL_", "GNUPG", "GPG", "XDG_", "MALLOC", "NLS", "BASH", "ZSH", "SUDO_", NULL,
     };
+    if (name.n == 0)
+        return false;
+    /* the names above are upper case: compare first letters before whole names */
+    char first = name.p[0];
+    if (first >= 'a' && first <= 'z')
+        first = (char)(first - 'a' + 'A');
     for (size_t i = 0; exact[i]; i++)
-        if (slice_eq_nocase(name, exact[i]))
+        if (exact[i][0] == first && slice_eq_nocase(name, exact[i]))
             return true;
     for (size_t i = 0; prefix[i]; i++) {
+        if (prefix[i][0] != first)
+            continue;
         size_t k = strlen(prefix[i]);
         if (name.n >= k && strncasecmp(name.p, prefix[i], k) == 0)
             return true;
@@ -860,7 +945,9 @@ bool rw_merge_kv(df_doc *doc, df_kind kind, bool independent, df_diags *d)
     bool changed = false;
     keyset keys = {0};
     for (df_node *n = doc->head; n; n = n->next) {
-        if (n->kind != kind || !kv_form(doc, n))
+        /* only a run of at least two can merge */
+        if (n->kind != kind || !n->next || n->next->kind != kind || n->next->stage != n->stage ||
+            !kv_form(doc, n))
             continue;
         keys.n = 0;
         keys_add(&keys, n); /* n's own keys count: a second run sees the merged instruction */
@@ -875,7 +962,8 @@ bool rw_merge_kv(df_doc *doc, df_kind kind, bool independent, df_diags *d)
                 break;
             size_t before = n->nargs;
             keys_add(&keys, m);
-            if (!rw_set_text(doc, n, text, d) || n->nargs != before + m->nargs)
+            ir_node_adopt(doc, n, check); /* what rw_set_text(doc, n, text) would read again */
+            if (n->nargs != before + m->nargs)
                 break;
             rw_remove(doc, m, d);
             changed = true;

@@ -96,10 +96,11 @@ typedef struct rw_wd {
  * unknown (image) or with its parent stage's directory; `FROM scratch` starts at "/". A stage
  * whose parent stage holds any ONBUILD starts unknown: the triggers (ONBUILD WORKDIR, or one
  * written with variables) run right after its FROM. */
-void rw_wd_init(rw_wd *w, const df_doc *doc);
+void rw_wd_init(rw_wd *w, df_doc *doc);
 void rw_wd_step(rw_wd *w, df_doc *doc, const df_node *n);
 void rw_wd_free(rw_wd *w);
-/* The absolute clean path a literal path means in directory wd; {NULL,0} when unknown. */
+/* The absolute clean path a literal path means in directory wd; {NULL,0} when unknown. A path
+ * that is already absolute and clean comes back as it is (a slice of the node). */
 df_slice rw_wd_resolve(df_doc *doc, df_slice wd, df_slice path);
 
 /* ---- RUN footprint ---- */

@@ -14,6 +14,8 @@
 
 bool node_flag(const df_node *n, const char *name, df_slice *value)
 {
+    if (n->nbflags == 0)
+        return false; /* most instructions: no need to measure the name */
     size_t len = strlen(name);
     for (size_t i = 0; i < n->nbflags; i++) {
         df_slice f = n->bflags[i].v;
@@ -86,11 +88,10 @@ int sema_stage_ref(const df_doc *doc, df_slice ref, size_t before)
 /* Does expanding w (quotes, escapes, variables) leave it as it is? */
 static bool plain_word(df_slice w, char escape)
 {
-    for (size_t i = 0; i < w.n; i++) {
-        char c = w.p[i];
-        if (c == '$' || c == '\'' || c == '"' || c == escape)
+    static const bool quote_or_dollar[256] = {['$'] = true, ['\''] = true, ['"'] = true};
+    for (size_t i = 0; i < w.n; i++)
+        if (quote_or_dollar[(unsigned char)w.p[i]] || w.p[i] == escape)
             return false;
-    }
     return true;
 }
 
@@ -160,6 +161,9 @@ void sema_stages(df_doc *doc, df_diags *d)
     }
     doc->nstages = count;
     int stage = -1;
+    /* the lengths of the stage names so far (bit 63: 63 or more): a base of another length
+     * names no earlier stage, and most bases are image names, looked up for nothing */
+    uint64_t name_lengths = 0;
     for (df_node *n = doc->head; n; n = n->next) {
         if (n->kind == DF_FROM) {
             df_stage *s = &doc->stages[++stage];
@@ -176,12 +180,15 @@ void sema_stages(df_doc *doc, df_diags *d)
             if (s->base.n && !plain_word(s->base, doc->escape))
                 expand_word(&doc->arena, s->base, doc->escape, global_lookup, &g, true,
                             &s->base_expanded, &err);
-            s->base_stage = sema_stage_ref(doc, s->base_expanded, (size_t)stage);
+            size_t blen = s->base_expanded.n < 63 ? s->base_expanded.n : 63;
+            if ((name_lengths >> blen) & 1)
+                s->base_stage = sema_stage_ref(doc, s->base_expanded, (size_t)stage);
             if (s->base_stage >= 0 && s->base_expanded.n &&
                 s->base_expanded.p[0] >= '0' && s->base_expanded.p[0] <= '9')
                 s->base_stage = -1; /* FROM 0 is an image name, not a stage index */
             s->prev_same = -1;
             if (s->name.n) {
+                name_lengths |= (uint64_t)1 << (s->name.n < 63 ? s->name.n : 63);
                 int *slot = name_slot(doc, s->name);
                 s->prev_same = *slot - 1;
                 *slot = stage + 1;
