@@ -126,9 +126,11 @@ static size_t copied_files(df_doc *doc, const df_node *n, df_slice cur, const rw
 
 enum { MAX_FILES = 64 };
 
-/* Folds RUN r into COPY c when it qualifies. */
+/* Folds RUN r into COPY c when it qualifies. *buildkit caches rw_buildkit_syntax (-1: not
+ * looked at yet): a fold adds --chown, or --chmod only when the answer was yes, and removes a
+ * RUN without flags or heredocs, so the answer stays what it was when the pass began. */
 static bool fold(df_doc *doc, df_node *c, df_node *r, df_slice cur, const rw_dirs *dirs,
-                 bool buildkit, df_diags *d)
+                 int *buildkit, df_diags *d)
 {
     if (c->nargs < 2 || c->nheredocs || r->kind != DF_RUN || (r->flags & DF_N_JSON) ||
         r->nargs != 1 || r->nbflags || r->nheredocs || !rw_lead_blank(r->lead))
@@ -166,7 +168,9 @@ static bool fold(df_doc *doc, df_node *c, df_node *r, df_slice cur, const rw_dir
     df_slice who = cmd->words[i].value;
     if (chown && (has_chown || !owner_ok(who)))
         return false;
-    if (chmod && (has_chmod || !buildkit || !mode_ok(who)))
+    if (chmod && !has_chmod && *buildkit < 0)
+        *buildkit = rw_buildkit_syntax(doc);
+    if (chmod && (has_chmod || !*buildkit || !mode_ok(who)))
         return false;
     df_slice files[MAX_FILES];
     size_t nfiles = copied_files(doc, c, cur, dirs, files, MAX_FILES);
@@ -196,17 +200,27 @@ static bool fold(df_doc *doc, df_node *c, df_node *r, df_slice cur, const rw_dir
     return true;
 }
 
+/* Is a COPY followed directly by a RUN anywhere (else nothing can fold)? */
+static bool any_candidate(const df_doc *doc)
+{
+    for (const df_node *n = doc->head; n; n = n->next)
+        if (n->kind == DF_COPY && n->next && n->next->kind == DF_RUN)
+            return true;
+    return false;
+}
+
 PASS(copy_chown)
 {
-    if (!doc->context)
+    if (!doc->context || !any_candidate(doc))
         return false;
-    bool buildkit = rw_buildkit_syntax(doc), changed = false;
+    int buildkit = -1;
+    bool changed = false;
     rw_dirs dirs = {0};
     rw_wd wd;
     rw_wd_init(&wd, doc);
     for (df_node *n = doc->head; n; n = n->next) {
         if (n->kind == DF_COPY && n->next && n->next->kind == DF_RUN &&
-            fold(doc, n, n->next, wd.cur, &dirs, buildkit, d))
+            fold(doc, n, n->next, wd.cur, &dirs, &buildkit, d))
             changed = true;
         rw_wd_step(&wd, doc, n);
         if (n->kind == DF_FROM) {

@@ -121,6 +121,8 @@ PASS(dead_stage)
                         tname);
         return false;
     }
+    if (ns == 1 && !asked(doc))
+        return false; /* the target is the only stage: nothing to remove, no note to give */
     graph g;
     graph_build(doc, &g);
     if (g.uncertain) {
@@ -129,8 +131,12 @@ PASS(dead_stage)
                      "dead-stage: %s; every stage is kept", g.why);
         return false;
     }
-    bool *live = xcalloc(ns, sizeof *live);
-    int *index = xcalloc(ns, sizeof *index);
+    enum { LOCAL_STAGES = 32 }; /* the usual handful of stages: no allocation */
+    bool local_live[LOCAL_STAGES];
+    int local_index[LOCAL_STAGES];
+    bool local = ns <= LOCAL_STAGES;
+    bool *live = local ? local_live : xcalloc(ns, sizeof *live);
+    int *index = local ? local_index : xcalloc(ns, sizeof *index);
     graph_live(doc, &g, target, live);
     int kept = 0;
     for (size_t i = 0; i < ns; i++)
@@ -201,7 +207,9 @@ PASS(dead_stage)
         doc->head->lead = buf_to_arena(&b, &doc->arena);
         buf_free(&b);
     }
-    free(live);
-    free(index);
+    if (!local) {
+        free(live);
+        free(index);
+    }
     return changed;
 }

@@ -108,8 +108,9 @@ static bool installs(df_doc *doc, const rw_footprint *fp)
 }
 
 /* May node n (before a RUN in its stage) have changed where package managers or ldconfig
- * look (sources lists, ld.so.conf.d, repository files)? */
-static bool may_configure(df_doc *doc, const df_node *n, df_slice cur)
+ * look (sources lists, ld.so.conf.d, repository files)? known is n's footprint in cur when it is
+ * a RUN whose footprint is already known, else NULL. */
+static bool may_configure(df_doc *doc, const df_node *n, df_slice cur, const rw_footprint *known)
 {
     if (n->kind == DF_COPY || n->kind == DF_ADD) {
         if (n->nargs < 2)
@@ -120,7 +121,10 @@ static bool may_configure(df_doc *doc, const df_node *n, df_slice cur)
     if (n->kind != DF_RUN)
         return false;
     rw_footprint fp;
-    rw_run_footprint(doc, n, cur, &fp);
+    if (known)
+        fp = *known;
+    else
+        rw_run_footprint(doc, n, cur, &fp);
     if (!fp.ok)
         return true;
     for (size_t i = 0; i < fp.npaths; i++)
@@ -133,20 +137,47 @@ static bool may_configure(df_doc *doc, const df_node *n, df_slice cur)
  * linear, and a second run would otherwise move the RUN further). */
 enum { CROSS_LIMIT = 64 };
 
+/* Does a RUN come right after a COPY or ADD anywhere (else nothing can move)? */
+static bool any_candidate(const df_doc *doc)
+{
+    for (const df_node *n = doc->head; n; n = n->next)
+        if (n->kind == DF_RUN && n->prev && (n->prev->kind == DF_COPY || n->prev->kind == DF_ADD))
+            return true;
+    return false;
+}
+
+/* Can anything cross COPY/ADD c at all: is its destination known and not /? */
+static bool crossable(df_doc *doc, const df_node *c, df_slice cur)
+{
+    if (c->nargs < 2)
+        return false;
+    df_slice dest = rw_wd_resolve(doc, cur, c->args[c->nargs - 1].v);
+    return dest.n && !slice_eq_str(dest, "/");
+}
+
 PASS(hoist)
 {
+    if (!any_candidate(doc))
+        return false;
     bool changed = false;
     rw_wd wd;
     rw_wd_init(&wd, doc);
     rw_dirs dirs = {0};
     /* per stage: something in it may have changed package or linker configuration */
-    bool *configured = xcalloc(doc->nstages + 1, sizeof *configured);
+    enum { LOCAL_STAGES = 32 }; /* the usual handful of stages: no allocation */
+    bool local_configured[LOCAL_STAGES + 1] = {0};
+    bool *configured = doc->nstages <= LOCAL_STAGES
+                           ? local_configured
+                           : xcalloc(doc->nstages + 1, sizeof *configured);
     for (df_node *n = doc->head, *next; n; n = next) {
         next = n->next;
+        rw_footprint fp;
+        bool have_fp = false; /* fp is n's footprint in wd.cur */
         if (n->kind == DF_RUN && n->prev &&
-            (n->prev->kind == DF_COPY || n->prev->kind == DF_ADD)) {
-            rw_footprint fp;
+            (n->prev->kind == DF_COPY || n->prev->kind == DF_ADD) &&
+            n->prev->stage == n->stage && crossable(doc, n->prev, wd.cur)) {
             rw_run_footprint(doc, n, wd.cur, &fp);
+            have_fp = true;
             if (fp.config && n->stage >= 0 && configured[n->stage])
                 fp.ok = false;
             df_node *target = n;
@@ -177,7 +208,8 @@ PASS(hoist)
                 const df_stage *s = &doc->stages[n->stage];
                 configured[n->stage] = s->base_stage >= 0 && s->base_stage < n->stage &&
                                        configured[s->base_stage];
-            } else if (!configured[n->stage] && may_configure(doc, n, wd.cur)) {
+            } else if (!configured[n->stage] &&
+                       may_configure(doc, n, wd.cur, have_fp ? &fp : NULL)) {
                 configured[n->stage] = true;
             }
         }
@@ -189,7 +221,8 @@ PASS(hoist)
             rw_dirs_add(&dirs, wd.cur);
         }
     }
-    free(configured);
+    if (configured != local_configured)
+        free(configured);
     free(dirs.v);
     rw_wd_free(&wd);
     return changed;

@@ -12,13 +12,14 @@
 #include "../compiler/rewrite.h"
 
 typedef struct tally {
-    size_t upper, lower;
+    size_t upper, lower, keywords;
 } tally;
 
 static void count(const df_node *n, tally *t)
 {
     if (n->kind == DF_UNKNOWN)
         return;
+    t->keywords++;
     bool up = true, low = true;
     for (size_t i = 0; i < n->keyword.n; i++) {
         char c = n->keyword.p[i];
@@ -34,46 +35,54 @@ static void count(const df_node *n, tally *t)
 /* Adds an edit giving word w (inside top's logical line) the case wanted; false if it has it. */
 static bool recase(ir_edits *e, df_doc *doc, const df_node *top, df_slice w, bool upper)
 {
+    /* most words already have the case: look before copying */
+    char from = upper ? 'a' : 'A';
+    size_t i = 0;
+    while (i < w.n && !(w.p[i] >= from && w.p[i] <= from + 25))
+        i++;
+    if (i == w.n)
+        return false;
     char *out = arena_alloc(&doc->arena, w.n + 1);
-    bool differs = false;
-    for (size_t i = 0; i < w.n; i++) {
+    for (i = 0; i < w.n; i++) {
         char c = w.p[i];
         if (upper && c >= 'a' && c <= 'z')
             c = (char)(c - 'a' + 'A');
         else if (!upper && c >= 'A' && c <= 'Z')
             c = (char)(c - 'A' + 'a');
-        differs |= c != w.p[i];
         out[i] = c;
     }
-    if (differs)
-        ir_edit_add(e, rw_loff(top, w), w.n, (df_slice){out, w.n});
-    return differs;
+    ir_edit_add(e, rw_loff(top, w), w.n, (df_slice){out, w.n});
+    return true;
 }
 
-static bool words(ir_edits *e, df_doc *doc, const df_node *top, const df_node *n, bool upper)
+/* keywords: whether the keywords themselves may need a new case (else only AS, CMD, NONE). */
+static bool words(ir_edits *e, df_doc *doc, const df_node *top, const df_node *n, bool upper,
+                  bool keywords)
 {
     if (n->kind == DF_UNKNOWN)
         return false;
-    bool any = recase(e, doc, top, n->keyword, upper);
+    bool any = keywords && recase(e, doc, top, n->keyword, upper);
     if (n->kind == DF_FROM && n->nargs == 3 && slice_eq_nocase(n->args[1].v, "as"))
         any |= recase(e, doc, top, n->args[1].v, upper);
     if (n->kind == DF_HEALTHCHECK && n->nargs >= 1 &&
         (slice_eq_nocase(n->args[0].v, "cmd") || slice_eq_nocase(n->args[0].v, "none")))
         any |= recase(e, doc, top, n->args[0].v, upper);
     if (n->sub)
-        any |= words(e, doc, top, n->sub, upper);
+        any |= words(e, doc, top, n->sub, upper, keywords);
     return any;
 }
 
 PASS(keyword_case)
 {
-    tally t = {0, 0};
+    tally t = {0, 0, 0};
     for (const df_node *n = doc->head; n; n = n->next)
         count(n, &t);
     bool upper = t.upper >= t.lower, changed = false;
+    /* usually every keyword already has the majority's case */
+    bool keywords = (upper ? t.upper : t.lower) < t.keywords;
     for (df_node *n = doc->head; n; n = n->next) {
         ir_edits e = {0};
-        if (!words(&e, doc, n, n, upper)) {
+        if (!words(&e, doc, n, n, upper, keywords)) {
             free(e.v);
             continue;
         }

@@ -52,8 +52,10 @@ static bool name_char(char c)
 static bool mentions(df_slice text, df_slice name)
 {
     for (size_t i = 0; i + 1 < text.n; i++) {
-        if (text.p[i] != '$')
-            continue;
+        const char *dollar = memchr(text.p + i, '$', text.n - 1 - i);
+        if (!dollar)
+            return false;
+        i = (size_t)(dollar - text.p);
         size_t j = i + 1;
         bool brace = text.p[j] == '{';
         if (brace)
@@ -82,32 +84,40 @@ static bool node_mentions(const df_node *m, df_slice name)
     return false;
 }
 
+/* The number of variables an ENV or ARG instruction defines; the i-th is def_name(m, i). */
+static size_t def_count(const df_node *m)
+{
+    return m->kind == DF_ENV ? m->nargs / 3 : m->kind == DF_ARG ? m->nargs : 0;
+}
+
+static df_slice def_name(const df_node *m, size_t i)
+{
+    if (m->kind == DF_ENV)
+        return m->args[3 * i].v;
+    df_slice w = m->args[i].v;
+    const char *eq = memchr(w.p, '=', w.n);
+    return eq ? (df_slice){w.p, (size_t)(eq - w.p)} : w;
+}
+
 /* The variable names an ENV or ARG instruction defines. */
 static void defined(const df_node *m, names *out)
 {
     out->n = 0;
-    if (m->kind == DF_ENV) {
-        for (size_t i = 0; i + 2 < m->nargs; i += 3)
-            add_name(out, m->args[i].v);
-    } else if (m->kind == DF_ARG) {
-        for (size_t i = 0; i < m->nargs; i++) {
-            df_slice w = m->args[i].v;
-            const char *eq = memchr(w.p, '=', w.n);
-            add_name(out, eq ? (df_slice){w.p, (size_t)(eq - w.p)} : w);
-        }
-    }
+    for (size_t i = 0, n = def_count(m); i < n; i++)
+        add_name(out, def_name(m, i));
 }
 
 static bool defines_any(const df_node *m, const names *set)
 {
-    names def = {0};
-    defined(m, &def);
-    bool hit = false;
-    for (size_t i = 0; i < def.n && !hit; i++)
-        for (size_t j = 0; j < set->n && !hit; j++)
-            hit = slice_eq(def.v[i], set->v[j]);
-    free(def.v);
-    return hit;
+    if (set->n == 0)
+        return false;
+    for (size_t i = 0, n = def_count(m); i < n; i++) {
+        df_slice name = def_name(m, i);
+        for (size_t j = 0; j < set->n; j++)
+            if (slice_eq(name, set->v[j]))
+                return true;
+    }
+    return false;
 }
 
 /* Variables referenced by the values of m (ENV/LABEL values, ARG defaults). */
@@ -250,7 +260,8 @@ static df_node *arg_target(df_doc *doc, const df_node *a)
 /* Is x a LABEL/ENV whose value uses a build argument declared earlier in its stage? */
 static bool volatile_metadata(df_doc *doc, const df_node *x, const names *args)
 {
-    if ((x->kind != DF_LABEL && x->kind != DF_ENV) || x->nargs < 3 || x->nargs % 3)
+    if ((x->kind != DF_LABEL && x->kind != DF_ENV) || x->nargs < 3 || x->nargs % 3 ||
+        args->n == 0)
         return false;
     names refs = {0};
     referenced(doc, x, &refs);

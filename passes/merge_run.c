@@ -12,7 +12,7 @@
  *             Comment lines between A and B move above the merged instruction, in order;
  *             blank lines between them are dropped, and so is a trailing `;` of A or B. Runs of three or more merge left to right.
  *             BuildKit must read the new text back as exactly `A && B` with A's flags, or the
- *             pair is left alone (rs_commit).
+ *             pair is left alone (reread, the check rs_commit makes).
  * Refuses (checked below, in this order):
  *   - an instruction of any kind between the two (ENV, ARG, WORKDIR, USER, SHELL, COPY, ...),
  *     a stage boundary, or ONBUILD RUNs;
@@ -80,19 +80,20 @@ static bool assigns_in_expansion(df_slice s)
     return false;
 }
 
-/* Programs that start a daemon (a server that forks away, or a service manager's start). */
+/* Programs that start a daemon (a server that forks away, or a service manager's start);
+ * sorted in strcmp's order (base_in bisects). */
 static const char *const daemons[] = {
-    "service", "systemctl", "start-stop-daemon", "nohup", "setsid", "daemonize", "daemon",
-    "rc-service", "invoke-rc.d", "openrc", "supervisord", "supervisorctl", "dockerd",
-    "containerd", "pg_ctl", "pg_ctlcluster", "mysqld_safe", "mysqld", "mariadbd", "mongod",
-    "mongos", "redis-server", "memcached", "postgres", "apachectl", "apache2ctl", "httpd",
-    "apache2", "sshd", "ssh-agent", "gpg-agent", "dbus-daemon", "dbus-launch", "cron", "crond",
-    "atd", "rsyslogd", "syslogd", "syslog-ng", "php-fpm", "named", "dnsmasq", "avahi-daemon",
-    "Xvfb", "xvfb-run", "screen", "tmux", "rabbitmq-server", "elasticsearch", "slapd",
-    "vncserver", "tightvncserver", "x11vnc", "unbuffer", "haproxy", "squid", "varnishd",
-    "dovecot", "postfix", "exim", "sendmail", "lighttpd", "caddy", "consul", "vault",
-    "etcd", "zookeeper-server-start.sh", "kafka-server-start.sh", "catalina.sh",
-    "startup.sh", "couchdb", "influxd", "minio", "nats-server", "ollama",
+    "Xvfb", "apache2", "apache2ctl", "apachectl", "atd", "avahi-daemon", "caddy", "catalina.sh",
+    "consul", "containerd", "couchdb", "cron", "crond", "daemon", "daemonize", "dbus-daemon",
+    "dbus-launch", "dnsmasq", "dockerd", "dovecot", "elasticsearch", "etcd", "exim",
+    "gpg-agent", "haproxy", "httpd", "influxd", "invoke-rc.d", "kafka-server-start.sh",
+    "lighttpd", "mariadbd", "memcached", "minio", "mongod", "mongos", "mysqld", "mysqld_safe",
+    "named", "nats-server", "nohup", "ollama", "openrc", "pg_ctl", "pg_ctlcluster", "php-fpm",
+    "postfix", "postgres", "rabbitmq-server", "rc-service", "redis-server", "rsyslogd",
+    "screen", "sendmail", "service", "setsid", "slapd", "squid", "ssh-agent", "sshd",
+    "start-stop-daemon", "startup.sh", "supervisorctl", "supervisord", "syslog-ng", "syslogd",
+    "systemctl", "tightvncserver", "tmux", "unbuffer", "varnishd", "vault", "vncserver",
+    "x11vnc", "xvfb-run", "zookeeper-server-start.sh",
 };
 
 /* nginx forks to the background unless it only tests, prints or signals (-t -T -v -V -h -s,
@@ -107,36 +108,55 @@ static bool nginx_starts(const sh_cmd *c, size_t p)
     return true;
 }
 
-/* Is word i of c literal, with a basename among the n names? */
+/* strcmp's order between a slice and a string. */
+static int slice_cmp(df_slice a, const char *s)
+{
+    for (size_t i = 0; i < a.n; i++) {
+        unsigned char x = (unsigned char)a.p[i], y = (unsigned char)s[i];
+        if (y == '\0' || x != y)
+            return y == '\0' ? 1 : x < y ? -1 : 1;
+    }
+    return s[a.n] == '\0' ? 0 : -1;
+}
+
+/* Is word i of c literal, with a basename among the n names (sorted in strcmp's order)? */
 static bool base_in(const sh_cmd *c, size_t i, const char *const *names, size_t n)
 {
     if (i >= c->nwords || !c->words[i].literal)
         return false;
     df_slice b = rs_basename(c->words[i].value);
-    for (size_t k = 0; k < n && b.n; k++)
-        if (names[k][0] == b.p[0] && slice_eq_str(b, names[k]))
+    size_t lo = 0, hi = b.n ? n : 0;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        int cmp = slice_cmp(b, names[mid]);
+        if (cmp == 0)
             return true;
+        if (cmp < 0)
+            hi = mid;
+        else
+            lo = mid + 1;
+    }
     return false;
 }
 
 /* Programs known not to start a daemon whatever their arguments (`-d` means something else to
  * them: a directory, decode, delete, data, a detached-free test). The start-word heuristic
- * below is for the other, unknown programs. */
+ * below is for the other, unknown programs. Sorted in strcmp's order (base_in bisects). */
 static const char *const no_daemon[] = {
-    "test", "[", "[[", "echo", "printf", "base64", "gzip", "gunzip", "zcat", "xz", "unxz",
-    "bzip2", "bunzip2", "zstd", "unzstd", "unzip", "tar", "cpio", "useradd", "usermod",
-    "userdel", "adduser", "addgroup", "groupadd", "deluser", "cut", "date", "sort", "uniq",
-    "diff", "ls", "cp", "mv", "rm", "mkdir", "rmdir", "install", "mktemp", "openssl", "curl",
-    "wget", "git", "sed", "grep", "egrep", "awk", "find", "chmod", "chown", "chgrp",
-    "ln", "touch", "cat", "head", "tail", "tr", "wc", "dpkg", "dpkg-reconfigure", "apt-get",
-    "apt", "apk", "yum", "dnf", "microdnf", "zypper", "rpm", "pip", "pip3", "gem", "bundle",
-    "make", "cmake", "go", "cargo", "rustup", "gcc", "cc", "g++", "clang", "ld", "strip",
-    "ldconfig", "patch", "xxd", "od", "hexdump", "file", "stat", "du", "df", "id", "getent",
-    "passwd", "chpasswd", "locale-gen", "update-alternatives", "update-ca-certificates",
-    "true", "false", ":", "sleep", "python", "python3", "perl",
-    "ruby", "java", "javac", "mvn", "gradle", "dotnet", "composer", "php", "helm", "kubectl",
-    "docker", "gpg", "ssh-keygen", "ssh-keyscan", "unlink", "realpath", "dirname", "basename",
-    "readlink", "tee", "jq", "yq", "sha256sum", "sha512sum", "md5sum",
+    ":", "[", "[[", "addgroup", "adduser", "apk", "apt", "apt-get", "awk", "base64", "basename",
+    "bundle", "bunzip2", "bzip2", "cargo", "cat", "cc", "chgrp", "chmod", "chown", "chpasswd",
+    "clang", "cmake", "composer", "cp", "cpio", "curl", "cut", "date", "deluser", "df", "diff",
+    "dirname", "dnf", "docker", "dotnet", "dpkg", "dpkg-reconfigure", "du", "echo", "egrep",
+    "false", "file", "find", "g++", "gcc", "gem", "getent", "git", "go", "gpg", "gradle",
+    "grep", "groupadd", "gunzip", "gzip", "head", "helm", "hexdump", "id", "install", "java",
+    "javac", "jq", "kubectl", "ld", "ldconfig", "ln", "locale-gen", "ls", "make", "md5sum",
+    "microdnf", "mkdir", "mktemp", "mv", "mvn", "od", "openssl", "passwd", "patch", "perl",
+    "php", "pip", "pip3", "printf", "python", "python3", "readlink", "realpath", "rm", "rmdir",
+    "rpm", "ruby", "rustup", "sed", "sha256sum", "sha512sum", "sleep", "sort", "ssh-keygen",
+    "ssh-keyscan", "stat", "strip", "tail", "tar", "tee", "test", "touch", "tr", "true", "uniq",
+    "unlink", "unxz", "unzip", "unzstd", "update-alternatives", "update-ca-certificates",
+    "useradd", "userdel", "usermod", "wc", "wget", "xxd", "xz", "yq", "yum", "zcat", "zstd",
+    "zypper",
 };
 
 /* Does c start a daemon, or might it: a known daemon or service command in program position,
@@ -203,6 +223,20 @@ static const char *first_refusal(const rs_run *a)
     return NULL;
 }
 
+/* The first occurrence of word in s, or NULL (memmem, quicker for these short words). */
+static const char *find(df_slice s, const char *word)
+{
+    size_t k = strlen(word);
+    for (const char *p = s.p, *end = s.p + s.n; (size_t)(end - p) >= k; p++) {
+        p = memchr(p, word[0], (size_t)(end - p) - k + 1);
+        if (!p)
+            return NULL;
+        if (memcmp(p, word, k) == 0)
+            return p;
+    }
+    return NULL;
+}
+
 static const char *second_refusal(const rs_run *b)
 {
     if (!b->ok)
@@ -221,7 +255,7 @@ static const char *second_refusal(const rs_run *b)
     }
     static const char *inherited[] = {"$_", "${_}", "PIPESTATUS", "SECONDS", "BASH_COMMAND"};
     for (size_t k = 0; k < sizeof inherited / sizeof *inherited; k++) {
-        const char *m = memmem(b->script.p, b->script.n, inherited[k], strlen(inherited[k]));
+        const char *m = find(b->script, inherited[k]);
         if (!m)
             continue;
         size_t after = (size_t)(m - b->script.p) + strlen(inherited[k]);
@@ -273,6 +307,19 @@ typedef struct part {
     size_t at; /* where its script starts in its text */
 } part;
 
+/* The RUN that text makes, when BuildKit reads it as a RUN with n's flags and exactly the
+ * script want (no heredoc): what rs_commit checks before it gives n the text. NULL otherwise. */
+static df_node *reread(df_doc *doc, const df_node *n, df_slice text, df_slice want)
+{
+    df_diags *scratch = df_diags_new();
+    df_node *c = ir_node_from_text(doc, text, scratch);
+    bool ok = c && df_diags_errors(scratch) == 0 && c->kind == DF_RUN &&
+              !(c->flags & DF_N_JSON) && c->nargs >= 1 && c->nheredocs == 0 &&
+              same_flags(c, n) && slice_eq(c->args[0].v, want);
+    df_diags_free(scratch);
+    return ok ? c : NULL;
+}
+
 /* Writes the chain p[0..np) as one RUN into p[0]'s node: p[0]'s text up to its script's end,
  * then each next script from its start, joined in style st. Every part but the last passed
  * first_refusal, so each can be continued (rs_tail_of). False when BuildKit or the sh model
@@ -305,26 +352,44 @@ static bool join(df_doc *doc, part *p, size_t np, const rs_style *st, df_diags *
         ncmds += p[i].r.sh.ncmds;
     }
     df_slice w = buf_to_arena(&want, &doc->arena);
-    /* the joined script must read as the parts' commands in order, nothing run together */
-    sh_script joined;
-    bool ok = sh_parse(&doc->arena, w, &joined) && joined.ncmds == ncmds &&
-              !joined.background && rs_commit(doc, p[0].n, buf_to_arena(&text, &doc->arena), w, d);
+    df_node *c = reread(doc, p[0].n, buf_to_arena(&text, &doc->arena), w);
     buf_free(&text);
     buf_free(&want);
-    return ok;
+    /* the joined script must read as the parts' commands in order, nothing run together; its
+     * reading stays with the node for the passes after this one */
+    sh_script joined;
+    if (!c || !sh_parse_node(doc, c, &joined) || joined.ncmds != ncmds || joined.background)
+        return false;
+    (void)d; /* reading an instruction reports errors only, and c had none */
+    ir_node_adopt(doc, p[0].n, c);
+    return true;
+}
+
+/* Is RUN n followed directly by another RUN of its stage? */
+static bool run_follows(const df_node *n)
+{
+    return n->kind == DF_RUN && n->next && n->next->kind == DF_RUN && n->next->stage == n->stage;
 }
 
 PASS(merge_run)
 {
+    /* without two RUNs in a row (so in most later rounds) there is nothing to read */
+    const df_node *first = doc->head;
+    while (first && !run_follows(first))
+        first = first->next;
+    if (!first)
+        return false;
     bool changed = false;
     rs_shells shells;
     rs_shells_init(&shells, doc);
-    rs_style file_style = rs_doc_style(doc);
+    /* the file's style as it was before this pass joined anything (read at the first join) */
+    rs_style file_style = {0};
+    bool have_style = false;
     part *p = NULL;
     size_t cap = 0;
     for (df_node *n = doc->head; n; n = n->next) {
         rs_shells_step(&shells, doc, n);
-        if (n->kind != DF_RUN || !rs_shells_posix(&shells, n))
+        if (!run_follows(n) || !rs_shells_posix(&shells, n))
             continue;
         /* the chain of RUNs that merge into n, each read once: linear in the document */
         size_t np = 0;
@@ -345,6 +410,10 @@ PASS(merge_run)
         }
         if (np < 2)
             continue;
+        if (!have_style) {
+            file_style = rs_doc_style(doc);
+            have_style = true;
+        }
         rs_style st = rs_node_style(doc, n, file_style);
         if (join(doc, p, np, &st, d)) {
             for (size_t i = 1; i < np; i++)
