@@ -27,6 +27,7 @@ struct df_context {
     bool *negate;
     size_t npatterns;
     bool any_negate;
+    bool loaded; /* .dockerignore read: on first use (see ready) */
 };
 
 df_slice ctx_clean(df_arena *arena, df_slice path)
@@ -117,14 +118,19 @@ df_context *ctx_open(df_arena *arena, const char *dir)
     if (!dir || stat(dir, &st) != 0 || !S_ISDIR(st.st_mode))
         return NULL;
     df_context *c = arena_alloc(arena, sizeof *c);
-    c->arena = arena;
+    *c = (df_context){.arena = arena};
     size_t len = strlen(dir);
     while (len > 1 && dir[len - 1] == '/')
         len--;
     c->dir = arena_strndup(arena, dir, len);
+    return c;
+}
+
+static void read_ignorefile(df_context *c)
+{
     df_slice text;
-    if (!read_file(arena, full_path(c, SLICE(".dockerignore")), IGNOREFILE_MAX, &text))
-        return c;
+    if (!read_file(c->arena, full_path(c, SLICE(".dockerignore")), IGNOREFILE_MAX, &text))
+        return;
     if (text.n >= 3 && memcmp(text.p, "\xEF\xBB\xBF", 3) == 0)
         text.p += 3, text.n -= 3;
     size_t cap = 0;
@@ -142,6 +148,19 @@ df_context *ctx_open(df_arena *arena, const char *dir)
             line.n--;
         if (line.n)
             add_pattern(c, line, &cap);
+    }
+}
+
+/* The context with its .dockerignore read. The file is read when a pass first asks about the
+ * context, so a document no pass asks about costs no system call for it. Reading it changes
+ * no answer the context gives, hence the const parameter; the context itself is never a
+ * const object (ctx_open allocates it). */
+static const df_context *ready(const df_context *c)
+{
+    if (c && !c->loaded) {
+        df_context *m = (df_context *)c;
+        m->loaded = true;
+        read_ignorefile(m);
     }
     return c;
 }
@@ -224,6 +243,7 @@ bool ctx_match(df_slice pattern, df_slice path)
 
 bool ctx_ignored(const df_context *c, df_slice rel)
 {
+    c = ready(c);
     if (!c || slice_eq_str(rel, "."))
         return false;
     bool excluded = false;

@@ -17,8 +17,8 @@ typedef struct df_context df_context;
 
 typedef enum ctx_kind { CTX_NONE, CTX_FILE, CTX_DIR, CTX_OTHER } ctx_kind;
 
-/* Opens dir as a build context (reads its .dockerignore); allocations live in arena.
- * NULL when dir is not a directory. */
+/* Opens dir as a build context; its .dockerignore is read when the context is first asked
+ * about. Allocations live in arena. NULL when dir is not a directory. */
 df_context *ctx_open(df_arena *arena, const char *dir);
 
 /* The context-relative form of a COPY source or .dockerignore pattern (see above), in arena. */

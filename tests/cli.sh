@@ -32,6 +32,14 @@ check "--list-passes" bash -c "'$bin' --list-passes | grep -q '^maintainer '"
 check "--explain" bash -c "'$bin' --explain maintainer | grep -q 'Refuses\\|refuses'"
 check "--explain unknown exits 2" test "$(status "$bin" --explain nope)" = 2
 check "--context not a directory exits 2" test "$(status "$bin" --context /nonexistent/dfopt "$tmp/clean.Dockerfile")" = 2
+# The build context's .dockerignore is read only when a pass asks about the context (an ADD of
+# a local file does; a file without COPY or ADD never makes one ask).
+mkdir -p "$tmp/ctx-none" "$tmp/ctx-add"
+printf 'FROM alpine:3.19\nRUN echo hi\n' >"$tmp/ctx-none/Dockerfile"
+printf 'FROM alpine:3.19\nADD app.conf /etc/app.conf\n' >"$tmp/ctx-add/Dockerfile"
+opens() { strace -f -qq -e trace=openat -o "$tmp/opens" "$bin" -O1 "$1" >/dev/null 2>&1; grep -c dockerignore "$tmp/opens"; }
+check "no pass asks about the context: its .dockerignore is not opened" test "$(opens "$tmp/ctx-none/Dockerfile")" = 0
+check "add-to-copy asks: .dockerignore is opened once" test "$(opens "$tmp/ctx-add/Dockerfile")" = 1
 # the build context: the file's directory by default, none for standard input
 mkdir -p "$tmp/ctx" && printf 'module example.com/x\n' >"$tmp/ctx/go.mod"
 printf 'FROM golang:1.22\nWORKDIR /src\nCOPY . .\nRUN go mod download\nRUN go build -o /x .\n' >"$tmp/ctx/Dockerfile"
