@@ -94,7 +94,20 @@ static void drop_repeated(df_diags *d, size_t from, size_t upto)
     d->n = k;
 }
 
+static int optimize(df_doc *doc, const df_options *opt, df_diags *d);
+
 int df_doc_optimize(df_doc *doc, const df_options *opt, df_diags *d)
+{
+    /* The context is opened when a pass first asks for it (doc_context): -O0 runs no pass,
+     * and most documents have nothing to look up. */
+    if (!doc->context_asked)
+        doc->context_dir = opt->context;
+    int changed = optimize(doc, opt, d);
+    doc->context_dir = doc->context_file = NULL; /* the caller's strings */
+    return changed;
+}
+
+static int optimize(df_doc *doc, const df_options *opt, df_diags *d)
 {
     if (!names_known(opt->passes, d) || !names_known(opt->skip, d) ||
         (opt->dump_after && !pipeline_find(opt->dump_after))) {
@@ -123,9 +136,6 @@ int df_doc_optimize(df_doc *doc, const df_options *opt, df_diags *d)
     }
     int changed = 0;
     doc->opt = opt;
-    /* -O0 runs no pass: no need to look at the context (syscalls for every file) */
-    if (opt->context && !doc->context && (opt->level > 0 || opt->passes))
-        doc->context = ctx_open(&doc->arena, opt->context);
     /* A pass can make room for an earlier one (dup-config removing an ENTRYPOINT between a COPY
      * and a RUN lets hoist move the RUN): the selected passes run again while a round changes
      * something, so that optimizing the result once more changes nothing. A pass is a

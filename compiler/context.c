@@ -12,6 +12,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <libgen.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -29,6 +30,24 @@ struct df_context {
     bool any_negate;
     bool loaded; /* .dockerignore read: on first use (see ready) */
 };
+
+df_context *doc_context(df_doc *doc)
+{
+    if (doc->context_asked || doc->context)
+        return doc->context;
+    doc->context_asked = true;
+    if (doc->context_dir) {
+        doc->context = ctx_open(&doc->arena, doc->context_dir);
+    } else if (doc->context_file) {
+        /* the file's directory, unless the file is not a regular one (a pipe, a device) */
+        struct stat st;
+        if (stat(doc->context_file, &st) == 0 && S_ISREG(st.st_mode)) {
+            char *dir = arena_strndup(&doc->arena, doc->context_file, strlen(doc->context_file));
+            doc->context = ctx_open(&doc->arena, dirname(dir));
+        }
+    }
+    return doc->context;
+}
 
 df_slice ctx_clean(df_arena *arena, df_slice path)
 {

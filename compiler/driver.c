@@ -20,7 +20,6 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <libgen.h>
 #include <limits.h>
 #include <signal.h>
 #include <stdlib.h>
@@ -96,7 +95,14 @@ static void note_fired(void *arg, const char *pass)
         f->v[f->n++] = pass;
 }
 
-static const char *context_for(const cli *c, const char *path, char **owned);
+/* The build context of the file at path: --context, else the file's directory when it is a
+ * regular file (none for standard input). Passes open it when they first ask (doc_context). */
+static void set_context(const cli *c, const char *path, df_doc *doc, df_options *o)
+{
+    o->context = c->context;
+    if (!c->context && strcmp(path, "-") != 0)
+        doc->context_file = path;
+}
 
 /* --stats: the figures of doc before and after optimization (compiler/stats.c). COPY sizes are
  * measured only against an explicit --context. */
@@ -107,12 +113,10 @@ static int report_stats(const cli *c, const char *path, const char *name, df_doc
     stats_collect(doc, c->context, &before);
     fired_list f = {xcalloc(pipeline_len + 1, sizeof *f.v), 0, pipeline_len};
     df_options o = c->opt;
-    char *ctx_owned;
-    o.context = context_for(c, path, &ctx_owned);
+    set_context(c, path, doc, &o);
     o.pass_fired = note_fired;
     o.pass_fired_arg = &f;
     int status = df_doc_optimize(doc, &o, d) < 0 ? EXIT_ERROR : EXIT_OK;
-    free(ctx_owned);
     if (status == EXIT_OK) {
         stats_collect(doc, c->context, &after);
         df_buf b = {0};
@@ -126,22 +130,6 @@ static int report_stats(const cli *c, const char *path, const char *name, df_doc
     }
     free(f.v);
     return status;
-}
-
-/* The build context for path: --context, else the file's directory (none for standard input
- * or anything that is not a regular file). *owned is what the caller frees. */
-static const char *context_for(const cli *c, const char *path, char **owned)
-{
-    struct stat st;
-    *owned = NULL;
-    if (c->context)
-        return c->context;
-    if (strcmp(path, "-") == 0 || stat(path, &st) != 0 || !S_ISREG(st.st_mode))
-        return NULL;
-    *owned = strdup(path);
-    if (!*owned)
-        die("out of memory");
-    return dirname(*owned);
 }
 
 /* Can the document be streamed (stream.h): does nothing need its whole IR? --emit=dump runs
@@ -196,11 +184,8 @@ static int render_ir(const cli *c, const char *path, const char *name, const cha
         return EXIT_OK;
     }
     df_options o = c->opt;
-    char *ctx_owned = NULL;
-    /* -O0 runs no pass: no context to find (a stat per file) */
-    o.context = o.level > 0 || o.passes ? context_for(c, path, &ctx_owned) : NULL;
+    set_context(c, path, doc, &o);
     int optimized = df_doc_optimize(doc, &o, d);
-    free(ctx_owned);
     if (optimized < 0)
         return EXIT_ERROR;
     if (plain) {

@@ -139,11 +139,21 @@ struct df_doc {
     size_t *line_starts;  /* offsets of the starts of each source line */
     size_t nlines;
     const df_options *opt; /* while df_doc_optimize runs: its options (passes read them) */
-    struct df_context *context; /* the build context (context.h), NULL when there is none */
+    /* The build context (context.h): opened when a pass first asks for it (doc_context),
+     * from context_dir, else from the directory of context_file when that is a regular file;
+     * the two name the caller's strings and are set only while df_doc_optimize runs. */
+    struct df_context *context;
+    const char *context_dir, *context_file;
+    bool context_asked;   /* doc_context has looked: context is what it found */
     bool stages_stale;    /* a FROM or an instruction before the first FROM was added, removed
                            * or given new text since sema_stages (ir.c keeps the stage of the
                            * other nodes it links) */
 };
+
+/* The document's build context, opened on first use (context.c); NULL when there is none. A
+ * pass asks only once it knows it has something to look up, so most documents cost no system
+ * call for it. */
+struct df_context *doc_context(df_doc *doc);
 
 /* ---- diagnostics (diag.c) ---- */
 

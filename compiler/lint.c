@@ -1264,20 +1264,14 @@ static bool run_passes(lint_file *f, df_doc *doc, const lint_opts *o, const lint
         buf_free(&names);
         return true;
     }
-    char *ctx = NULL;
-    struct stat st;
-    if (strcmp(f->path, "-") != 0 && stat(f->path, &st) == 0 && S_ISREG(st.st_mode)) {
-        ctx = xstrdup(f->path);
-        char *slash = strrchr(ctx, '/');
-        if (slash)
-            *(slash == ctx ? slash + 1 : slash) = '\0';
-        else
-            strcpy(ctx, ".");
-    }
+    /* the build context: the file's directory when it is a regular file, opened when a pass
+     * first asks for it (doc_context) */
+    if (strcmp(f->path, "-") != 0)
+        doc->context_file = f->path;
     lint_tracker *t = lint_track_begin(f, doc);
     /* the level too: a pass may do more at -O2 than at -O1 */
     int level = o->level >= 0 ? o->level : cfg->level >= 0 ? cfg->level : 1;
-    df_options opt = {.level = level, .passes = names.p, .context = ctx,
+    df_options opt = {.level = level, .passes = names.p,
                       .pass_fired = pass_fired, .pass_fired_arg = t};
 #ifndef NDEBUG
     opt.check = true;
@@ -1285,7 +1279,6 @@ static bool run_passes(lint_file *f, df_doc *doc, const lint_opts *o, const lint
     size_t errors = d->nerrors;
     int r = df_doc_optimize(doc, &opt, d);
     lint_track_end(t, cfg);
-    free(ctx);
     buf_free(&names);
     return r >= 0 && d->nerrors == errors;
 }

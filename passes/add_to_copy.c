@@ -1,7 +1,7 @@
 /*
  * add-to-copy: `ADD` of local files and directories becomes `COPY`, flags kept.
  *
- * Requires:   a parsed document; doc->context when the build context is known.
+ * Requires:   a parsed document; doc_context(doc) when the build context is known.
  * Guarantees: only the keyword changes, and only when ADD and COPY do the same thing: every
  *             source is a literal local path that the build context shows to be a directory
  *             (never unpacked) or a regular file whose content is not an archive ADD would
@@ -68,7 +68,7 @@ static bool glob_visit(void *arg, df_slice rel, ctx_kind kind)
     if (kind == CTX_DIR)
         return true;
     df_slice head;
-    if (kind != CTX_FILE || !ctx_head(g->doc->context, &g->doc->arena, rel, 512, &head) ||
+    if (kind != CTX_FILE || !ctx_head(doc_context(g->doc), &g->doc->arena, rel, 512, &head) ||
         archive_content(head)) {
         g->archive = true;
         return false;
@@ -93,22 +93,23 @@ static const char *keep_add(df_doc *doc, df_slice s)
         return "a URL or git source";
     if (slice_has_prefix(s, "github.com/"))
         return "a git source";
-    if (!doc->context)
+    const df_context *ctx = doc_context(doc);
+    if (!ctx)
         return "no build context to look at (ADD unpacks archives by content, not by name)";
     df_slice rel = ctx_clean(&doc->arena, s);
     if (is_glob(s)) {
         globscan g = {doc, rel, false, false};
-        bool complete = ctx_walk(doc->context, SLICE("."), glob_visit, &g);
+        bool complete = ctx_walk(ctx, SLICE("."), glob_visit, &g);
         if (g.archive || !complete)
             return "a glob that matches an archive, or too many files to see";
         return g.any ? NULL : "a glob that matches nothing in the build context";
     }
     unsigned mode;
-    ctx_kind k = ctx_stat(doc->context, rel, &mode);
+    ctx_kind k = ctx_stat(ctx, rel, &mode);
     if (k == CTX_DIR)
         return NULL;
     df_slice head;
-    if (k == CTX_FILE && ctx_head(doc->context, &doc->arena, rel, 512, &head))
+    if (k == CTX_FILE && ctx_head(ctx, &doc->arena, rel, 512, &head))
         return archive_content(head) ? "a local archive ADD unpacks" : NULL;
     return k == CTX_NONE ? "a source missing from the build context" : "not a regular file";
 }

@@ -3,7 +3,7 @@
  * becomes `COPY --chown=u:g f /d/` (`--chmod=MODE`), removing the layer that only changed
  * ownership or mode.
  *
- * Requires:   a parsed document with stages; the build context (doc->context).
+ * Requires:   a parsed document with stages; the build context (doc_context).
  * Guarantees: the files end up with the same content, owner and mode. The RUN must touch
  *             exactly what the COPY brought: every COPY source is a regular file in the context
  *             (no directory, so nothing that was already in the image is merged with it), the
@@ -112,7 +112,7 @@ static size_t copied_files(df_doc *doc, const df_node *n, df_slice cur, const rw
         df_slice src = n->args[i].v;
         unsigned mode = 0;
         if (!rw_literal(doc, src) || strpbrk(arena_strndup(&doc->arena, src.p, src.n), "*?[") ||
-            ctx_stat(doc->context, ctx_clean(&doc->arena, src), &mode) != CTX_FILE ||
+            ctx_stat(doc_context(doc), ctx_clean(&doc->arena, src), &mode) != CTX_FILE ||
             (mode & 06000))
             return 0;
         df_slice rel = ctx_clean(&doc->arena, src);
@@ -211,7 +211,7 @@ static bool any_candidate(const df_doc *doc)
 
 PASS(copy_chown)
 {
-    if (!doc->context || !any_candidate(doc))
+    if (!any_candidate(doc) || !doc_context(doc))
         return false;
     int buildkit = -1;
     bool changed = false;

@@ -8,7 +8,7 @@
  *     RUN npm run build             COPY . .
  *                                   RUN npm run build
  *
- * Requires:   a parsed document with stages; the build context (doc->context), read through
+ * Requires:   a parsed document with stages; the build context (doc_context), read through
  *             .dockerignore: the manifests must be seen to exist and to be all the install reads.
  * Guarantees: the install steps run on the same manifests in the same directory and produce the
  *             same dependencies; the later `COPY . .` then brings the same sources. The RUNs
@@ -1020,7 +1020,9 @@ static bool split(df_doc *doc, df_node *c, df_slice wd, df_diags *d)
             return false;
     }
     df_slice dest_word = c->args[1].v;
-    plan p = {.doc = doc, .ctx = doc->context};
+    plan p = {.doc = doc, .ctx = doc_context(doc)};
+    if (!p.ctx)
+        return false;
     p.dest = rw_wd_resolve(doc, wd, dest_word);
     if (!p.dest.n)
         return false;
@@ -1077,8 +1079,6 @@ static bool split(df_doc *doc, df_node *c, df_slice wd, df_diags *d)
 
 PASS(copy_order)
 {
-    if (!doc->context)
-        return false;
     bool changed = false;
     rw_wd wd;
     rw_wd_init(&wd, doc);

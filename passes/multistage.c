@@ -415,7 +415,7 @@ static df_slice ctx_join(ms *m, df_slice rel, const char *rest)
  * archive ADD unpacks) count as yes. */
 static bool from_context(ms *m, const char *p)
 {
-    const df_context *ctx = m->doc->context;
+    const df_context *ctx = doc_context(m->doc);
     for (size_t i = 0; i < m->nitems; i++) {
         const item *it = &m->items[i];
         if (it->k != K_COPY || !ms_under(p, it->dest))
@@ -1134,7 +1134,7 @@ static bool no_assets(ms *m)
 {
     if (m->eco != ECO_GO && m->eco != ECO_RUST && m->eco != ECO_C)
         return true;
-    const df_context *ctx = m->doc->context;
+    const df_context *ctx = doc_context(m->doc);
     for (size_t i = 0; i <= m->split; i++) {
         const item *it = &m->items[i];
         if (it->k != K_COPY || !ms_region_of(m, it->dest))
