@@ -31,6 +31,8 @@ void df_doc_free(df_doc *doc)
 /* Is name in the comma-separated list? */
 static bool listed(const char *list, const char *name)
 {
+    if (!list || !*list)
+        return false;
     size_t n = strlen(name);
     for (const char *p = list; p && *p;) {
         const char *e = strchr(p, ',');
