@@ -96,7 +96,7 @@ static void ref_edge(df_doc *doc, graph *g, size_t *cap, int from, df_slice ref,
 
 bool graph_base_may_name_stage(df_slice base)
 {
-    if (!memchr(base.p, '$', base.n))
+    if (!base.n || !memchr(base.p, '$', base.n))
         return false; /* no variable: it names what it says */
     bool var = false;
     for (size_t i = 0; i < base.n; i++) {
