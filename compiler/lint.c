@@ -105,9 +105,9 @@ const lint_rule *lint_rule_find(const char *s, size_t n)
 
 const lint_rule *lint_rule_for_pass(const char *name)
 {
-    for (size_t i = 0; i < R_COUNT; i++)
-        if ((lint_rules[i].flags & LR_PASS) && i != R_PASS_GENERIC &&
-            lint_rules[i].name[0] == name[0] && strcmp(lint_rules[i].name, name) == 0)
+    for (size_t i = R_PASS_GENERIC + 1; i < R_COUNT; i++) /* the pass rules come last */
+        if ((lint_rules[i].flags & LR_PASS) && lint_rules[i].name[0] == name[0] &&
+            strcmp(lint_rules[i].name, name) == 0)
             return &lint_rules[i];
     return &lint_rules[R_PASS_GENERIC];
 }

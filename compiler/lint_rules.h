@@ -4,7 +4,8 @@
  * IDs are stable: a rule keeps its number forever, a retired number is not reused. DF0xx are
  * checks without an automatic fix (lint_checks.c); DF1xx report what a pass would change and
  * carry the pass's exact edit as their fix. Every pass in pipeline.c should have a DF1xx row
- * named after it (tests/lint.sh checks); a pass without one reports under DF100. A check whose
+ * named after it (tests/lint.sh checks), after DF100 (lint_rule_for_pass looks only there); a
+ * pass without one reports under DF100. A check whose
  * rule shares a hadolint code or BuildKit name with a pass's rule is dropped where that pass's
  * fix covers it (the pass said it better, with a fix); where the pass refuses, the check
  * still reports.
