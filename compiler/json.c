@@ -61,9 +61,19 @@ static bool hex4(jp *p, uint32_t *r)
     return true;
 }
 
-static bool plain_char(unsigned char c) /* stands for itself in a string */
+/* The bytes that stand for themselves in a string: printable ASCII but '"' and '\\'. A table,
+ * filled when the program starts, makes the scan one lookup per byte. */
+static bool plain[256];
+
+__attribute__((constructor)) static void plain_init(void)
 {
-    return c >= 0x20 && c < 0x80 && c != '"' && c != '\\';
+    for (int c = 0x20; c < 0x80; c++)
+        plain[c] = c != '"' && c != '\\';
+}
+
+static bool plain_char(unsigned char c)
+{
+    return plain[c];
 }
 
 /* string := '"' char* '"' ; decoded into p->str, or p->raw when it is plain ASCII (the usual

@@ -326,7 +326,10 @@ static df_arg *to_arena(df_doc *doc, arglist *l, size_t *n)
 {
     *n = l->n;
     df_arg *a = NULL;
-    if (l->n) {
+    if (l->n == 1) { /* the usual RUN, WORKDIR, USER...: no call to copy one argument */
+        a = arena_alloc_raw(&doc->arena, sizeof *a);
+        a[0] = l->v[0];
+    } else if (l->n) {
         a = arena_alloc_raw(&doc->arena, l->n * sizeof *a);
         memcpy(a, l->v, l->n * sizeof *a);
     }
@@ -467,14 +470,37 @@ static size_t builder_flags(const line *ln, size_t i, arglist *out)
     return i;
 }
 
+/* The first byte at or after i (before end) that is at most 0x20, where every sep is: eight
+ * bytes at a time while they last. In x - 0x21 per byte, the lowest byte that borrows (its top
+ * bit set where x's is clear) is the first byte below 0x21; bytes above it may borrow falsely,
+ * so only the lowest is used. */
+static size_t skip_above_space(const unsigned char *u, size_t i, size_t end)
+{
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    for (; end - i >= 8; i += 8) {
+        uint64_t x;
+        memcpy(&x, u + i, 8);
+        uint64_t low = (x - 0x2121212121212121u) & ~x & 0x8080808080808080u;
+        if (low)
+            return i + (size_t)__builtin_ctzll(low) / 8;
+    }
+#endif
+    while (i < end && u[i] > 0x20)
+        i++;
+    return i;
+}
+
 /* FIELDS: split on sep (the text is already trimmed) */
 static void fields(const line *ln, size_t i, size_t end, arglist *out)
 {
     const unsigned char *u = (const unsigned char *)ln->p;
     while (i < end) {
         size_t s = i;
-        while (i < end && !(ctype[u[i]] & C_SEP))
-            i++;
+        for (;; i++) { /* to the next sep; another byte up to 0x20 (\n, a control) is kept */
+            i = skip_above_space(u, i, end);
+            if (i == end || (ctype[u[i]] & C_SEP))
+                break;
+        }
         push(out, (df_slice){ln->p + s, i - s}, ln->base + s);
         while (i < end && (ctype[u[i]] & C_SEP))
             i++;
@@ -659,6 +685,14 @@ static bool name_val(const line *ln, size_t i, size_t end, const char *key, argl
     return ok;
 }
 
+/* Can the arguments at i be a JSON array (a '[' after blanks)? A byte that is neither '[' nor
+ * a blank, nor the start of a longer blank rune, says no without a call (most shell forms). */
+static inline bool may_be_json(const line *ln, size_t i, size_t end)
+{
+    unsigned char c = i < end ? (unsigned char)ln->p[i] : 0;
+    return c == '[' || c >= 0x80 || is_ascii_space((char)c);
+}
+
 /* JSON_OR_STRING and the JSON half of JSON_OR_LIST; returns 1 JSON, 0 not JSON, -1 error */
 static int json_form(const line *ln, size_t i, size_t end, arglist *out)
 {
@@ -694,7 +728,7 @@ static bool arguments(const line *ln, df_node *n, rule r, size_t i, size_t end, 
     case RULE_JSON_OR_STRING:
         if (i == end)
             return true;
-        j = json_form(ln, i, end, out);
+        j = may_be_json(ln, i, end) ? json_form(ln, i, end, out) : 0;
         if (j < 0)
             return false;
         if (j > 0)
@@ -703,7 +737,7 @@ static bool arguments(const line *ln, df_node *n, rule r, size_t i, size_t end, 
             push(out, (df_slice){ln->p + i, end - i}, ln->base + i);
         return true;
     case RULE_JSON_OR_LIST:
-        j = json_form(ln, i, end, out);
+        j = may_be_json(ln, i, end) ? json_form(ln, i, end, out) : 0;
         if (j < 0)
             return false;
         if (j > 0)
