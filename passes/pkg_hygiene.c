@@ -171,11 +171,26 @@ static bool python_flag(df_slice v)
     return true;
 }
 
-/* Is c a package-manager command? Fills pc (mgr -1 when not). */
-static bool recognise(const sh_cmd *c, pcmd *pc)
+/* The word of c that names the program (sh_program; c->nwords when none) and, when that word
+ * is literal, its basename: what recognise and runs_script start from. */
+typedef struct program {
+    size_t at;
+    df_slice base;
+} program;
+
+static program program_of(const sh_cmd *c)
+{
+    program pr = {sh_program(c), {"", 0}};
+    if (pr.at < c->nwords && c->words[pr.at].literal)
+        pr.base = rs_basename(c->words[pr.at].value);
+    return pr;
+}
+
+/* recognise, given c's program (program_of). */
+static bool recognise_program(const sh_cmd *c, const program *pr, pcmd *pc)
 {
     *pc = (pcmd){-1, c->nwords, c->nwords, {"", 0}};
-    size_t p = sh_program(c);
+    size_t p = pr->at;
     if (p >= c->nwords || !c->words[p].literal)
         return false;
     static const struct {
@@ -193,7 +208,7 @@ static bool recognise(const sh_cmd *c, pcmd *pc)
         [M_YUM] = yum_argopts, [M_NPM] = npm_argopts,   [M_YARN] = yarn_argopts,
         [M_PIP] = pip_argopts, [M_GEM] = gem_argopts,
     };
-    df_slice name = rs_basename(c->words[p].value);
+    df_slice name = pr->base;
     int m = -1;
     if (name.n < 3)
         return false;
@@ -204,9 +219,10 @@ static bool recognise(const sh_cmd *c, pcmd *pc)
         return false;
     }
     for (size_t k = 0; k < sizeof tools / sizeof *tools && m < 0; k++)
-        if (tools[k].n == name.n && memcmp(name.p, tools[k].name, name.n) == 0)
+        if (tools[k].n == name.n && tools[k].name[0] == name.p[0] &&
+            memcmp(name.p, tools[k].name, name.n) == 0)
             m = tools[k].mgr;
-    if (m < 0 && versioned(name, "python")) { /* python -m pip */
+    if (m < 0 && name.p[0] == 'p' && versioned(name, "python")) { /* python -m pip */
         size_t i = p + 1;
         while (i < c->nwords && c->words[i].literal && python_flag(c->words[i].value))
             i++;
@@ -217,7 +233,7 @@ static bool recognise(const sh_cmd *c, pcmd *pc)
         name = c->words[p].value;
         m = M_PIP;
     } else if (m < 0) {
-        if (!versioned(name, "pip"))
+        if (name.p[0] != 'p' || !versioned(name, "pip"))
             return false;
         m = M_PIP;
     }
@@ -226,6 +242,13 @@ static bool recognise(const sh_cmd *c, pcmd *pc)
     pc->tool = name;
     pc->sub = find_sub(c, p + 1, argopts_of[m]);
     return true;
+}
+
+/* Is c a package-manager command? Fills pc (mgr -1 when not). */
+static bool recognise(const sh_cmd *c, pcmd *pc)
+{
+    program pr = program_of(c);
+    return recognise_program(c, &pr, pc);
 }
 
 static bool sub_in(const sh_cmd *c, const pcmd *pc, const char *const *names)
@@ -401,23 +424,26 @@ static const unsigned char token_class[256] = {
 /* The bits mentions gives a program's name (a token's last path component). */
 static unsigned program_bits(df_slice base)
 {
+    /* by length: those of length n are names[by_len[n]] up to names[by_len[n + 1]] */
     static const struct {
-        const char *name;
-        size_t n;
+        char name[19];
         unsigned bits;
     } names[] = {
-        {"apt", 3, 1u << M_APT},         {"apt-get", 7, 1u << M_APT},
-        {"apt-cache", 9, 1u << M_APT},   {"aptitude", 8, 1u << M_APT},
-        {"add-apt-repository", 18, 1u << M_APT},
-        {"apk", 3, 1u << M_APK},         {"zypper", 6, 1u << M_ZYPPER},
-        {"yum", 3, 1u << M_YUM},         {"dnf", 3, 1u << M_YUM},
-        {"microdnf", 8, 1u << M_YUM},    {"npm", 3, 1u << M_NPM},
-        {"yarn", 4, 1u << M_YARN},       {"sh", 2, MENTION_SCRIPT},
-        {"bash", 4, MENTION_SCRIPT},     {"dash", 4, MENTION_SCRIPT},
-        {"ash", 3, MENTION_SCRIPT},      {"ksh", 3, MENTION_SCRIPT},
-        {"zsh", 3, MENTION_SCRIPT},      {"mksh", 4, MENTION_SCRIPT},
+        {"sh", MENTION_SCRIPT},
+        {"apt", 1u << M_APT},   {"apk", 1u << M_APK},     {"yum", 1u << M_YUM},
+        {"dnf", 1u << M_YUM},   {"npm", 1u << M_NPM},     {"ash", MENTION_SCRIPT},
+        {"ksh", MENTION_SCRIPT}, {"zsh", MENTION_SCRIPT},
+        {"yarn", 1u << M_YARN}, {"bash", MENTION_SCRIPT}, {"dash", MENTION_SCRIPT},
+        {"mksh", MENTION_SCRIPT},
+        {"zypper", 1u << M_ZYPPER},
+        {"apt-get", 1u << M_APT},
+        {"aptitude", 1u << M_APT}, {"microdnf", 1u << M_YUM},
+        {"apt-cache", 1u << M_APT},
+        {"add-apt-repository", 1u << M_APT},
     };
-    if (base.n < 2)
+    static const unsigned char by_len[20] = {0,  0,  0,  1,  9,  13, 13, 14, 15, 17,
+                                             18, 18, 18, 18, 18, 18, 18, 18, 18, 19};
+    if (base.n < 2 || base.n > 18)
         return 0;
     switch (base.p[0]) { /* the first letters of the names above */
     case 'a': case 'b': case 'd': case 'k': case 'm': case 'n': case 's': case 'y': case 'z':
@@ -425,11 +451,29 @@ static unsigned program_bits(df_slice base)
     default:
         return 0;
     }
-    for (size_t k = 0; k < sizeof names / sizeof *names; k++)
-        if (names[k].n == base.n && names[k].name[0] == base.p[0] &&
-            memcmp(base.p, names[k].name, base.n) == 0)
+    for (size_t k = by_len[base.n]; k < by_len[base.n + 1]; k++)
+        if (names[k].name[0] == base.p[0] && memcmp(base.p, names[k].name, base.n) == 0)
             return names[k].bits;
     return 0;
+}
+
+/* The first byte from e on (n when none) that is not TOKEN (a / or the token's end). Four
+ * bytes per bound check: this loop reads most of the bytes mentions is given. */
+static inline size_t token_run_end(const unsigned char *u, size_t e, size_t n)
+{
+    for (; e + 4 <= n; e += 4) {
+        if (token_class[u[e]] != TOKEN)
+            return e;
+        if (token_class[u[e + 1]] != TOKEN)
+            return e + 1;
+        if (token_class[u[e + 2]] != TOKEN)
+            return e + 2;
+        if (token_class[u[e + 3]] != TOKEN)
+            return e + 3;
+    }
+    while (e < n && token_class[u[e]] == TOKEN)
+        e++;
+    return e;
 }
 
 /* The managers a text names as a program (bit 1 << M_*), plus MENTION_SCRIPT for what looks
@@ -446,29 +490,32 @@ static unsigned mentions(df_slice s)
             continue;
         }
         size_t e = i, b = i; /* the token is [i, e), its last path component [b, e) */
-        for (unsigned k; e < s.n && (k = token_class[u[e]]); e++)
-            if (k == TOKEN_SLASH)
-                b = e + 1;
+        for (;;) {
+            e = token_run_end(u, e, s.n);
+            if (e == s.n || token_class[u[e]] != TOKEN_SLASH)
+                break;
+            b = ++e;
+        }
         df_slice tok = {s.p + i, e - i};
         if (b == i || (b - i >= 4 && memcmp(s.p + b - 4, "bin/", 4) == 0))
             bits |= program_bits((df_slice){s.p + b, e - b});
         if ((tok.p[0] == '.' && (slice_has_prefix(tok, "./") || slice_has_prefix(tok, "../"))) ||
             (tok.n > 3 && memcmp(tok.p + tok.n - 3, ".sh", 3) == 0))
             bits |= MENTION_SCRIPT;
-        if (tok.p[0] == '-' && slice_eq_str(tok, "--offline"))
+        if (tok.n == 9 && memcmp(tok.p, "--offline", 9) == 0)
             bits |= MENTION_OFFLINE;
         i = e;
     }
     return bits;
 }
 
-/* Does c run a script the pass cannot see into: ./x, x.sh, `sh FILE`, `curl ... | sh`,
- * `source FILE`, or a program named by a variable? */
-static bool runs_script(const sh_cmd *c)
+/* Does c (pr: its program_of) run a script the pass cannot see into: ./x, x.sh, `sh FILE`,
+ * `curl ... | sh`, `source FILE`, or a program named by a variable? */
+static bool runs_script(const sh_cmd *c, const program *pr)
 {
     static const char *const shells[] = {"sh", "bash", "dash", "ash", "ksh", "zsh", "mksh",
                                          "source", ".", NULL};
-    size_t p = sh_program(c);
+    size_t p = pr->at;
     if (p >= c->nwords)
         return false;
     if (!c->words[p].literal)
@@ -477,7 +524,7 @@ static bool runs_script(const sh_cmd *c)
     if (slice_has_prefix(v, "./") || slice_has_prefix(v, "../") ||
         (v.n > 3 && memcmp(v.p + v.n - 3, ".sh", 3) == 0))
         return true;
-    if (!in_list(rs_basename(v), shells))
+    if (!in_list(pr->base, shells))
         return false;
     for (size_t i = p + 1; i < c->nwords; i++) {
         df_slice o = c->words[i].value;
@@ -528,10 +575,43 @@ static int cmd_mgr(const run_entry *e, size_t i)
     return e->cmd[i].pc.mgr;
 }
 
-/* Fills e for r (readable): per command recognise, or mentions and runs_script; and from
- * them the managers and classify's answer (the first thing the RUN does to each tracked
- * manager's state; a refresh counts only on the top-level &&/; chain). */
-static void summarise(df_doc *doc, const rs_run *r, run_entry *e)
+/* What recognise, mentions and runs_script say about command c of r. */
+static cmd_info read_command(const rs_run *r, const sh_cmd *c)
+{
+    cmd_info ci = {.bits = 0};
+    program pr = program_of(c);
+    if (recognise_program(c, &pr, &ci.pc))
+        return ci;
+    ci.bits = mentions((df_slice){r->script.p + c->off, c->end - c->off});
+    if (runs_script(c, &pr))
+        ci.bits |= CMD_RUNS_SCRIPT;
+    return ci;
+}
+
+/* Is command c of r the command d of was (an earlier reading of the same node) as read_command
+ * sees it: the same place and bytes in both scripts, the same words? */
+static bool same_command(const rs_run *r, const sh_cmd *c, const rs_run *was, const sh_cmd *d)
+{
+    if (c->off != d->off || c->end != d->end || c->nwords != d->nwords ||
+        c->nassign != d->nassign || c->end > r->script.n || d->end > was->script.n ||
+        memcmp(r->script.p + c->off, was->script.p + d->off, c->end - c->off) != 0)
+        return false;
+    for (size_t k = 0; k < c->nwords; k++) {
+        const sh_word *v = &c->words[k], *w = &d->words[k];
+        if (v->off != w->off || v->len != w->len || v->literal != w->literal ||
+            !slice_eq(v->value, w->value))
+            return false;
+    }
+    return true;
+}
+
+/* Fills e for r (readable): per command read_command; and from its answers the managers and
+ * classify's answer (the first thing the RUN does to each tracked manager's state; a refresh
+ * counts only on the top-level &&/; chain). prev, when not NULL, is the entry of was, an
+ * earlier reading of the node's script (before an edit of the pass): a command that is the
+ * same in both (same_command: those before the edit) keeps its answer there. */
+static void summarise(df_doc *doc, const rs_run *r, run_entry *e, const run_entry *prev,
+                      const rs_run *was)
 {
     size_t ncmds = r->sh.ncmds;
     e->cmd = arena_alloc(&doc->arena, (ncmds ? ncmds : 1) * sizeof *e->cmd);
@@ -541,33 +621,31 @@ static void summarise(df_doc *doc, const rs_run *r, run_entry *e)
     unsigned mgrs = 0;
     for (size_t i = 0; i < ncmds; i++) {
         const sh_cmd *c = &r->sh.cmds[i];
-        pcmd pc;
-        unsigned bits = 0;
-        if (recognise(c, &pc)) {
-            int m = pc.mgr;
+        bool same = prev && i < was->sh.ncmds && same_command(r, c, was, &was->sh.cmds[i]);
+        cmd_info ci = same ? prev->cmd[i] : read_command(r, c);
+        e->cmd[i] = ci;
+        int m = ci.pc.mgr;
+        if (m >= 0) {
             e->runs |= 1u << m;
             mgrs |= 1u << m;
             if (m < NTRACK && !done[m]) {
-                ev ce = category(c, &pc);
+                ev ce = category(c, &ci.pc);
                 if ((ce == EV_REFRESH && c->depth == 0 && reliable) || ce == EV_USE)
                     e->e[m] = (uint8_t)ce, e->at[m] = (uint32_t)i, done[m] = true;
             }
-        } else {
-            bits = mentions((df_slice){r->script.p + c->off, c->end - c->off});
+        } else if (ci.bits) {
+            unsigned bits = ci.bits;
+            bool script = bits & CMD_RUNS_SCRIPT;
             mgrs |= bits;
-            bool script = runs_script(c);
-            if (script)
-                bits |= CMD_RUNS_SCRIPT;
-            for (int m = 0; m < NTRACK; m++) {
-                if (done[m])
+            for (int k = 0; k < NTRACK; k++) {
+                if (done[k])
                     continue;
-                bool cache_only = m == M_NPM || m == M_YARN;
-                if (((bits & (1u << m)) && (!cache_only || (bits & MENTION_OFFLINE))) ||
-                    (script && (m == M_APT || m == M_APK || m == M_ZYPPER)))
-                    e->e[m] = EV_USE, e->at[m] = UINT32_MAX, done[m] = true;
+                bool cache_only = k == M_NPM || k == M_YARN;
+                if (((bits & (1u << k)) && (!cache_only || (bits & MENTION_OFFLINE))) ||
+                    (script && (k == M_APT || k == M_APK || k == M_ZYPPER)))
+                    e->e[k] = EV_USE, e->at[k] = UINT32_MAX, done[k] = true;
             }
         }
-        e->cmd[i] = (cmd_info){pc, bits};
         if (c->depth != 0 || (c->op != SH_AND && c->op != SH_SEQ && c->op != SH_END))
             reliable = false;
     }
@@ -575,8 +653,10 @@ static void summarise(df_doc *doc, const rs_run *r, run_entry *e)
 }
 
 /* rs_open, with what the pass keeps about the script: its entry (made on the first call for
- * this reading), or NULL when the script is not readable (out->ok false). */
-static run_entry *open_entry(df_doc *doc, df_node *n, rs_run *out)
+ * this reading), or NULL when the script is not readable (out->ok false). prev and was: as for
+ * summarise, or NULL. */
+static run_entry *reopen_entry(df_doc *doc, df_node *n, rs_run *out, const run_entry *prev,
+                               const rs_run *was)
 {
     if (!rs_open(doc, n, out))
         return NULL;
@@ -584,11 +664,16 @@ static run_entry *open_entry(df_doc *doc, df_node *n, rs_run *out)
     run_entry *e = note ? *note : NULL;
     if (!e) {
         e = arena_alloc(&doc->arena, sizeof *e);
-        summarise(doc, out, e);
+        summarise(doc, out, e, prev, was);
         if (note)
             *note = e;
     }
     return e;
+}
+
+static run_entry *open_entry(df_doc *doc, df_node *n, rs_run *out)
+{
+    return reopen_entry(doc, n, out, NULL, NULL);
 }
 
 /* open_entry for a caller that needs only the entry: once the script has been summarised,
@@ -677,6 +762,32 @@ static bool copies_named_files(const df_node *n)
     return true;
 }
 
+/* Does t name what shows Yarn 2+ (any case): corepack, berry, set version, set-version, a
+ * yarnrc, .yarn/, yarnPath, yarn-path? One walk over t, trying the marks where their first
+ * letter occurs. */
+static bool shows_yarn2(df_slice t)
+{
+    static const struct {
+        const char *s;
+        size_t n;
+    } marks[] = {{"corepack", 8}, {"berry", 5}, {"set version", 11}, {"set-version", 11},
+                 {"yarnrc", 6},   {".yarn/", 6}, {"yarnpath", 8},    {"yarn-path", 9}};
+    for (size_t i = 0; i < t.n; i++) {
+        switch (t.p[i]) { /* the first letters of the marks, in either case */
+        case 'c': case 'C': case 'b': case 'B': case 's': case 'S': case 'y': case 'Y': case '.':
+            break;
+        default:
+            continue;
+        }
+        char first = (char)(t.p[i] | 0x20); /* lower case; '.' stays */
+        for (size_t k = 0; k < sizeof marks / sizeof *marks; k++)
+            if (marks[k].s[0] == first && t.n - i >= marks[k].n &&
+                strncasecmp(t.p + i + 1, marks[k].s + 1, marks[k].n - 1) == 0)
+                return true;
+    }
+    return false;
+}
+
 /* n's facts (ENV_*, YARN_UNSURE) other than those in have (the stage's so far: a stage's
  * facts only accumulate). Each is read only for a RUN that runs its manager (pip's flag, npm's
  * and yarn's cleanups), so only those of the managers in runs (bit M_*: those the document's
@@ -700,19 +811,8 @@ static unsigned node_facts(const df_node *n, bool yarn, unsigned runs, unsigned 
         return f;
     if ((n->kind == DF_COPY || n->kind == DF_ADD) && !copies_named_files(n))
         return f | YARN_UNSURE;
-    /* what shows Yarn 2+: corepack, berry, set version, set-version, and the four below,
-     * each of which holds "yarn" */
-    static const char *const yarn2[] = {"corepack", "berry", "set version", "set-version", NULL};
-    static const char *const yarn2_files[] = {"yarnrc", ".yarn/", "yarnpath", "yarn-path", NULL};
-    if (!yarn)
-        return f;
-    for (size_t k = 0; yarn2[k]; k++)
-        if (slice_contains_nocase(n->text, yarn2[k]))
-            return f | YARN_UNSURE;
-    if (slice_contains_nocase(n->text, "yarn"))
-        for (size_t k = 0; yarn2_files[k]; k++)
-            if (slice_contains_nocase(n->text, yarn2_files[k]))
-                return f | YARN_UNSURE;
+    if (yarn && shows_yarn2(n->text))
+        return f | YARN_UNSURE;
     return f;
 }
 
@@ -1376,7 +1476,8 @@ static bool append(ctx *x, df_node *n, rs_run *r, run_entry **en, df_slice prefi
     rs_style st = rs_node_style(x->doc, n, file_style(x));
     bool ok = rs_append(x->doc, r, buf_to_arena(&b, &x->doc->arena), &st, x->d);
     buf_free(&b);
-    *en = open_entry(x->doc, n, r);
+    rs_run was = *r; /* its reading stays in the arena: the commands before the new ones */
+    *en = reopen_entry(x->doc, n, r, *en, *en ? &was : NULL);
     return ok;
 }
 

@@ -367,7 +367,7 @@ void rs_shells_init(rs_shells *s, const df_doc *doc)
     }
 }
 
-void rs_shells_step(rs_shells *s, const df_doc *doc, const df_node *n)
+void rs_shells_set(rs_shells *s, const df_doc *doc, const df_node *n)
 {
     if (n->stage < 0 || (size_t)n->stage >= s->n)
         return;

@@ -103,7 +103,13 @@ typedef struct rs_shells {
     bool few[16];
 } rs_shells;
 void rs_shells_init(rs_shells *s, const df_doc *doc);
-void rs_shells_step(rs_shells *s, const df_doc *doc, const df_node *n);
+/* rs_shells_step for a FROM or a SHELL, the nodes that decide a stage's shell. */
+void rs_shells_set(rs_shells *s, const df_doc *doc, const df_node *n);
+static inline void rs_shells_step(rs_shells *s, const df_doc *doc, const df_node *n)
+{
+    if (n->kind == DF_FROM || n->kind == DF_SHELL) /* every other node leaves the shells */
+        rs_shells_set(s, doc, n);
+}
 bool rs_shells_posix(const rs_shells *s, const df_node *n);
 void rs_shells_free(rs_shells *s);
 
