@@ -264,6 +264,12 @@ static bool double_quoted(lexer *lx, df_buf *out)
  * word := { part }, up to stop (consumed) or the end when stop is END.
  * Appends the expansion to out; sp, when given, receives the word splitting.
  */
+/* Is c a byte word_upto copies as it is: ASCII, neither the stop, a quote, $ nor the escape? */
+static bool plain_ascii(const lexer *lx, int c, int stop)
+{
+    return c < 0x80 && c != stop && c != '$' && c != '\'' && c != '"' && c != lx->esc;
+}
+
 static bool word_upto(lexer *lx, int stop, bool raw, df_buf *out, splitter *sp)
 {
     bool saved = lx->raw, ok = true;
@@ -295,6 +301,9 @@ static bool word_upto(lexer *lx, int stop, bool raw, df_buf *out, splitter *sp)
         }
         start = lx->pos;
         skip_rune(lx);
+        if (!escaped) /* then the run of plain ASCII bytes after it, at once */
+            while (lx->pos < lx->n && plain_ascii(lx, (unsigned char)lx->s[lx->pos], stop))
+                lx->pos++;
         buf_put(out, lx->s + start, lx->pos - start);
         if (sp)
             split(sp, lx->s + start, lx->pos - start, escaped);
