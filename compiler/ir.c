@@ -269,10 +269,13 @@ void ir_check(const df_doc *doc, const char *after)
 void ir_quote_value(const df_doc *doc, df_buf *b, df_slice v)
 {
     bool plain = v.n > 0;
-    for (size_t i = 0; i < v.n && plain; i++) {
+    for (size_t i = 0, w; i < v.n && plain; i += w) {
         char c = v.p[i];
-        plain = !(c == ' ' || c == '\t' || c == '"' || c == '\'' || c == '$' || c == '\\' ||
-                  c == '`' || c == '\n' || c == '\r' || c == '=' || c == '#');
+        /* a blank as BuildKit splits words (Go's unicode.IsSpace: \v, \f, U+00A0, U+3000...,
+         * and the bytes 0x85 and 0xA0 alone) would cut the value in two */
+        bool blank = lex_is_space_rune(v.p + i, v.n - i, &w) || c == '\x85' || c == '\xA0';
+        plain = !(blank || c == '"' || c == '\'' || c == '$' || c == '\\' || c == '`' ||
+                  c == '=' || c == '#');
     }
     if (plain) {
         buf_put_slice(b, v);
