@@ -154,7 +154,7 @@ typedef struct stage_state {
 
 static void add_name(stage_state *s, df_arena *a, df_slice name)
 {
-    if (s->nnames == s->cap) {
+    if (s->nnames >= s->cap) { /* full, or (cap 0) still the base stage's array */
         size_t cap = s->nnames < 8 ? 16 : 2 * s->nnames;
         df_slice *v = arena_alloc(a, cap * sizeof *v);
         if (s->nnames)
