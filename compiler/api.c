@@ -144,23 +144,29 @@ static int optimize(df_doc *doc, const df_options *opt, df_diags *d)
      * function of the document: once every selected pass has run on the document as it now is
      * without changing it, another round would change nothing either, so the rounds stop there
      * rather than at the end of a round (unless --dump-after wants every run). */
-    enum { MAX_ROUNDS = 4 };
+    enum { MAX_ROUNDS = 4, MAX_PASSES = 64 };
+    if (pipeline_len > MAX_PASSES)
+        die("the pass table outgrew MAX_PASSES");
+    bool chosen[MAX_PASSES]; /* the selection, worked out once (--passes and --skip are lists) */
     size_t first_round_diags = d->n, selected = 0, quiet = 0;
     for (size_t i = 0; i < pipeline_len; i++)
-        selected += selected_pass(opt, &pipeline[i]);
+        selected += chosen[i] = selected_pass(opt, &pipeline[i]);
     for (int round = 0, before = -1; round < MAX_ROUNDS && changed != before; round++) {
         before = changed;
         size_t from = d->n;
         for (size_t i = 0; i < pipeline_len; i++) {
             const df_pass *p = &pipeline[i];
-            if (!selected_pass(opt, p))
+            if (!chosen[i])
                 continue;
             if (round > 0 && quiet >= selected && !opt->dump_after)
                 break;
             quiet++;
             if (p->run(doc, d)) {
                 changed++;
-                quiet = 0;
+                /* A pass goes to its own fixpoint in one run: run again on its own result, it
+                 * finds nothing more to do. So a pass that changed the document has also run
+                 * on the document as it now is. */
+                quiet = 1;
                 if (doc->stages_stale)
                     sema_stages(doc, d);
                 if (opt->pass_fired)
