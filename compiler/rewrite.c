@@ -305,6 +305,16 @@ df_slice rw_text_from(const df_node *n, size_t loff)
     return (df_slice){n->text.p + at, n->text.n - at};
 }
 
+bool rw_may_start_with(df_slice script, char c)
+{
+    size_t i = 0;
+    while (i < script.n && (script.p[i] == ' ' || script.p[i] == '\t' || script.p[i] == '\n' ||
+                            script.p[i] == '\r' || script.p[i] == '\\'))
+        i++;
+    return i < script.n && (script.p[i] == c || script.p[i] == '\'' || script.p[i] == '"' ||
+                            script.p[i] == '#');
+}
+
 bool rw_has_comment_lines(df_slice text)
 {
     return has_comment_line(text.p, text.n);

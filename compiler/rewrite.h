@@ -48,6 +48,12 @@ bool rw_path_writable(const df_doc *doc, df_slice path);
  * COPY --link/--chmod/--parents/--exclude, ADD --checksum)? Only then may a pass emit
  * BuildKit-only syntax. */
 bool rw_buildkit_syntax(const df_doc *doc);
+/* Can the first command of a shell script start with a plain word whose value begins with c
+ * (no assignment, redirection, `!` or compound command before it)? Every byte of a literal
+ * word's value is a byte of its text, so the first character that is not a blank or a
+ * backslash must be c or a quote; a comment line first also answers yes. A no lets a pass skip
+ * reading the script. */
+bool rw_may_start_with(df_slice script, char c);
 /* Is there a SHELL instruction anywhere (RUN/CMD shell form then use another shell)? */
 bool rw_has_shell(const df_doc *doc);
 /* The logical-line offset of a slice that points into n's logical line. */

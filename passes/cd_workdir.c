@@ -80,11 +80,18 @@ static bool mentions(df_slice s, const char *word)
     return false;
 }
 
+/* Can n be a shell-form RUN whose script starts with `cd` (judged from its text)? */
+static bool candidate(const df_node *n)
+{
+    return n->kind == DF_RUN && !(n->flags & DF_N_JSON) && n->nargs == 1 && !n->nheredocs &&
+           rw_may_start_with(n->args[0].v, 'c');
+}
+
 /* Rewrites n when it qualifies; returns the WORKDIR inserted before it, n itself when only the
  * cd was dropped, NULL when nothing changed. */
 static df_node *rewrite(df_doc *doc, df_node *n, df_slice cur, df_diags *d)
 {
-    if (n->kind != DF_RUN || (n->flags & DF_N_JSON) || n->nargs != 1 || n->nheredocs)
+    if (!candidate(n))
         return NULL;
     df_slice script = n->args[0].v;
     sh_script sc;
@@ -172,8 +179,11 @@ static bool sweep(df_doc *doc, df_diags *d)
 
 PASS(cd_workdir)
 {
-    if (doc->escape != '\\' || rw_has_shell(doc))
-        return false;
+    const df_node *n = doc->head;
+    while (n && !candidate(n))
+        n = n->next;
+    if (!n || doc->escape != '\\' || rw_has_shell(doc))
+        return false; /* most documents have no RUN that starts with cd */
     /* The WORKDIR a rewrite puts in front of a RUN is the reset an earlier `RUN cd` waited
      * for: walk again while a walk changes something, so a chain of them is done in one run
      * (each walk removes at least one cd; at most 64 walks). */

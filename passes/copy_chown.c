@@ -200,12 +200,16 @@ static bool fold(df_doc *doc, df_node *c, df_node *r, df_slice cur, const rw_dir
     return true;
 }
 
-/* Is a COPY followed directly by a RUN anywhere (else nothing can fold)? */
+/* Is a COPY followed directly by a RUN anywhere whose script may start with chown or chmod
+ * (judged from its text, rw_may_start_with)? Else nothing can fold. */
 static bool any_candidate(const df_doc *doc)
 {
-    for (const df_node *n = doc->head; n; n = n->next)
-        if (n->kind == DF_COPY && n->next && n->next->kind == DF_RUN)
+    for (const df_node *n = doc->head; n; n = n->next) {
+        const df_node *r = n->next;
+        if (n->kind == DF_COPY && r && r->kind == DF_RUN && !(r->flags & DF_N_JSON) &&
+            r->nargs == 1 && !r->nheredocs && rw_may_start_with(r->args[0].v, 'c'))
             return true;
+    }
     return false;
 }
 

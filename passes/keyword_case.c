@@ -20,14 +20,14 @@ static void count(const df_node *n, tally *t)
     if (n->kind == DF_UNKNOWN)
         return;
     t->keywords++;
-    bool up = true, low = true;
+    bool has_lower = false, has_upper = false;
     for (size_t i = 0; i < n->keyword.n; i++) {
-        char c = n->keyword.p[i];
-        up &= !(c >= 'a' && c <= 'z');
-        low &= !(c >= 'A' && c <= 'Z');
+        unsigned char c = (unsigned char)n->keyword.p[i];
+        has_lower |= (unsigned)(c - 'a') < 26;
+        has_upper |= (unsigned)(c - 'A') < 26;
     }
-    t->upper += up;
-    t->lower += low;
+    t->upper += !has_lower;
+    t->lower += !has_upper;
     if (n->sub)
         count(n->sub, t);
 }
@@ -81,6 +81,10 @@ PASS(keyword_case)
     /* usually every keyword already has the majority's case */
     bool keywords = (upper ? t.upper : t.lower) < t.keywords;
     for (df_node *n = doc->head; n; n = n->next) {
+        /* with every keyword in the majority's case, only AS and HEALTHCHECK's CMD/NONE may
+         * need one */
+        if (!keywords && n->kind != DF_FROM && n->kind != DF_HEALTHCHECK && !n->sub)
+            continue;
         ir_edits e = {0};
         if (!words(&e, doc, n, n, upper, keywords)) {
             free(e.v);

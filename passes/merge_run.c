@@ -61,21 +61,27 @@ static bool is_name_char(char c)
  * with '=' in it ((v=1)), $((v+=1)), or bash's $[...]. Errs on the side of yes. */
 static bool assigns_in_expansion(df_slice s)
 {
-    for (size_t i = 0; i + 1 < s.n; i++) {
-        if (s.p[i] == '$' && s.p[i + 1] == '{') {
-            size_t j = i + 2;
-            while (j < s.n && is_name_char(s.p[j]))
-                j++;
-            if (j < s.n && (s.p[j] == '=' || (s.p[j] == ':' && j + 1 < s.n && s.p[j + 1] == '=')))
-                return true;
-        } else if (s.p[i] == '(' && s.p[i + 1] == '(') {
-            const char *close = memmem(s.p + i, s.n - i, "))", 2);
-            size_t end = close ? (size_t)(close - s.p) : s.n;
-            if (memchr(s.p + i, '=', end - i) || (i == 0 || s.p[i - 1] != '$'))
-                return true; /* ((...)) as a command may assign (x++); $((...)) with '=' does */
-        } else if (s.p[i] == '$' && s.p[i + 1] == '[') {
+    /* each form starts with '$' or '(': jump from one to the next (memchr) */
+    const char *end = s.p + s.n;
+    for (const char *q = s.p; q + 1 < end && (q = memchr(q, '$', (size_t)(end - q) - 1)); q++) {
+        if (q[1] == '[')
             return true;
-        }
+        if (q[1] != '{')
+            continue;
+        const char *j = q + 2;
+        while (j < end && is_name_char(*j))
+            j++;
+        if (j < end && (*j == '=' || (*j == ':' && j + 1 < end && j[1] == '=')))
+            return true;
+    }
+    for (const char *q = s.p; q + 1 < end && (q = memchr(q, '(', (size_t)(end - q) - 1)); q++) {
+        if (q[1] != '(')
+            continue;
+        size_t i = (size_t)(q - s.p);
+        const char *close = memmem(q, s.n - i, "))", 2);
+        size_t stop = close ? (size_t)(close - s.p) : s.n;
+        if (memchr(q, '=', stop - i) || (i == 0 || s.p[i - 1] != '$'))
+            return true; /* ((...)) as a command may assign (x++); $((...)) with '=' does */
     }
     return false;
 }
@@ -172,8 +178,11 @@ static bool starts_daemon(const sh_cmd *c)
         const sh_word *w = &c->words[i];
         if (!w->literal)
             continue;
-        if (slice_has_prefix(w->value, "/etc/init.d/") || slice_has_prefix(w->value, "/etc/rc.d/") ||
-            slice_has_prefix(w->value, "--daemon") || slice_eq_str(w->value, "--fork"))
+        char c0 = w->value.n ? w->value.p[0] : '\0'; /* most words start with neither */
+        if ((c0 == '/' && (slice_has_prefix(w->value, "/etc/init.d/") ||
+                           slice_has_prefix(w->value, "/etc/rc.d/"))) ||
+            (c0 == '-' && (slice_has_prefix(w->value, "--daemon") ||
+                           slice_eq_str(w->value, "--fork"))))
             return true;
         if (i > p)
             continue; /* program position and wrappers only */

@@ -16,16 +16,26 @@
 #include "../compiler/internal.h"
 #include "../compiler/rewrite.h"
 
+/* Is n a WORKDIR with one relative path (what the pass rewrites)? */
+static bool relative_workdir(const df_node *n)
+{
+    return n->kind == DF_WORKDIR && n->nargs == 1 && !n->nheredocs && !rw_path_abs(n->args[0].v);
+}
+
 PASS(workdir_abs)
 {
     bool changed = false;
     if (doc->escape != '\\')
         return false; /* a backtick escape: Windows paths, resolved by other rules */
+    const df_node *first = doc->head;
+    while (first && !relative_workdir(first))
+        first = first->next;
+    if (!first)
+        return false; /* most documents: every WORKDIR absolute, nothing to track */
     rw_wd wd;
     rw_wd_init(&wd, doc);
     for (df_node *n = doc->head; n; n = n->next) {
-        if (n->kind == DF_WORKDIR && n->nargs == 1 && !n->nheredocs &&
-            !rw_path_abs(n->args[0].v) && wd.cur.n && rw_literal(doc, n->args[0].v)) {
+        if (relative_workdir(n) && wd.cur.n && rw_literal(doc, n->args[0].v)) {
             df_slice abs = rw_wd_resolve(doc, wd.cur, n->args[0].v);
             if (abs.n && rw_path_writable(doc, abs)) {
                 ir_edits e = {0};
