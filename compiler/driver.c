@@ -296,6 +296,8 @@ int main(int argc, char **argv)
     /* past a file size limit (ulimit -f) write() then fails with EFBIG and the error path runs,
      * instead of the signal killing dfopt halfway through a write */
     signal(SIGXFSZ, SIG_IGN);
+    arena_spares_keep(); /* one thread, many documents */
+    atexit(arena_spares_free);
     if (argc > 1 && strcmp(argv[1], "graph") == 0)
         return graph_main(argc - 1, argv + 1);
     if (argc > 1 && strcmp(argv[1], "lint") == 0)

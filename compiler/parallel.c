@@ -90,6 +90,7 @@ static bool start(worker *w, par_fn fn, void *ctx)
     int status = run(w->from, w->to, fn, ctx);
     if (fflush(stdout) != 0 || fflush(stderr) != 0)
         status = 2;
+    arena_spares_free();
     _exit(status);
 }
 

@@ -82,6 +82,46 @@ void *xcalloc(size_t n, size_t m)
  * quarter of that gets a chunk of its own. */
 enum { ARENA_FIRST = 4 * 1024, ARENA_CHUNK = 64 * 1024 };
 
+/* Chunks of the standard sizes (ARENA_FIRST, twice that, ... ARENA_CHUNK) that a freed arena
+ * gave back, kept for the next one once the program asked for it (arena_spares_keep; the
+ * dfopt command does, being one thread): over many documents, each gets its chunks without
+ * a malloc and a free. A few per size. */
+enum { SPARE_SIZES = 5, SPARE_MAX = 4 };
+static bool spares_on;
+static struct {
+    df_arena_chunk *v[SPARE_MAX];
+    size_t n;
+} spare[SPARE_SIZES];
+
+void arena_spares_keep(void)
+{
+    spares_on = true;
+}
+
+static int size_class(size_t size)
+{
+    for (int k = 0; k < SPARE_SIZES; k++)
+        if (size == (size_t)ARENA_FIRST << k)
+            return k;
+    return -1;
+}
+
+static void chunk_free(df_arena_chunk *c)
+{
+    int k = spares_on ? size_class(c->size) : -1;
+    if (k >= 0 && spare[k].n < SPARE_MAX)
+        spare[k].v[spare[k].n++] = c;
+    else
+        free(c);
+}
+
+void arena_spares_free(void)
+{
+    for (int k = 0; k < SPARE_SIZES; k++)
+        while (spare[k].n)
+            free(spare[k].v[--spare[k].n]);
+}
+
 /* A new chunk for an allocation of n (aligned) bytes that does not fit in the current one. */
 void *arena_grow(df_arena *a, size_t n)
 {
@@ -94,7 +134,9 @@ void *arena_grow(df_arena *a, size_t n)
         while (size < n)
             size *= 2;
     }
-    df_arena_chunk *c = xmalloc(sizeof *c + size);
+    int k = size_class(size);
+    df_arena_chunk *c = k >= 0 && spare[k].n ? spare[k].v[--spare[k].n]
+                                              : xmalloc(sizeof *c + size);
     c->size = size;
     if (own && a->head) {
         /* A big one-off: keep the current chunk for small allocations. */
@@ -130,12 +172,12 @@ void arena_release_chunks(df_arena *a, df_arena_mark m)
     /* chunks made after the mark: new heads before m.head, big one-offs right after it */
     for (df_arena_chunk *c = a->head; c != m.head;) {
         df_arena_chunk *next = c->next;
-        free(c);
+        chunk_free(c);
         c = next;
     }
     for (df_arena_chunk *c = m.head->next; c != m.next;) {
         df_arena_chunk *next = c->next;
-        free(c);
+        chunk_free(c);
         c = next;
     }
     m.head->next = m.next;
@@ -163,7 +205,7 @@ void arena_free(df_arena *a)
     df_arena_chunk *c = a->head;
     while (c) {
         df_arena_chunk *next = c->next;
-        free(c);
+        chunk_free(c);
         c = next;
     }
     a->head = NULL;

@@ -66,6 +66,11 @@ static inline void *arena_alloc_raw(df_arena *a, size_t n)
 char *arena_strndup(df_arena *a, const char *s, size_t n); /* NUL-terminated copy */
 df_slice arena_slice(df_arena *a, const char *s, size_t n);
 void arena_free(df_arena *a);
+/* From now on freed arenas keep a few chunks for the next ones instead of freeing them
+ * (for a single-threaded program that makes many documents); arena_spares_free frees them,
+ * before exit, so that nothing is left allocated. */
+void arena_spares_keep(void);
+void arena_spares_free(void);
 /* A point in an arena to come back to: arena_release frees what was allocated after
  * arena_mark returned it (memory needed only for a while, such as one instruction of a
  * document that is streamed). The chunk in use at the mark is kept, so the memory after the
