@@ -163,10 +163,10 @@ static int optimize(df_doc *doc, const df_options *opt, df_diags *d)
             quiet++;
             if (p->run(doc, d)) {
                 changed++;
-                /* A pass goes to its own fixpoint in one run: run again on its own result, it
-                 * finds nothing more to do. So a pass that changed the document has also run
-                 * on the document as it now is. */
-                quiet = 1;
+                /* Not even p itself has run on the document as it now is: most passes reach
+                 * their own fixpoint in one run, but not all (late-metadata may move an ARG
+                 * again after what it moved), so p runs again in the next round too. */
+                quiet = 0;
                 if (doc->stages_stale)
                     sema_stages(doc, d);
                 if (opt->pass_fired)
