@@ -552,19 +552,23 @@ enum { CMD_RUNS_SCRIPT = 1u << 10 };
 
 typedef struct cmd_info {
     pcmd pc;       /* pc.mgr -1: not a manager's command */
-    unsigned bits; /* for any other command */
+    program pr;    /* its program (program_of) */
+    unsigned bits; /* for any other command, once the entry is full */
 } cmd_info;
 
 /* What the pass keeps per script, beside its reading (sh_parse_node): a function of the
  * script's bytes, so it lives with the reading for the whole document (sh_note_node) and the
- * pass's later runs find it. It is computed in one walk over the commands, the only place
- * that calls mentions and runs_script on a readable script; every question the phases ask
- * about a RUN's managers starts from it, and a RUN with no manager's command and no mention
- * (most of them) is settled by it alone. */
+ * pass's later runs find it. It is made in two steps. summarise recognises each command's
+ * program (cmd[].pc, runs): all that the gate, the flags and the choice of RUNs to act on
+ * need, and all that a RUN running no manager costs when nothing before it reads what it
+ * does. complete then reads what the other commands mention and whether they run a script
+ * (cmd[].bits, the only place that calls mentions and runs_script on a readable script) and
+ * works out classify's answer and the managers (full). */
 typedef struct run_entry {
     uint32_t at[NTRACK]; /* classify's answer: cls.at (UINT32_MAX: SIZE_MAX) ... */
-    uint8_t e[NTRACK];   /* ... and cls.e */
-    uint8_t managers;    /* bit M_* per tracked manager a command runs or mentions */
+    uint8_t e[NTRACK];   /* ... and cls.e (full only) */
+    uint8_t managers;    /* bit M_* per tracked manager a command runs or mentions (full only) */
+    bool full;           /* complete has filled at, e, managers and cmd[].bits */
     uint16_t runs;       /* bit M_* per manager (pip and gem too) a command runs */
     cmd_info *cmd;       /* per command */
 } run_entry;
@@ -575,21 +579,17 @@ static int cmd_mgr(const run_entry *e, size_t i)
     return e->cmd[i].pc.mgr;
 }
 
-/* What recognise, mentions and runs_script say about command c of r. */
-static cmd_info read_command(const rs_run *r, const sh_cmd *c)
+/* What mentions and runs_script say about command c of r (pr: its program). */
+static unsigned read_bits(const rs_run *r, const sh_cmd *c, const program *pr)
 {
-    cmd_info ci = {.bits = 0};
-    program pr = program_of(c);
-    if (recognise_program(c, &pr, &ci.pc))
-        return ci;
-    ci.bits = mentions((df_slice){r->script.p + c->off, c->end - c->off});
-    if (runs_script(c, &pr))
-        ci.bits |= CMD_RUNS_SCRIPT;
-    return ci;
+    unsigned bits = mentions((df_slice){r->script.p + c->off, c->end - c->off});
+    if (runs_script(c, pr))
+        bits |= CMD_RUNS_SCRIPT;
+    return bits;
 }
 
-/* Is command c of r the command d of was (an earlier reading of the same node) as read_command
- * sees it: the same place and bytes in both scripts, the same words? */
+/* Is command c of r the command d of was (an earlier reading of the same node) as summarise
+ * and complete see it: the same place and bytes in both scripts, the same words? */
 static bool same_command(const rs_run *r, const sh_cmd *c, const rs_run *was, const sh_cmd *d)
 {
     if (c->off != d->off || c->end != d->end || c->nwords != d->nwords ||
@@ -605,36 +605,28 @@ static bool same_command(const rs_run *r, const sh_cmd *c, const rs_run *was, co
     return true;
 }
 
-/* Fills e for r (readable): per command read_command; and from its answers the managers and
- * classify's answer (the first thing the RUN does to each tracked manager's state; a refresh
- * counts only on the top-level &&/; chain). prev, when not NULL, is the entry of was, an
- * earlier reading of the node's script (before an edit of the pass): a command that is the
- * same in both (same_command: those before the edit) keeps its answer there. */
-static void summarise(df_doc *doc, const rs_run *r, run_entry *e, const run_entry *prev,
-                      const rs_run *was)
+/* classify's answer and the managers of e (made by summarise for r), from what its commands
+ * run, mention and whether they run a script (the first thing the RUN does to each tracked
+ * manager's state; a refresh counts only on the top-level &&/; chain). */
+static void settle(const rs_run *r, run_entry *e)
 {
-    size_t ncmds = r->sh.ncmds;
-    e->cmd = arena_alloc(&doc->arena, (ncmds ? ncmds : 1) * sizeof *e->cmd);
     for (int m = 0; m < NTRACK; m++)
         e->e[m] = EV_NONE, e->at[m] = UINT32_MAX;
     bool reliable = true, done[NTRACK] = {false};
     unsigned mgrs = 0;
-    for (size_t i = 0; i < ncmds; i++) {
+    for (size_t i = 0; i < r->sh.ncmds; i++) {
         const sh_cmd *c = &r->sh.cmds[i];
-        bool same = prev && i < was->sh.ncmds && same_command(r, c, was, &was->sh.cmds[i]);
-        cmd_info ci = same ? prev->cmd[i] : read_command(r, c);
-        e->cmd[i] = ci;
-        int m = ci.pc.mgr;
+        const cmd_info *ci = &e->cmd[i];
+        int m = ci->pc.mgr;
         if (m >= 0) {
-            e->runs |= 1u << m;
             mgrs |= 1u << m;
             if (m < NTRACK && !done[m]) {
-                ev ce = category(c, &ci.pc);
+                ev ce = category(c, &ci->pc);
                 if ((ce == EV_REFRESH && c->depth == 0 && reliable) || ce == EV_USE)
                     e->e[m] = (uint8_t)ce, e->at[m] = (uint32_t)i, done[m] = true;
             }
-        } else if (ci.bits) {
-            unsigned bits = ci.bits;
+        } else if (ci->bits) {
+            unsigned bits = ci->bits;
             bool script = bits & CMD_RUNS_SCRIPT;
             mgrs |= bits;
             for (int k = 0; k < NTRACK; k++) {
@@ -650,11 +642,49 @@ static void summarise(df_doc *doc, const rs_run *r, run_entry *e, const run_entr
             reliable = false;
     }
     e->managers = (uint8_t)(mgrs & ((1u << NTRACK) - 1));
+    e->full = true;
 }
 
-/* rs_open, with what the pass keeps about the script: its entry (made on the first call for
- * this reading), or NULL when the script is not readable (out->ok false). prev and was: as for
- * summarise, or NULL. */
+/* Makes e (summarise's, for r) full: the bits of each command that runs no manager, then
+ * settle. */
+static void complete(const rs_run *r, run_entry *e)
+{
+    for (size_t i = 0; i < r->sh.ncmds; i++)
+        if (e->cmd[i].pc.mgr < 0)
+            e->cmd[i].bits = read_bits(r, &r->sh.cmds[i], &e->cmd[i].pr);
+    settle(r, e);
+}
+
+/* Fills e for r (readable): per command its program and recognise's answer, and the managers
+ * the commands run; with full, complete's part too. prev, when not NULL, is the full entry of
+ * was, an earlier reading of the node's script (before an edit of the pass): a command that
+ * is the same in both (same_command: those before the edit) keeps its answers there. */
+static void summarise(df_doc *doc, const rs_run *r, run_entry *e, const run_entry *prev,
+                      const rs_run *was, bool full)
+{
+    size_t ncmds = r->sh.ncmds;
+    e->cmd = arena_alloc(&doc->arena, (ncmds ? ncmds : 1) * sizeof *e->cmd);
+    for (size_t i = 0; i < ncmds; i++) {
+        const sh_cmd *c = &r->sh.cmds[i];
+        cmd_info *ci = &e->cmd[i];
+        if (prev && prev->full && i < was->sh.ncmds &&
+            same_command(r, c, was, &was->sh.cmds[i])) {
+            *ci = prev->cmd[i];
+        } else {
+            ci->pr = program_of(c);
+            if (!recognise_program(c, &ci->pr, &ci->pc) && full)
+                ci->bits = read_bits(r, c, &ci->pr);
+        }
+        if (ci->pc.mgr >= 0)
+            e->runs |= 1u << ci->pc.mgr;
+    }
+    if (full)
+        settle(r, e);
+}
+
+/* rs_open, with what the pass keeps about the script: its full entry (made on the first call
+ * for this reading, or completed), or NULL when the script is not readable (out->ok false).
+ * prev and was: as for summarise, or NULL. */
 static run_entry *reopen_entry(df_doc *doc, df_node *n, rs_run *out, const run_entry *prev,
                                const rs_run *was)
 {
@@ -664,9 +694,11 @@ static run_entry *reopen_entry(df_doc *doc, df_node *n, rs_run *out, const run_e
     run_entry *e = note ? *note : NULL;
     if (!e) {
         e = arena_alloc(&doc->arena, sizeof *e);
-        summarise(doc, out, e, prev, was);
+        summarise(doc, out, e, prev, was, true);
         if (note)
             *note = e;
+    } else if (!e->full) {
+        complete(out, e);
     }
     return e;
 }
@@ -676,17 +708,41 @@ static run_entry *open_entry(df_doc *doc, df_node *n, rs_run *out)
     return reopen_entry(doc, n, out, NULL, NULL);
 }
 
-/* open_entry for a caller that needs only the entry: once the script has been summarised,
- * found without filling an rs_run. */
+/* n's entry, full or not (what summarise fills is there), or NULL when n's script is not
+ * readable; once the script has been summarised, found without filling an rs_run. */
 static run_entry *entry_of(df_doc *doc, df_node *n)
 {
     if (n && n->kind == DF_RUN && !(n->flags & DF_N_JSON) && n->nargs >= 1 && !n->nheredocs) {
         void **note = sh_note_node(n); /* NULL once n has new text */
         if (note && *note)
-            return *note; /* made by open_entry: the reading was ok */
+            return *note; /* made by summarise: the reading was ok */
     }
     rs_run r;
-    return open_entry(doc, n, &r);
+    if (!rs_open(doc, n, &r))
+        return NULL;
+    run_entry *e = arena_alloc(&doc->arena, sizeof *e);
+    summarise(doc, &r, e, NULL, NULL, false);
+    void **note = sh_note_node(n);
+    if (note)
+        *note = e;
+    return e;
+}
+
+/* e (n's entry_of, or NULL), made full. */
+static run_entry *made_full(df_doc *doc, df_node *n, run_entry *e)
+{
+    if (e && !e->full) {
+        rs_run r;
+        rs_open(doc, n, &r);
+        complete(&r, e);
+    }
+    return e;
+}
+
+/* entry_of, full. */
+static run_entry *full_entry_of(df_doc *doc, df_node *n)
+{
+    return made_full(doc, n, entry_of(doc, n));
 }
 
 /* For callers that need only the reading; returns out->ok. */
@@ -730,7 +786,7 @@ static void answer(const df_node *n, const run_entry *entry, cls out[NTRACK])
 /* answer for n; returns n's entry (NULL when not readable). */
 static run_entry *classify(df_doc *doc, df_node *n, cls out[NTRACK])
 {
-    run_entry *entry = entry_of(doc, n);
+    run_entry *entry = full_entry_of(doc, n);
     answer(n, entry, out);
     return entry;
 }
@@ -898,6 +954,8 @@ typedef struct stage_info {
     bool nonroot;        /* the user may not be root (phase 1) */
     bool onb_user;       /* ONBUILD USER */
     bool yarn;           /* it, or a stage built on it, runs or mentions yarn */
+    size_t runners;      /* its RUNs that run a manager (phase 3) */
+    bool base_runs;      /* a stage it builds on has such a RUN (phase 3) */
 } stage_info;
 
 typedef struct ctx {
@@ -1223,8 +1281,13 @@ static bool phase_apt_update(ctx *x)
             stage = n->stage;
             u.run = NULL;
         }
+        /* only a RUN that runs apt may take the update or give it: one that merely mentions
+         * apt reads the lists at no command the update could go in front of */
         run_entry *en = n->kind == DF_RUN ? entry_of(x->doc, n) : NULL;
-        if (!en || en->e[M_APT] == EV_NONE)
+        if (!en || !(en->runs & (1u << M_APT)))
+            continue;
+        en = made_full(x->doc, n, en);
+        if (en->e[M_APT] == EV_NONE)
             continue; /* neither an install nor an update to read */
         cls c[NTRACK];
         answer(n, en, c);
@@ -1745,12 +1808,35 @@ static void cross_stage_readers(df_doc *doc, stage_info *info)
     }
 }
 
+/* Counts, per stage, the RUNs that run a manager (the only ones phase 3 may act on), and
+ * marks the stages built, directly or not, on a stage that has one. */
+static void count_runners(ctx *x)
+{
+    df_doc *doc = x->doc;
+    for (df_node *n = doc->head; n; n = n->next) {
+        run_entry *en = n->kind == DF_RUN && n->stage >= 0 ? entry_of(doc, n) : NULL;
+        if (en && en->runs)
+            x->st[n->stage].runners++;
+    }
+    for (size_t s = 0; s < doc->nstages; s++) {
+        int b = doc->stages[s].base_stage;
+        if (b >= 0)
+            x->st[s].base_runs = (size_t)b >= s || x->st[b].runners || x->st[b].base_runs;
+    }
+}
+
+/* From the end of the document, RUN by RUN: next holds what the later RUNs of the stage and
+ * of the stages built on it do first to each manager's state, which is what a RUN acted on
+ * must know. What a RUN does is read for next only when a RUN of its stage before it, or of
+ * a stage it builds on, runs a manager: otherwise no RUN that may be acted on ever reads it. */
 static bool phase_cleanup(ctx *x)
 {
     df_doc *doc = x->doc;
     bool changed = false;
     ev next[NTRACK];
     int cur = -2;
+    size_t left = 0; /* the RUNs of stage cur that run a manager, from its start up to n */
+    count_runners(x);
     for (df_node *n = doc->tail, *prev; n; n = prev) {
         prev = n->prev;
         if (n->stage != cur) {
@@ -1761,11 +1847,17 @@ static bool phase_cleanup(ctx *x)
             for (int m = 0; m < NTRACK; m++)
                 next[m] = cur >= 0 && (x->st[cur].down[m] || x->st[cur].read[m]) ? EV_USE
                                                                                   : EV_NONE;
+            left = cur >= 0 ? x->st[cur].runners : 0;
         }
         if (cur < 0 || n->kind != DF_RUN)
             continue;
         run_entry *en = entry_of(x->doc, n);
-        if (en && en->managers && is_posix(x, n)) { /* a RUN to act on */
+        bool runner = en && en->runs;
+        if (runner && left)
+            left--; /* now those before n */
+        /* a RUN that runs no manager has nothing to act on: what it mentions is not read
+         * (lone_update wants updates only, every cleanup an install) */
+        if (runner && is_posix(x, n)) { /* a RUN to act on */
             rs_run r;
             open_run(x->doc, n, &r);
             int lone = lone_update(&r, en);
@@ -1780,8 +1872,11 @@ static bool phase_cleanup(ctx *x)
             changed |= cleanup_run(x, n, next);
             en = entry_of(x->doc, n); /* as the cleanup left it */
         }
+        if (!left && !x->st[cur].base_runs)
+            continue; /* no RUN before n is acted on with next */
         /* what n does first to each manager's state is what the RUNs before it see next */
         cls c[NTRACK];
+        en = made_full(x->doc, n, en);
         if (en) {
             for (int m = 0; m < NTRACK; m++)
                 if (en->e[m] != EV_NONE)
@@ -1798,16 +1893,16 @@ static bool phase_cleanup(ctx *x)
 
 PASS(pkg_hygiene)
 {
-    /* the managers the readable RUNs run (runs) or run or mention (all): the phases and facts
-     * that concern only a manager outside them have nothing to act on (each needs a
-     * recognised command). Every edit is made to a manager's command or after one (a flag,
-     * the apt update, a cleanup, a dropped update), and the commands the pass adds run only
-     * a manager already there, so a document whose RUNs run none is left as it is. */
-    unsigned all = 0, runs = 0;
+    /* the managers the readable RUNs run: the phases and facts that concern only a manager
+     * outside them have nothing to act on (each needs a recognised command). Every edit is
+     * made to a manager's command or after one (a flag, the apt update, a cleanup, a dropped
+     * update), and the commands the pass adds run only a manager already there, so a
+     * document whose RUNs run none is left as it is. */
+    unsigned runs = 0;
     for (df_node *n = doc->head; n; n = n->next) {
         run_entry *e = n->kind == DF_RUN ? entry_of(doc, n) : NULL;
         if (e)
-            all |= e->managers, runs |= e->runs;
+            runs |= e->runs;
     }
     if (!runs)
         return false;
@@ -1815,8 +1910,9 @@ PASS(pkg_hygiene)
     size_t ns = doc->nstages;
     stage_info *st = x.st = xcalloc(ns + 1, sizeof *x.st);
     cross_stage_readers(doc, st); /* stages others copy package metadata out of */
-    for (df_node *n = doc->head; n && (all & (1u << M_YARN)); n = n->next) {
-        run_entry *e = n->kind == DF_RUN ? entry_of(doc, n) : NULL;
+    /* stage_info.yarn is read only when a RUN runs yarn (node_facts) */
+    for (df_node *n = doc->head; n && (runs & (1u << M_YARN)); n = n->next) {
+        run_entry *e = n->kind == DF_RUN ? full_entry_of(doc, n) : NULL;
         if (e && (e->managers & (1u << M_YARN)) && n->stage >= 0)
             st[n->stage].yarn = true;
     }
@@ -1861,7 +1957,7 @@ PASS(pkg_hygiene)
         if (n->kind == DF_RUN && is_posix(&x, n))
             changed |= phase_flags(&x, n);
     /* phase 2, in document order: apt-get update into the install that relies on it */
-    if (all & (1u << M_APT))
+    if (runs & (1u << M_APT))
         changed |= phase_apt_update(&x);
     /* phase 3, from the end: what later RUNs read is known when a RUN is cleaned */
     changed |= phase_cleanup(&x);

@@ -338,7 +338,10 @@ static bool windows_image(df_slice base)
         default: continue;
         }
         size_t m = strlen(mark);
-        if (base.n - i >= m && strncasecmp(base.p + i, mark, m) == 0)
+        /* the second letter first: (c | 0x20) is that lower-case letter only for it and its
+         * upper case */
+        if (base.n - i >= m && (base.p[i + 1] | 0x20) == mark[1] &&
+            strncasecmp(base.p + i, mark, m) == 0)
             return true;
     }
     return false;
