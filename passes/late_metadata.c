@@ -273,7 +273,8 @@ static bool volatile_metadata(df_doc *doc, const df_node *x, const names *args)
     return hit;
 }
 
-PASS(late_metadata)
+/* One walk: moves what can move now; true when something moved. */
+static bool sweep(df_doc *doc, df_diags *d)
 {
     bool changed = false;
     size_t cap = 0, count = 0;
@@ -322,5 +323,17 @@ PASS(late_metadata)
     free(list);
     free(args.v);
     free(def.v);
+    return changed;
+}
+
+PASS(late_metadata)
+{
+    /* What one walk moved can let another move further (an ARG that moved makes room for
+     * the LABEL/ENV reading it, and the other way round): walk until nothing moves, so the
+     * result is the pass's own fixpoint and optimizing it again changes nothing (at most 64
+     * walks; each moves at least one instruction down). */
+    bool changed = false;
+    for (int i = 0; i < 64 && sweep(doc, d); i++)
+        changed = true;
     return changed;
 }
