@@ -479,7 +479,7 @@ df_slice rw_wd_resolve(df_doc *doc, df_slice wd, df_slice path)
     return rw_path_join(&doc->arena, wd, path);
 }
 
-void rw_wd_step(rw_wd *w, df_doc *doc, const df_node *n)
+void rw_wd_change(rw_wd *w, df_doc *doc, const df_node *n)
 {
     if (n->kind == DF_FROM) {
         if (w->stage >= 0 && (size_t)w->stage < w->nstages)
@@ -567,32 +567,46 @@ typedef enum tool_kind {
     TOOL_EXPORT,  /* export: variables for the programs after it */
 } tool_kind;
 
+/* Sorted by first letter (tool_of bisects on it). */
 static const struct tool {
     const char *name;
     tool_kind kind;
 } tools[] = {
-    {"apt-get", TOOL_PKG}, {"apt", TOOL_PKG}, {"apk", TOOL_PKG}, {"dnf", TOOL_PKG},
-    {"yum", TOOL_PKG}, {"microdnf", TOOL_PKG}, {"zypper", TOOL_PKG}, {"tdnf", TOOL_PKG},
-    {"useradd", TOOL_ACCOUNT}, {"groupadd", TOOL_ACCOUNT}, {"adduser", TOOL_ACCOUNT},
-    {"addgroup", TOOL_ACCOUNT},
-    {"mkdir", TOOL_FILE}, {"rm", TOOL_FILE}, {"rmdir", TOOL_FILE}, {"chmod", TOOL_FILE},
-    {"chown", TOOL_FILE}, {"chgrp", TOOL_FILE}, {"touch", TOOL_FILE}, {"ln", TOOL_FILE},
-    {"cp", TOOL_FILE}, {"mv", TOOL_FILE},
-    {"ldconfig", TOOL_SYSTEM}, {"update-ca-certificates", TOOL_SYSTEM},
-    {"locale-gen", TOOL_SYSTEM},
-    {"true", TOOL_NEUTRAL}, {":", TOOL_NEUTRAL}, {"echo", TOOL_NEUTRAL},
-    {"printf", TOOL_NEUTRAL}, {"set", TOOL_NEUTRAL}, {"sleep", TOOL_NEUTRAL},
-    {"export", TOOL_EXPORT},
+    {":", TOOL_NEUTRAL},
+    {"apt-get", TOOL_PKG}, {"apt", TOOL_PKG}, {"apk", TOOL_PKG},
+    {"adduser", TOOL_ACCOUNT}, {"addgroup", TOOL_ACCOUNT},
+    {"chmod", TOOL_FILE}, {"chown", TOOL_FILE}, {"chgrp", TOOL_FILE}, {"cp", TOOL_FILE},
+    {"dnf", TOOL_PKG},
+    {"echo", TOOL_NEUTRAL}, {"export", TOOL_EXPORT},
+    {"groupadd", TOOL_ACCOUNT},
+    {"ldconfig", TOOL_SYSTEM}, {"ln", TOOL_FILE}, {"locale-gen", TOOL_SYSTEM},
+    {"microdnf", TOOL_PKG}, {"mkdir", TOOL_FILE}, {"mv", TOOL_FILE},
+    {"printf", TOOL_NEUTRAL},
+    {"rm", TOOL_FILE}, {"rmdir", TOOL_FILE},
+    {"set", TOOL_NEUTRAL}, {"sleep", TOOL_NEUTRAL},
+    {"tdnf", TOOL_PKG}, {"touch", TOOL_FILE}, {"true", TOOL_NEUTRAL},
+    {"useradd", TOOL_ACCOUNT}, {"update-ca-certificates", TOOL_SYSTEM},
+    {"yum", TOOL_PKG},
+    {"zypper", TOOL_PKG},
 };
 
-/* One look-up per command: the first letter rules out most of the table. */
+/* One look-up per command: the names that share prog's first letter, found by bisection. */
 static tool_kind tool_of(df_slice prog)
 {
     if (prog.n == 0)
         return TOOL_UNKNOWN;
-    for (size_t i = 0; i < sizeof tools / sizeof *tools; i++)
-        if (tools[i].name[0] == prog.p[0] && slice_eq_str(prog, tools[i].name))
-            return tools[i].kind;
+    unsigned char c0 = (unsigned char)prog.p[0];
+    size_t lo = 0, hi = sizeof tools / sizeof *tools;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if ((unsigned char)tools[mid].name[0] < c0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    for (; lo < sizeof tools / sizeof *tools && (unsigned char)tools[lo].name[0] == c0; lo++)
+        if (slice_eq_str(prog, tools[lo].name))
+            return tools[lo].kind;
     return TOOL_UNKNOWN;
 }
 
@@ -616,6 +630,15 @@ static bool is_url(df_slice v)
 static bool has_slash(df_slice v)
 {
     return memchr(v.p, '/', v.n) != NULL;
+}
+
+/* Could v name a path or a URL, or expand (bash braces) to one? */
+static bool has_slash_or_brace(df_slice v)
+{
+    for (size_t i = 0; i < v.n; i++)
+        if (v.p[i] == '/' || v.p[i] == '{')
+            return true;
+    return false;
 }
 
 /* Does a package manager's operand name a package file (.deb, .rpm, .apk)? */
@@ -671,6 +694,13 @@ static bool command_footprint(fpb *f, const sh_cmd *c, size_t p, df_slice script
             continue; /* a package name or version with a variable */
         }
         df_slice v = w->value;
+        if (!files && !has_slash_or_brace(v)) {
+            /* a package name or an option: neither a URL nor, unless a glob or a package
+             * file, a path (path_part(v) is v) */
+            if ((w->glob || (pkg && package_file(v))) && !add_path_word(f, w))
+                return false;
+            continue;
+        }
         if (is_url(v))
             continue;
         bool option = !options_done && v.n > 1 && v.p[0] == '-';

@@ -103,7 +103,14 @@ typedef struct rw_wd {
  * whose parent stage holds any ONBUILD starts unknown: the triggers (ONBUILD WORKDIR, or one
  * written with variables) run right after its FROM. */
 void rw_wd_init(rw_wd *w, df_doc *doc);
-void rw_wd_step(rw_wd *w, df_doc *doc, const df_node *n);
+/* rw_wd_step for the kinds that change what it tracks (FROM, ONBUILD, WORKDIR). */
+void rw_wd_change(rw_wd *w, df_doc *doc, const df_node *n);
+static inline void rw_wd_step(rw_wd *w, df_doc *doc, const df_node *n)
+{
+    /* called for every node: the other kinds cost a compare, not a call */
+    if (n->kind == DF_FROM || n->kind == DF_ONBUILD || n->kind == DF_WORKDIR)
+        rw_wd_change(w, doc, n);
+}
 void rw_wd_free(rw_wd *w);
 /* The absolute clean path a literal path means in directory wd; {NULL,0} when unknown. A path
  * that is already absolute and clean comes back as it is (a slice of the node). */

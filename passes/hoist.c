@@ -52,14 +52,25 @@ static df_slice common_dir(df_slice a, df_slice b)
     return (df_slice){a.p, last};
 }
 
-/* Can RUN (footprint fp) and COPY/ADD c run in either order with the same result? */
-static bool independent(df_doc *doc, const df_node *c, const rw_footprint *fp, df_slice cur,
-                        const rw_dirs *dirs)
+/* Where COPY/ADD c writes, in working directory cur; {NULL, 0} when unknown. */
+static df_slice dest_of(df_doc *doc, const df_node *c, df_slice cur)
 {
     if (c->nargs < 2)
-        return false;
-    df_slice dest = rw_wd_resolve(doc, cur, c->args[c->nargs - 1].v);
-    if (!dest.n || slice_eq_str(dest, "/"))
+        return (df_slice){NULL, 0};
+    return rw_wd_resolve(doc, cur, c->args[c->nargs - 1].v);
+}
+
+/* Can anything cross a COPY/ADD writing to dest at all: is it known and not /? */
+static bool crossable(df_slice dest)
+{
+    return dest.n && !slice_eq_str(dest, "/");
+}
+
+/* Can RUN (footprint fp) and a COPY/ADD writing to dest run in either order with the same
+ * result? */
+static bool independent(df_slice dest, const rw_footprint *fp, const rw_dirs *dirs)
+{
+    if (!crossable(dest))
         return false;
     if (fp->system && rw_path_system(dest))
         return false;
@@ -146,13 +157,91 @@ static bool any_candidate(const df_doc *doc)
     return false;
 }
 
-/* Can anything cross COPY/ADD c at all: is its destination known and not /? */
-static bool crossable(df_doc *doc, const df_node *c, df_slice cur)
+/* Whether a stage may have changed package or linker configuration is asked only for a RUN
+ * with fp.config, so it is worked out when asked: the COPY/ADD and RUN nodes of each stage wait
+ * with the working directory they run in (and a RUN's footprint when already known) until then.
+ * Judging is an "or" over the stage's nodes and the stage it builds on, so judging late, in
+ * any order, gives what judging every node as it comes would. */
+typedef struct waiting {
+    const df_node *n;
+    df_slice cur;
+    bool have_fp;
+    rw_footprint fp; /* n's footprint in cur when have_fp */
+} waiting;
+
+typedef struct stage_conf {
+    bool configured;  /* known: something may have changed the configuration */
+    bool base_judged; /* the stage it builds on was asked (or there is none) */
+    size_t next, end; /* its nodes not judged yet: those of the stage in waiting[next..end) */
+} stage_conf;
+
+enum { LOCAL_WAITING = 32, LOCAL_STAGES = 32 }; /* the usual document: no allocation */
+
+typedef struct conf {
+    waiting *w; /* local, or on the heap when more wait */
+    size_t nw, cap;
+    stage_conf *st; /* per stage, indexed by df_node.stage: local_st or on the heap */
+    waiting local[LOCAL_WAITING];
+    stage_conf local_st[LOCAL_STAGES];
+} conf;
+
+static void conf_init(conf *k, const df_doc *doc)
 {
-    if (c->nargs < 2)
+    k->w = k->local;
+    k->nw = 0;
+    k->cap = LOCAL_WAITING;
+    k->st = doc->nstages <= LOCAL_STAGES ? k->local_st : xmalloc(doc->nstages * sizeof *k->st);
+    memset(k->st, 0, doc->nstages * sizeof *k->st);
+}
+
+static void conf_free(conf *k)
+{
+    if (k->st != k->local_st)
+        free(k->st);
+    if (k->w != k->local)
+        free(k->w);
+}
+
+static void conf_wait(conf *k, const df_node *n, df_slice cur, const rw_footprint *fp)
+{
+    if (k->nw == k->cap) { /* the first few wait on the stack (k->local) */
+        size_t cap = k->cap * 2;
+        waiting *w = xmalloc(cap * sizeof *w);
+        memcpy(w, k->w, k->nw * sizeof *w);
+        if (k->w != k->local)
+            free(k->w);
+        k->w = w;
+        k->cap = cap;
+    }
+    waiting *x = &k->w[k->nw];
+    *x = (waiting){n, cur, fp != NULL, {0}};
+    if (fp)
+        x->fp = *fp;
+    stage_conf *s = &k->st[n->stage];
+    if (s->next == s->end)
+        s->next = k->nw; /* nothing of the stage waits: its range starts here */
+    s->end = ++k->nw;
+}
+
+/* May something in stage s (up to the node being looked at), or in the stages it builds on,
+ * have changed package or linker configuration? */
+static bool stage_configured(df_doc *doc, conf *k, int s)
+{
+    if (s < 0 || (size_t)s >= doc->nstages)
         return false;
-    df_slice dest = rw_wd_resolve(doc, cur, c->args[c->nargs - 1].v);
-    return dest.n && !slice_eq_str(dest, "/");
+    stage_conf *c = &k->st[s];
+    if (!c->base_judged) {
+        c->base_judged = true;
+        int b = doc->stages[s].base_stage;
+        if (b >= 0 && b < s && stage_configured(doc, k, b))
+            c->configured = true;
+    }
+    while (!c->configured && c->next < c->end) {
+        const waiting *x = &k->w[c->next++];
+        if (x->n->stage == s && may_configure(doc, x->n, x->cur, x->have_fp ? &x->fp : NULL))
+            c->configured = true;
+    }
+    return c->configured;
 }
 
 PASS(hoist)
@@ -163,29 +252,30 @@ PASS(hoist)
     rw_wd wd;
     rw_wd_init(&wd, doc);
     rw_dirs dirs = {0};
-    /* per stage: something in it may have changed package or linker configuration */
-    enum { LOCAL_STAGES = 32 }; /* the usual handful of stages: no allocation */
-    bool local_configured[LOCAL_STAGES + 1] = {0};
-    bool *configured = doc->nstages <= LOCAL_STAGES
-                           ? local_configured
-                           : xcalloc(doc->nstages + 1, sizeof *configured);
+    conf k;
+    conf_init(&k, doc);
     for (df_node *n = doc->head, *next; n; n = next) {
         next = n->next;
         rw_footprint fp;
         bool have_fp = false; /* fp is n's footprint in wd.cur */
-        if (n->kind == DF_RUN && n->prev &&
-            (n->prev->kind == DF_COPY || n->prev->kind == DF_ADD) &&
-            n->prev->stage == n->stage && crossable(doc, n->prev, wd.cur)) {
+        /* a RUN right after a COPY/ADD of its stage: where that writes */
+        df_slice prev_dest = n->kind == DF_RUN && n->prev &&
+                                     (n->prev->kind == DF_COPY || n->prev->kind == DF_ADD) &&
+                                     n->prev->stage == n->stage
+                                 ? dest_of(doc, n->prev, wd.cur)
+                                 : (df_slice){NULL, 0};
+        if (crossable(prev_dest)) {
             rw_run_footprint(doc, n, wd.cur, &fp);
             have_fp = true;
-            if (fp.config && n->stage >= 0 && configured[n->stage])
+            if (fp.config && stage_configured(doc, &k, n->stage))
                 fp.ok = false;
             df_node *target = n;
             size_t crossed = 0;
             for (df_node *c = n->prev; fp.ok && c && c->stage == n->stage &&
                                        (c->kind == DF_COPY || c->kind == DF_ADD);
                  c = c->prev) {
-                if (!independent(doc, c, &fp, wd.cur, &dirs))
+                df_slice dest = c == n->prev ? prev_dest : dest_of(doc, c, wd.cur);
+                if (!independent(dest, &fp, &dirs))
                     break;
                 if (++crossed > CROSS_LIMIT) {
                     target = n;
@@ -203,16 +293,10 @@ PASS(hoist)
                 changed = true;
             }
         }
-        if (n->stage >= 0 && (size_t)n->stage < doc->nstages) {
-            if (n->kind == DF_FROM) {
-                const df_stage *s = &doc->stages[n->stage];
-                configured[n->stage] = s->base_stage >= 0 && s->base_stage < n->stage &&
-                                       configured[s->base_stage];
-            } else if (!configured[n->stage] &&
-                       may_configure(doc, n, wd.cur, have_fp ? &fp : NULL)) {
-                configured[n->stage] = true;
-            }
-        }
+        if (n->stage >= 0 && (size_t)n->stage < doc->nstages &&
+            (n->kind == DF_COPY || n->kind == DF_ADD || n->kind == DF_RUN) &&
+            !k.st[n->stage].configured)
+            conf_wait(&k, n, wd.cur, have_fp ? &fp : NULL);
         rw_wd_step(&wd, doc, n);
         if (n->kind == DF_FROM) {
             dirs.n = 0;
@@ -221,8 +305,7 @@ PASS(hoist)
             rw_dirs_add(&dirs, wd.cur);
         }
     }
-    if (configured != local_configured)
-        free(configured);
+    conf_free(&k);
     free(dirs.v);
     rw_wd_free(&wd);
     return changed;
