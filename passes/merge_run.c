@@ -125,12 +125,9 @@ static int slice_cmp(df_slice a, const char *s)
     return s[a.n] == '\0' ? 0 : -1;
 }
 
-/* Is word i of c literal, with a basename among the n names (sorted in strcmp's order)? */
-static bool base_in(const sh_cmd *c, size_t i, const char *const *names, size_t n)
+/* Is the basename b (of a literal word) among the n names (sorted in strcmp's order)? */
+static bool base_in(df_slice b, const char *const *names, size_t n)
 {
-    if (i >= c->nwords || !c->words[i].literal)
-        return false;
-    df_slice b = rs_basename(c->words[i].value);
     size_t lo = 0, hi = b.n ? n : 0;
     while (lo < hi) {
         size_t mid = lo + (hi - lo) / 2;
@@ -165,14 +162,33 @@ static const char *const no_daemon[] = {
     "zypper",
 };
 
+/* Is w a start word: start, restart, daemon, --fork, --background, -d, -D, --detach,
+ * --daemonize, -daemon? */
+static bool start_word(const sh_word *w)
+{
+#define W(s) {s, sizeof s - 1}
+    static const struct {
+        const char *s;
+        size_t n;
+    } start_words[] = {W("start"),  W("restart"), W("daemon"),   W("--fork"),
+                       W("--background"), W("-d"), W("-D"), W("--detach"),
+                       W("--daemonize"), W("-daemon")};
+#undef W
+    df_slice v = w->value;
+    if (!w->literal || !v.n)
+        return false;
+    for (size_t k = 0; k < sizeof start_words / sizeof *start_words; k++)
+        if (v.n == start_words[k].n && v.p[0] == start_words[k].s[0] &&
+            memcmp(v.p, start_words[k].s, v.n) == 0)
+            return true;
+    return false;
+}
+
 /* Does c start a daemon, or might it: a known daemon or service command in program position,
  * an init script, nginx serving, or an unknown program given a start word (start, restart,
  * daemon, --daemon*, --fork, --background, -d, -D)? */
 static bool starts_daemon(const sh_cmd *c)
 {
-    static const char *const start_words[] = {
-        "start", "restart", "daemon", "--fork", "--background", "-d", "-D", "--detach",
-        "--daemonize", "-daemon", NULL};
     size_t p = sh_program(c);
     for (size_t i = c->nassign; i < c->nwords; i++) {
         const sh_word *w = &c->words[i];
@@ -186,30 +202,53 @@ static bool starts_daemon(const sh_cmd *c)
             return true;
         if (i > p)
             continue; /* program position and wrappers only */
-        if (base_in(c, i, daemons, sizeof daemons / sizeof *daemons))
+        if (base_in(rs_basename(w->value), daemons, sizeof daemons / sizeof *daemons))
             return true;
     }
     if (p >= c->nwords)
         return false;
     if (!c->words[p].literal)
         return true; /* $CMD: unknown */
-    if (rs_word_base_is(c, p, "nginx"))
+    df_slice prog = rs_basename(c->words[p].value);
+    if (slice_eq_str(prog, "nginx"))
         return nginx_starts(c, p);
-    if (base_in(c, p, no_daemon, sizeof no_daemon / sizeof *no_daemon))
-        return false;
+    /* a start word, unless the program is one known not to start a daemon */
     for (size_t i = p + 1; i < c->nwords; i++)
-        for (size_t k = 0; start_words[k]; k++)
-            if (sh_word_is(c, i, start_words[k]))
-                return true;
+        if (start_word(&c->words[i]))
+            return !base_in(prog, no_daemon, sizeof no_daemon / sizeof *no_daemon);
     return false;
 }
 
-/* May B's commands run after A's in the same shell, A's state left as it was? */
-static const char *first_refusal(const rs_run *a)
-{
-    const char *why = NULL;
+/* One RUN of a chain being merged, read once. */
+typedef struct part {
+    df_node *n;
+    rs_run r;
+    size_t at;   /* where its script starts in its text */
+    bool tailed; /* rs_tail_of was asked: tail_ok, t and why hold its answer */
+    bool tail_ok;
     rs_tail t;
-    if (!rs_tail_of(a, &t, &why))
+    const char *why;
+} part;
+
+/* rs_tail_of(&q->r), asked once per part. */
+static bool part_tail(part *q, const char **why)
+{
+    if (!q->tailed) {
+        q->tailed = true;
+        q->why = NULL;
+        q->tail_ok = rs_tail_of(&q->r, &q->t, &q->why);
+    }
+    if (why)
+        *why = q->why;
+    return q->tail_ok;
+}
+
+/* May B's commands run after A's in the same shell, A's state left as it was? */
+static const char *first_refusal(part *pa)
+{
+    const rs_run *a = &pa->r;
+    const char *why = NULL;
+    if (!part_tail(pa, &why))
         return why;
     if (a->sh.funcdef)
         return "the first RUN defines a function";
@@ -232,10 +271,10 @@ static const char *first_refusal(const rs_run *a)
     return NULL;
 }
 
-/* The first occurrence of word in s, or NULL (memmem, quicker for these short words). */
-static const char *find(df_slice s, const char *word)
+/* The first occurrence of word (k bytes) in s, or NULL (memmem, quicker for these short
+ * words). */
+static const char *find(df_slice s, const char *word, size_t k)
 {
-    size_t k = strlen(word);
     for (const char *p = s.p, *end = s.p + s.n; (size_t)(end - p) >= k; p++) {
         p = memchr(p, word[0], (size_t)(end - p) - k + 1);
         if (!p)
@@ -262,12 +301,17 @@ static const char *second_refusal(const rs_run *b)
         if (op != SH_AND && op != SH_PIPE && op != SH_END && !(last && op == SH_SEQ))
             return "the second RUN is not one and-or list (; or || at the top level)";
     }
-    static const char *inherited[] = {"$_", "${_}", "PIPESTATUS", "SECONDS", "BASH_COMMAND"};
+#define W(s) {s, sizeof s - 1}
+    static const struct {
+        const char *s;
+        size_t n;
+    } inherited[] = {W("$_"), W("${_}"), W("PIPESTATUS"), W("SECONDS"), W("BASH_COMMAND")};
+#undef W
     for (size_t k = 0; k < sizeof inherited / sizeof *inherited; k++) {
-        const char *m = find(b->script, inherited[k]);
+        const char *m = find(b->script, inherited[k].s, inherited[k].n);
         if (!m)
             continue;
-        size_t after = (size_t)(m - b->script.p) + strlen(inherited[k]);
+        size_t after = (size_t)(m - b->script.p) + inherited[k].n;
         if (k == 0 && after < b->script.n && is_name_char(b->script.p[after]))
             continue; /* $_name is another variable */
         return "the second RUN reads what the previous command leaves ($_, PIPESTATUS, ...)";
@@ -309,23 +353,25 @@ static bool comment_before_script(const df_node *n, size_t script_at)
     return false;
 }
 
-/* One RUN of a chain being merged, read once. */
-typedef struct part {
-    df_node *n;
-    rs_run r;
-    size_t at; /* where its script starts in its text */
-} part;
+/* What the joins of one run of the pass share: the buffers the new text and the script it must
+ * read as are written into, and the sink for what rereading reports (it is only counted). */
+typedef struct joiner {
+    df_buf text, want;
+    df_diags *scratch; /* NULL until the first reread */
+} joiner;
 
 /* The RUN that text makes, when BuildKit reads it as a RUN with n's flags and exactly the
  * script want (no heredoc): what rs_commit checks before it gives n the text. NULL otherwise. */
-static df_node *reread(df_doc *doc, const df_node *n, df_slice text, df_slice want)
+static df_node *reread(df_doc *doc, const df_node *n, df_slice text, df_slice want,
+                       joiner *j)
 {
-    df_diags *scratch = df_diags_new();
-    df_node *c = ir_node_from_text(doc, text, scratch);
-    bool ok = c && df_diags_errors(scratch) == 0 && c->kind == DF_RUN &&
+    if (!j->scratch)
+        j->scratch = df_diags_new();
+    size_t errors = df_diags_errors(j->scratch);
+    df_node *c = ir_node_from_text(doc, text, j->scratch); /* copies text */
+    bool ok = c && df_diags_errors(j->scratch) == errors && c->kind == DF_RUN &&
               !(c->flags & DF_N_JSON) && c->nargs >= 1 && c->nheredocs == 0 &&
               same_flags(c, n) && slice_eq(c->args[0].v, want);
-    df_diags_free(scratch);
     return ok ? c : NULL;
 }
 
@@ -333,37 +379,40 @@ static df_node *reread(df_doc *doc, const df_node *n, df_slice text, df_slice wa
  * then each next script from its start, joined in style st. Every part but the last passed
  * first_refusal, so each can be continued (rs_tail_of). False when BuildKit or the sh model
  * would read the result differently (then nothing changes). */
-static bool join(df_doc *doc, part *p, size_t np, const rs_style *st, df_diags *d)
+static bool join(df_doc *doc, part *p, size_t np, const rs_style *st, joiner *j,
+                 df_diags *d)
 {
-
-    df_buf text = {0}, want = {0};
+    df_buf *text = &j->text, *want = &j->want;
+    text->len = want->len = 0; /* emptied, their memory kept for the next join */
+    if (text->p)
+        text->p[0] = '\0';
+    if (want->p)
+        want->p[0] = '\0';
     size_t ncmds = 0;
     for (size_t i = 1; i < np; i++)
-        comment_lines(&text, p[i].n->lead);
+        comment_lines(text, p[i].n->lead);
     for (size_t i = 0; i < np; i++) {
         const df_node *n = p[i].n;
-        rs_tail t;
-        bool tail = rs_tail_of(&p[i].r, &t, NULL) && t.head.n >= p[i].at;
+        bool tail = part_tail(&p[i], NULL) && p[i].t.head.n >= p[i].at;
+        const rs_tail *t = &p[i].t;
         if (i + 1 < np && !tail)
             unreachable(); /* first_refusal passed */
         size_t from = i ? p[i].at : 0; /* the first keeps its keyword and flags */
         if (i > 0)
-            rs_put_joint(&text, &want, doc, st);
+            rs_put_joint(text, want, doc, st);
         if (tail) { /* a trailing `;` goes */
-            buf_put(&text, n->text.p + from, t.head.n - from);
-            buf_put(&want, p[i].r.script.p, t.end);
+            buf_put(text, n->text.p + from, t->head.n - from);
+            buf_put(want, p[i].r.script.p, t->end);
             if (i + 1 == np)
-                buf_put_slice(&text, t.newline);
+                buf_put_slice(text, t->newline);
         } else {
-            buf_put(&text, n->text.p + from, n->text.n - from);
-            buf_put_slice(&want, p[i].r.script);
+            buf_put(text, n->text.p + from, n->text.n - from);
+            buf_put_slice(want, p[i].r.script);
         }
         ncmds += p[i].r.sh.ncmds;
     }
-    df_slice w = buf_to_arena(&want, &doc->arena);
-    df_node *c = reread(doc, p[0].n, buf_to_arena(&text, &doc->arena), w);
-    buf_free(&text);
-    buf_free(&want);
+    df_node *c = reread(doc, p[0].n, (df_slice){text->p, text->len},
+                        (df_slice){want->p, want->len}, j);
     /* the joined script must read as the parts' commands in order, nothing run together; its
      * reading stays with the node for the passes after this one */
     sh_script joined;
@@ -394,8 +443,11 @@ PASS(merge_run)
     /* the file's style as it was before this pass joined anything (read at the first join) */
     rs_style file_style = {0};
     bool have_style = false;
-    part *p = NULL;
-    size_t cap = 0;
+    enum { LOCAL_PARTS = 8 }; /* the usual chain: no allocation */
+    part local[LOCAL_PARTS];
+    part *p = local;
+    size_t cap = LOCAL_PARTS;
+    joiner j = {{0}, {0}, NULL};
     for (df_node *n = doc->head; n; n = n->next) {
         rs_shells_step(&shells, doc, n);
         if (!run_follows(n) || !rs_shells_posix(&shells, n))
@@ -404,14 +456,19 @@ PASS(merge_run)
         size_t np = 0;
         for (df_node *b = n; b && b->kind == DF_RUN && b->stage == n->stage; b = b->next) {
             if (np == cap) {
-                cap = cap ? cap * 2 : 8;
-                p = xrealloc(p, cap * sizeof *p);
+                cap *= 2;
+                part *grown = xmalloc(cap * sizeof *grown);
+                memcpy(grown, p, np * sizeof *p);
+                if (p != local)
+                    free(p);
+                p = grown;
             }
             part *q = &p[np];
             q->n = b;
+            q->tailed = false;
             rs_open(doc, b, &q->r);
             q->at = b->nargs ? rs_text_offset(b, q->r.base, false) : 0;
-            if (np > 0 && (!same_flags(n, b) || first_refusal(&p[np - 1].r) ||
+            if (np > 0 && (!same_flags(n, b) || first_refusal(&p[np - 1]) ||
                            second_refusal(&q->r) || q->at > b->text.n ||
                            comment_before_script(b, q->at)))
                 break;
@@ -424,7 +481,7 @@ PASS(merge_run)
             have_style = true;
         }
         rs_style st = rs_node_style(doc, n, file_style);
-        if (join(doc, p, np, &st, d)) {
+        if (join(doc, p, np, &st, &j, d)) {
             for (size_t i = 1; i < np; i++)
                 ir_unlink(doc, p[i].n);
             n->flags |= DF_N_MERGED; /* heredoc-form may rewrite it under --heredoc */
@@ -433,7 +490,11 @@ PASS(merge_run)
             n = p[np - 1].n; /* left as written; the next chain starts after it */
         }
     }
-    free(p);
+    if (p != local)
+        free(p);
+    buf_free(&j.text);
+    buf_free(&j.want);
+    df_diags_free(j.scratch);
     rs_shells_free(&shells);
     return changed;
 }
