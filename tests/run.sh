@@ -85,9 +85,9 @@ invariants)
             else bad "$f -$level idempotent" "second run changed:"; diff -u "$tmp/once" "$tmp/twice" | head -20; fi
         done
     done <<<"$files"
-    # Each pass alone reaches its fixpoint within the pipeline's rounds: run alone again on
-    # what it produced, it changes nothing (a pass that kept changing its own output would
-    # leave work for the next dfopt).
+    # Each pass reaches its own fixpoint in one run: the pipeline does not run a pass again on
+    # what that pass just produced (api.c), so, run alone again on its output, it must change
+    # nothing (--passes=P runs P once when it changes the file).
     passes=$("$bin" --list-passes | awk 'NR > 1 { print $1 }')
     while read -r f; do
         ctx=$(context_of "$f")
