@@ -406,7 +406,7 @@ static bool reserved(sh *p, const sh_word *w)
             while (p->i < p->n && (is_blank(p->s[p->i]) || p->s[p->i] == '\n' ||
                                    strchr(";&|()<>", p->s[p->i])))
                 p->i++;
-            sh_word x;
+            sh_word x = {0};
             if (p->i >= p->n || !word(p, &x))
                 break;
             if (!is_case && word_eq(p, &x, "do"))
@@ -614,7 +614,9 @@ static bool parse(df_arena *a, df_slice script, bool stable, sh_script *out)
         memcpy(words, p.w, p.w0 * sizeof *words);
     if (p.w != p.local_words)
         free(p.w);
+    /* only the out->ncmds commands end_command wrote are read (the analyzer cannot see it) */
     for (size_t i = 0, at = 0; i < out->ncmds; at += p.cmds[i].nwords, i++)
+        /* NOLINTNEXTLINE(clang-analyzer-core.uninitialized.Branch) */
         p.cmds[i].words = p.cmds[i].nwords ? words + at : NULL;
     out->cmds = out->ncmds ? arena_alloc_raw(a, out->ncmds * sizeof *out->cmds) : NULL;
     if (out->ncmds)

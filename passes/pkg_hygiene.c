@@ -714,8 +714,9 @@ static run_entry *entry_of(df_doc *doc, df_node *n)
 {
     if (n && n->kind == DF_RUN && !(n->flags & DF_N_JSON) && n->nargs >= 1 && !n->nheredocs) {
         void **note = sh_note_node(n); /* NULL once n has new text */
-        if (note && *note)
-            return *note; /* made by summarise: the reading was ok */
+        run_entry *known = note ? *note : NULL; /* made by summarise: the reading was ok */
+        if (known)
+            return known;
     }
     rs_run r;
     if (!rs_open(doc, n, &r))
