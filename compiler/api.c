@@ -189,6 +189,11 @@ static int optimize(df_doc *doc, const df_options *opt, df_diags *d)
             drop_repeated(d, from, first_round_diags);
     }
     doc->opt = NULL;
+#ifndef NDEBUG
+    /* without the check after every pass, the IR is still checked before anyone prints it */
+    if (changed && !opt->check)
+        ir_check(doc, "the passes");
+#endif
     return changed;
 }
 

@@ -310,7 +310,7 @@ int main(int argc, char **argv)
     size_t nfiles = 0;
     bool options_done = false;
 #ifndef NDEBUG
-    c.opt.check = true;
+    c.opt.check = ir_check_each_pass();
 #endif
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i], *v;

@@ -66,7 +66,7 @@ bool gen_spec(const char *name, const char *src, size_t len, df_diags *d, df_buf
         df_doc *doc = df_doc_parse(name, out.dockerfile.p, out.dockerfile.len, inner);
         df_options o = {.level = 1};
 #ifndef NDEBUG
-        o.check = true;
+        o.check = ir_check_each_pass();
 #endif
         if (!doc || df_doc_optimize(doc, &o, inner) < 0) {
             df_buf why = {0};

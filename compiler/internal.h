@@ -225,6 +225,9 @@ void ir_node_adopt(df_doc *doc, df_node *n, const df_node *fresh);
 df_node *ir_node_from_text(df_doc *doc, df_slice text, df_diags *d);
 /* The checker: links, spans, stage structure. Dies on an inconsistency (an internal bug). */
 void ir_check(const df_doc *doc, const char *after);
+/* Whether the environment asks for the IR check after every pass (DFOPT_CHECK_IR set and not
+ * "0"; the test scripts set it). Without it the commands check the IR once, after the passes. */
+bool ir_check_each_pass(void);
 /* Appends v as one shell word for ENV/LABEL values: bare when safe, else double-quoted with the
  * document's escape character before " $ and itself (so BuildKit reads back exactly v). */
 void ir_quote_value(const df_doc *doc, df_buf *b, df_slice v);

@@ -12,6 +12,7 @@
 #include "internal.h"
 #include "shell.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 df_doc *ir_doc_new(const char *name, const char *src, size_t len)
@@ -264,6 +265,16 @@ void ir_check(const df_doc *doc, const char *after)
         die("IR check after %s: tail or count wrong", after);
     if ((size_t)nfrom != doc->nstages)
         die("IR check after %s: %d FROMs but %zu stages", after, nfrom, doc->nstages);
+}
+
+bool ir_check_each_pass(void)
+{
+    static int wanted = -1; /* read once per process: the environment does not change */
+    if (wanted < 0) {
+        const char *v = getenv("DFOPT_CHECK_IR");
+        wanted = v && *v && strcmp(v, "0") != 0;
+    }
+    return wanted;
 }
 
 void ir_quote_value(const df_doc *doc, df_buf *b, df_slice v)

@@ -871,17 +871,24 @@ bool lint_pass_findings(lint_file *f, df_doc *doc, const df_pass *passes, size_t
 {
     size_t errors = d->nerrors;
     lint_tracker *t = lint_track_begin(f, doc);
+    bool changed = false;
     for (size_t pi = 0; pi < npasses; pi++) {
         if (!run[pi])
             continue;
         if (passes[pi].run(doc, d)) {
+            changed = true;
             sema_stages(doc, d);
             lint_track_pass(t, passes[pi].name, passes[pi].summary);
-        }
 #ifndef NDEBUG
-        ir_check(doc, passes[pi].name);
+            if (ir_check_each_pass()) /* a pass that changes nothing leaves the IR as it was */
+                ir_check(doc, passes[pi].name);
 #endif
+        }
     }
+#ifndef NDEBUG
+    if (changed && !ir_check_each_pass())
+        ir_check(doc, "the passes");
+#endif
     lint_track_end(t, cfg);
     return d->nerrors == errors;
 }
@@ -1274,7 +1281,7 @@ static bool run_passes(lint_file *f, df_doc *doc, const lint_opts *o, const lint
     df_options opt = {.level = level, .passes = names.p,
                       .pass_fired = pass_fired, .pass_fired_arg = t};
 #ifndef NDEBUG
-    opt.check = true;
+    opt.check = ir_check_each_pass();
 #endif
     size_t errors = d->nerrors;
     int r = df_doc_optimize(doc, &opt, d);

@@ -15,6 +15,8 @@ cd "$top" || exit 2
 sections=${*:-conformance roundtrip golden graph invariants shn cli gen lint conventions install fuzz hostile faults}
 shared=${DFOPT_SHARED:-$top/../shared}
 [ -d "$shared/conformance" ] || [ -n "${DFOPT_SHARED:-}" ] || shared=/work/shared   # this workplace's copy
+# dfopt checks the IR once after its passes; here, after every pass that changed something
+export DFOPT_CHECK_IR=1
 tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
 pass=0 fail=0
 
