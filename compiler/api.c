@@ -25,6 +25,7 @@ void df_doc_free(df_doc *doc)
     if (!doc)
         return;
     arena_free(&doc->arena);
+    arena_free(&doc->nodes);
     free(doc);
 }
 

@@ -121,6 +121,8 @@ typedef struct df_stage {
 
 struct df_doc {
     df_arena arena;
+    df_arena nodes;       /* the nodes alone (ir_node_new): a walk of the list reads memory
+                           * in order, without the strings and arrays between them */
     const char *name;     /* file name for diagnostics */
     df_slice src;
     char escape;          /* '\\' or '`' */

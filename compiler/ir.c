@@ -66,7 +66,7 @@ void **sh_note_node(const df_node *n)
 
 df_node *ir_node_new(df_doc *doc)
 {
-    df_node *n = arena_alloc_raw(&doc->arena, sizeof *n);
+    df_node *n = arena_alloc_raw(&doc->nodes, sizeof *n);
     *n = (df_node){.stage = -1, .src_off = SIZE_MAX};
     return n;
 }

@@ -365,6 +365,7 @@ bool parse_document_each(df_doc *doc, df_diags *d, parse_each_fn each, void *ctx
     bool ok = true;
     size_t lead = 0, count = 0;
     df_arena_mark mark = each ? arena_mark(&doc->arena) : (df_arena_mark){0};
+    df_arena_mark node_mark = each ? arena_mark(&doc->nodes) : (df_arena_mark){0};
     while (lx.pos < lx.len) {
         size_t ls = lx.pos, le = line_end(&lx, ls);
         lx.pos = le;
@@ -398,10 +399,13 @@ bool parse_document_each(df_doc *doc, df_diags *d, parse_each_fn each, void *ctx
             if (ok)
                 each(ctx, doc, node); /* after an error the output is not used */
             /* a diagnostic may point into this node's memory (the line index): keep it */
-            if (d->n == reported)
+            if (d->n == reported) {
                 arena_release(&doc->arena, mark);
-            else
+                arena_release(&doc->nodes, node_mark);
+            } else {
                 mark = arena_mark(&doc->arena);
+                node_mark = arena_mark(&doc->nodes);
+            }
         }
     }
     doc->trailer = (df_slice){lx.s + lead, lx.len - lead};
