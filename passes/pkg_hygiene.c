@@ -563,13 +563,18 @@ typedef struct cmd_info {
  * need, and all that a RUN running no manager costs when nothing before it reads what it
  * does. complete then reads what the other commands mention and whether they run a script
  * (cmd[].bits, the only place that calls mentions and runs_script on a readable script) and
- * works out classify's answer and the managers (full). */
+ * works out classify's answer and the managers (full). The pipeline runs the pass again
+ * after any pass changed the document, mostly elsewhere: flagged and cleaned keep what
+ * phases 1 and 3 found last about the script, so an unchanged RUN in an unchanged setting is
+ * not worked through again. */
 typedef struct run_entry {
     uint32_t at[NTRACK]; /* classify's answer: cls.at (UINT32_MAX: SIZE_MAX) ... */
     uint8_t e[NTRACK];   /* ... and cls.e (full only) */
     uint8_t managers;    /* bit M_* per tracked manager a command runs or mentions (full only) */
     bool full;           /* complete has filled at, e, managers and cmd[].bits */
     uint16_t runs;       /* bit M_* per manager (pip and gem too) a command runs */
+    uint32_t flagged;    /* phase_flags had nothing to add, given this flags_key (0: not known) */
+    uint32_t cleaned;    /* cleanup_run changed nothing, given this cleanup_key (0: not known) */
     cmd_info *cmd;       /* per command */
 } run_entry;
 
@@ -827,19 +832,21 @@ static bool shows_yarn2(df_slice t)
     static const struct {
         const char *s;
         size_t n;
-    } marks[] = {{"corepack", 8}, {"berry", 5}, {"set version", 11}, {"set-version", 11},
-                 {"yarnrc", 6},   {".yarn/", 6}, {"yarnpath", 8},    {"yarn-path", 9}};
-    for (size_t i = 0; i < t.n; i++) {
-        switch (t.p[i]) { /* the first letters of the marks, in either case */
-        case 'c': case 'C': case 'b': case 'B': case 's': case 'S': case 'y': case 'Y': case '.':
-            break;
-        default:
+    } marks[] = {{"corepack", 8}, {"berry", 5},  {"set version", 11}, {"set-version", 11},
+                 {"yarnrc", 6},   {"yarnpath", 8}, {"yarn-path", 9},   {".yarn/", 6}};
+    /* per byte, 1 + the first mark that starts with it (either case); those that start with
+     * the same letter follow it, and each has a lower-case letter second */
+    static const unsigned char first[256] = {['c'] = 1, ['C'] = 1, ['b'] = 2, ['B'] = 2,
+                                             ['s'] = 3, ['S'] = 3, ['y'] = 5, ['Y'] = 5,
+                                             ['.'] = 8};
+    for (size_t i = 0; i + 5 <= t.n; i++) { /* the shortest mark is 5 bytes */
+        unsigned f = first[(unsigned char)t.p[i]];
+        if (!f)
             continue;
-        }
-        char first = (char)(t.p[i] | 0x20); /* lower case; '.' stays */
-        for (size_t k = 0; k < sizeof marks / sizeof *marks; k++)
-            if (marks[k].s[0] == first && t.n - i >= marks[k].n &&
-                strncasecmp(t.p + i + 1, marks[k].s + 1, marks[k].n - 1) == 0)
+        char lead = marks[f - 1].s[0], second = (char)(t.p[i + 1] | 0x20);
+        for (size_t k = f - 1; k < sizeof marks / sizeof *marks && marks[k].s[0] == lead; k++)
+            if (marks[k].s[1] == second && t.n - i >= marks[k].n &&
+                strncasecmp(t.p + i + 2, marks[k].s + 2, marks[k].n - 2) == 0)
                 return true;
     }
     return false;
@@ -847,9 +854,9 @@ static bool shows_yarn2(df_slice t)
 
 /* n's facts (ENV_*, YARN_UNSURE) other than those in have (the stage's so far: a stage's
  * facts only accumulate). Each is read only for a RUN that runs its manager (pip's flag, npm's
- * and yarn's cleanups), so only those of the managers in runs (bit M_*: those the document's
- * RUNs run) are looked for. */
-static unsigned node_facts(const df_node *n, bool yarn, unsigned runs, unsigned have)
+ * and yarn's cleanups), so only those of the managers in runs (bit M_*: those run by the RUNs
+ * of n's stage from n on and by the stages built on it) are looked for. */
+static unsigned node_facts(const df_node *n, unsigned runs, unsigned have)
 {
     unsigned want = (runs & (1u << M_PIP) ? ENV_PIP : 0) | (runs & (1u << M_NPM) ? ENV_NPM : 0) |
                     (runs & (1u << M_YARN) ? ENV_YARN | YARN_UNSURE : 0);
@@ -868,7 +875,7 @@ static unsigned node_facts(const df_node *n, bool yarn, unsigned runs, unsigned 
         return f;
     if ((n->kind == DF_COPY || n->kind == DF_ADD) && !copies_named_files(n))
         return f | YARN_UNSURE;
-    if (yarn && shows_yarn2(n->text))
+    if (shows_yarn2(n->text))
         return f | YARN_UNSURE;
     return f;
 }
@@ -901,60 +908,44 @@ static bool touches_apt_sources(const df_node *n)
     return false;
 }
 
-/* What phase 1 learns about a RUN of a POSIX-shell stage (the RUNs the pass may edit). */
+/* What phase 1 learns about a RUN the pass may act on. */
 enum {
     RUN_NONROOT = 1u << 0, /* its user may not be root (a USER other than root/0) */
     RUN_YARN_OK = 1u << 1, /* yarn's cache may be cleaned */
     RUN_PIP_ENV = 1u << 2, /* its stage sets pip's cache location */
     RUN_NPM_ENV = 1u << 3, /* ... npm's */
+    RUN_POSIX = 1u << 4,   /* its stage's shell is POSIX: the pass may edit it (the other
+                            * flags are set only then) */
+    RUN_MOUNT = 1u << 5,   /* it has a --mount (rs_has_mount; the pass edits only its script,
+                            * never its flags) */
 };
 
-/* The RUNs of POSIX-shell stages with their RUN_* flags, sorted by node. */
-typedef struct runset {
-    struct run_flags {
-        uintptr_t node;
-        unsigned flags;
-    } *v;
-    size_t n, cap;
-} runset;
-
-static void set_add(runset *s, const df_node *n, unsigned flags)
-{
-    if (s->n == s->cap) {
-        s->cap = s->cap ? s->cap * 2 : 16;
-        s->v = xrealloc(s->v, s->cap * sizeof *s->v);
-    }
-    s->v[s->n++] = (struct run_flags){(uintptr_t)n, flags};
-}
-
-static int node_cmp(const void *a, const void *b)
-{
-    uintptr_t x = ((const struct run_flags *)a)->node, y = ((const struct run_flags *)b)->node;
-    return x < y ? -1 : x > y;
-}
-
-static void set_seal(runset *s)
-{
-    if (s->n)
-        qsort(s->v, s->n, sizeof *s->v, node_cmp);
-}
-
-/* n's entry in s, or NULL when n is not a RUN of a POSIX-shell stage. */
-static const struct run_flags *set_find(const runset *s, const df_node *n)
-{
-    struct run_flags key = {(uintptr_t)n, 0};
-    return s->n ? bsearch(&key, s->v, s->n, sizeof *s->v, node_cmp) : NULL;
-}
+/* A RUN of a stage that runs a package manager (run_entry.runs) when the pass starts. Every
+ * edit of the pass is made to such a RUN, and no phase makes another RUN run one (an edit
+ * adds words to a manager's command, or commands of a manager the RUN already runs), so the
+ * phases walk these instead of the document. The pass moves no node and drops one only in
+ * phase 3, the node it is at: the list stays in document order, and a walk of the document
+ * finds a node's runner by stepping through the list beside it. */
+typedef struct runner {
+    df_node *n;
+    unsigned runs;  /* run_entry.runs when the pass starts */
+    unsigned rest;  /* runs of it and of the runners after it in its stage */
+    unsigned flags; /* RUN_* (phase 1) */
+} runner;
 
 /* Per stage. */
 typedef struct stage_info {
     unsigned facts;      /* ENV_*, YARN_UNSURE as of the node being looked at (phase 1) */
+    unsigned runs;       /* bit M_* per manager its runners run */
+    unsigned heirs;      /* ... the runners of the stages built on it, directly or not, run:
+                          * they inherit its facts */
     bool read[NTRACK];   /* per tracked manager: an ONBUILD RUN, or a stage copying out of this
                           * one, reads its state */
     bool down[NTRACK];   /* ... a stage built on this one does (phase 3) */
     bool nonroot;        /* the user may not be root (phase 1) */
     bool onb_user;       /* ONBUILD USER */
-    bool yarn;           /* it, or a stage built on it, runs or mentions yarn */
+    bool upstream;       /* it, or a stage it builds on, has a runner: else no RUN that
+                          * phase 3 acts on sees what read says */
     size_t runners;      /* its RUNs that run a manager (phase 3) */
     bool base_runs;      /* a stage it builds on has such a RUN (phase 3) */
 } stage_info;
@@ -964,7 +955,8 @@ typedef struct ctx {
     df_diags *d;
     int level;
     stage_info *st;      /* per stage */
-    runset posix;        /* the RUNs of POSIX-shell stages */
+    runner *run;         /* the runners, in document order */
+    size_t nrun;
     rs_style style;      /* file_style's answer, once have_style */
     bool have_style;
 } ctx;
@@ -979,18 +971,6 @@ static rs_style file_style(ctx *x)
         x->have_style = true;
     }
     return x->style;
-}
-
-static bool is_posix(const ctx *x, const df_node *n)
-{
-    return set_find(&x->posix, n) != NULL;
-}
-
-/* Has n, a RUN of a POSIX-shell stage, the RUN_* flag? */
-static bool run_has(const ctx *x, const df_node *n, unsigned flag)
-{
-    const struct run_flags *f = set_find(&x->posix, n);
-    return f && (f->flags & flag);
 }
 
 /* Is a USER instruction's user root for sure: root or 0, with any group? */
@@ -1012,15 +992,14 @@ static void put_edit(ir_edits *e, const rs_run *r, const sh_word *w, const char 
     ir_edit_add(e, r->base + w->off + w->len, 0, slice_from(ins));
 }
 
-/* c: a package manager's command (known: what recognise found). */
-static void flag_command(ctx *x, const rs_run *r, const sh_cmd *c, const pcmd *known,
-                         ir_edits *e)
+/* c: a package manager's command (known: what recognise found); flags: its RUN's RUN_*. */
+static void flag_command(const ctx *x, const rs_run *r, const sh_cmd *c, const pcmd *known,
+                         unsigned flags, ir_edits *e)
 {
     const pcmd pc = *known;
     if (c->depth != 0)
         return;
-    df_node *n = r->n;
-    bool mount = rs_has_mount(n);
+    bool mount = flags & RUN_MOUNT;
     const sh_word *sub = pc.sub < c->nwords ? &c->words[pc.sub] : NULL;
     const sh_word *prog = &c->words[pc.prog];
     switch (pc.mgr) {
@@ -1079,7 +1058,7 @@ static void flag_command(ctx *x, const rs_run *r, const sh_cmd *c, const pcmd *k
     }
     case M_PIP: {
         static const char *const cache[] = {"--no-cache-dir", "--cache-dir", NULL};
-        bool env = run_has(x, n, RUN_PIP_ENV);
+        bool env = flags & RUN_PIP_ENV;
         for (size_t i = 0; i < pc.prog && !env; i++)
             env = slice_contains_nocase(c->words[i].value, "PIP_");
         if (sub && !mount && !env && sub_in(c, &pc, word_install) && !has_opt(c, &pc, cache))
@@ -1098,19 +1077,32 @@ static void flag_command(ctx *x, const rs_run *r, const sh_cmd *c, const pcmd *k
     }
 }
 
-static bool phase_flags(ctx *x, df_node *n)
+/* What flag_command reads of a RUN's setting, beside its script: the level, RUN_MOUNT and
+ * RUN_PIP_ENV; never 0. */
+static uint32_t flags_key(const ctx *x, const runner *ru)
 {
+    return 1u | (ru->flags & RUN_MOUNT ? 2u : 0) | (ru->flags & RUN_PIP_ENV ? 4u : 0) |
+           (uint32_t)(x->level & 0xff) << 8;
+}
+
+static bool phase_flags(ctx *x, const runner *ru)
+{
+    df_node *n = ru->n;
     run_entry *entry = entry_of(x->doc, n);
     if (!entry || !entry->runs)
         return false;
+    uint32_t key = flags_key(x, ru);
+    if (entry->flagged == key)
+        return false; /* an earlier run found nothing to add */
     rs_run r;
     open_run(x->doc, n, &r);
     ir_edits e = {0};
     for (size_t i = 0; i < r.sh.ncmds; i++)
         if (cmd_mgr(entry, i) >= 0) /* flag_command edits only a manager's command */
-            flag_command(x, &r, &r.sh.cmds[i], &entry->cmd[i].pc, &e);
+            flag_command(x, &r, &r.sh.cmds[i], &entry->cmd[i].pc, ru->flags, &e);
     if (e.n == 0) {
         free(e.v);
+        entry->flagged = key;
         return false;
     }
     file_style(x);
@@ -1277,14 +1269,18 @@ static bool phase_apt_update(ctx *x)
     bool changed = false;
     apt_update u = {0};
     int stage = -2;
-    for (df_node *n = x->doc->head; n; n = n->next) {
+    /* only a RUN that runs apt may take the update or give it: one that merely mentions apt
+     * reads the lists at no command the update could go in front of. Stages are runs of
+     * nodes, so the update is forgotten where the runners change stage. */
+    for (size_t i = 0; i < x->nrun; i++) {
+        df_node *n = x->run[i].n;
+        if (!(x->run[i].runs & (1u << M_APT)))
+            continue;
         if (n->stage != stage) {
             stage = n->stage;
             u.run = NULL;
         }
-        /* only a RUN that runs apt may take the update or give it: one that merely mentions
-         * apt reads the lists at no command the update could go in front of */
-        run_entry *en = n->kind == DF_RUN ? entry_of(x->doc, n) : NULL;
+        run_entry *en = entry_of(x->doc, n);
         if (!en || !(en->runs & (1u << M_APT)))
             continue;
         en = made_full(x->doc, n, en);
@@ -1294,7 +1290,7 @@ static bool phase_apt_update(ctx *x)
         answer(n, en, c);
         rs_run r;
         open_run(x->doc, n, &r);
-        if (c[M_APT].e == EV_USE && u.run && is_posix(x, n) && n->nbflags == 0 &&
+        if (c[M_APT].e == EV_USE && u.run && (x->run[i].flags & RUN_POSIX) && n->nbflags == 0 &&
             c[M_APT].at != SIZE_MAX && update_insertable(&r, c[M_APT].at) &&
             update_may_move(x->doc, &u, n)) {
             df_buf b = {0};
@@ -1556,10 +1552,11 @@ static bool uses(const rs_run *r, const run_entry *e, size_t i, int m)
 }
 
 /* apk: --no-cache for `apk add -U` (its index is then not kept), and drop `apk update` when
- * every add after it keeps no index. later_use: a later RUN reads the index. */
-static bool apk_cleanup(ctx *x, df_node *n, rs_run *r, bool later_use)
+ * every add after it keeps no index. later_use: a later RUN reads the index; mount: n has a
+ * --mount. */
+static bool apk_cleanup(ctx *x, df_node *n, rs_run *r, bool later_use, bool mount)
 {
-    if (later_use || rs_has_mount(n) || !r->ok)
+    if (later_use || mount || !r->ok)
         return false;
     run_entry *en = open_entry(x->doc, n, r);
     bool changed = false, used = false;
@@ -1610,10 +1607,10 @@ static bool apk_cleanup(ctx *x, df_node *n, rs_run *r, bool later_use)
     return changed;
 }
 
-/* The cleanups of n, a RUN of a POSIX stage; next: what later RUNs do to each manager's state.
- * Each starts from a manager's command of the script, so a script that runs or mentions none
- * (run_entry.managers) has nothing to clean. */
-static bool cleanup_run(ctx *x, df_node *n, const ev next[NTRACK])
+/* The cleanups of n, a RUN of a POSIX stage (flags: its RUN_*); next: what later RUNs do to
+ * each manager's state. Each starts from a manager's command of the script, so a script that
+ * runs or mentions none (run_entry.managers) has nothing to clean. */
+static bool cleanup_run(ctx *x, df_node *n, unsigned flags, const ev next[NTRACK])
 {
     static const char *const apt_lists[] = {"/var/lib/apt/lists", NULL};
     static const char *const yum_cache[] = {"/var/cache/yum", "/var/cache/dnf", NULL};
@@ -1624,10 +1621,10 @@ static bool cleanup_run(ctx *x, df_node *n, const ev next[NTRACK])
     if (!en)
         return false;
     if (en->managers & (1u << M_APK)) {
-        changed |= apk_cleanup(x, n, &r, next[M_APK] == EV_USE);
+        changed |= apk_cleanup(x, n, &r, next[M_APK] == EV_USE, flags & RUN_MOUNT);
         en = open_entry(x->doc, n, &r); /* as it left the script */
     }
-    if (rs_has_mount(n))
+    if (flags & RUN_MOUNT)
         return changed;
     size_t any, at;
     cls c[NTRACK];
@@ -1643,7 +1640,7 @@ static bool cleanup_run(ctx *x, df_node *n, const ev next[NTRACK])
          * the rm does too (sudo still installed when it runs) */
         pcmd ipc = en->cmd[at].pc, upc = en->cmd[c[M_APT].at].pc;
         static const char *const sudo_needed[] = {"sudo", NULL};
-        if (!run_has(x, n, RUN_NONROOT))
+        if (!(flags & RUN_NONROOT))
             changed |= append(x, n, &r, &en, SLICE(""), "rm -rf /var/lib/apt/lists/*");
         else if (via_sudo(&r, at, &ipc) && via_sudo(&r, c[M_APT].at, &upc) &&
                  slice_eq(wrappers(&r, at, &ipc), wrappers(&r, c[M_APT].at, &upc)) &&
@@ -1659,7 +1656,7 @@ static bool cleanup_run(ctx *x, df_node *n, const ev next[NTRACK])
         pcmd pc = en->cmd[at].pc;
         bool sudo = via_sudo(&r, at, &pc);
         const char *const needed[] = {"zypper", sudo ? "sudo" : NULL, NULL};
-        if ((sudo || !run_has(x, n, RUN_NONROOT)) && keeps_programs(&r, at, needed))
+        if ((sudo || !(flags & RUN_NONROOT)) && keeps_programs(&r, at, needed))
             changed |= append(x, n, &r, &en, wrappers(&r, at, &pc), "zypper clean -a");
     }
     if (!r.ok)
@@ -1672,7 +1669,7 @@ static bool cleanup_run(ctx *x, df_node *n, const ev next[NTRACK])
         const char *tool = slice_eq_str(pc.tool, "dnf")   ? "dnf"
                            : slice_eq_str(pc.tool, "yum") ? "yum"
                                                           : "microdnf";
-        bool nonroot = run_has(x, n, RUN_NONROOT), sudo = via_sudo(&r, at, &pc);
+        bool nonroot = flags & RUN_NONROOT, sudo = via_sudo(&r, at, &pc);
         const char *const needed[] = {tool, sudo ? "sudo" : NULL, NULL};
         if ((sudo || !nonroot) && keeps_programs(&r, at, needed)) {
             /* `<wrappers>dnf clean all && <sudo wrappers>rm -rf /var/cache/dnf` */
@@ -1692,7 +1689,7 @@ static bool cleanup_run(ctx *x, df_node *n, const ev next[NTRACK])
         return changed;
     /* npm */
     at = last_install(&r, en, M_NPM, npm_install_like, &any);
-    if (at != SIZE_MAX && next[M_NPM] != EV_USE && !run_has(x, n, RUN_NPM_ENV) &&
+    if (at != SIZE_MAX && next[M_NPM] != EV_USE && !(flags & RUN_NPM_ENV) &&
         !cleaned_after(&r, any, npm_cache, M_NPM, "cache")) {
         const sh_cmd *ic = &r.sh.cmds[at];
         pcmd pc = en->cmd[at].pc;
@@ -1708,7 +1705,7 @@ static bool cleanup_run(ctx *x, df_node *n, const ev next[NTRACK])
         return changed;
     /* yarn (1.x only) */
     at = last_install(&r, en, M_YARN, word_install, &any);
-    if (at != SIZE_MAX && next[M_YARN] != EV_USE && run_has(x, n, RUN_YARN_OK) &&
+    if (at != SIZE_MAX && next[M_YARN] != EV_USE && (flags & RUN_YARN_OK) &&
         !cleaned_after(&r, any, NULL, M_YARN, "cache")) {
         const sh_cmd *ic = &r.sh.cmds[at];
         pcmd pc = en->cmd[at].pc;
@@ -1722,6 +1719,19 @@ static bool cleanup_run(ctx *x, df_node *n, const ev next[NTRACK])
             changed |= append(x, n, &r, &en, wrappers(&r, at, &pc), "yarn cache clean");
     }
     return changed;
+}
+
+/* What phase 3 reads of a RUN's setting, beside its script (lone_update, cleanup_run):
+ * whether the RUN has builder flags, whether its neighbours are RUNs of its stage, its RUN_*
+ * flags and next; never 0. */
+static uint32_t cleanup_key(const df_node *n, unsigned flags, bool neighbours,
+                            const ev next[NTRACK])
+{
+    uint32_t key = 1u | (n->nbflags ? 2u : 0) | (neighbours ? 4u : 0) |
+                   (uint32_t)(flags & 0x3f) << 3;
+    for (int m = 0; m < NTRACK; m++)
+        key |= (uint32_t)next[m] << (10 + 2 * m); /* an ev is 0, 1 or 2 */
+    return key;
 }
 
 /* Could copying src out of another stage take a package manager's index or cache with it?
@@ -1758,54 +1768,54 @@ static bool reads_metadata(df_slice src)
     return false;
 }
 
-/* Marks, in info[stage].read[m], the stages another stage copies package metadata out
- * of (COPY/ADD --from, RUN --mount from=, also inside ONBUILD); a --from that is not a known
- * stage name or index but holds a variable marks every stage. */
-static void cross_stage_readers(df_doc *doc, stage_info *info)
+/* Marks, in info[stage].read[m], the stages top copies package metadata out of (COPY/ADD
+ * --from, RUN --mount from=, also inside ONBUILD); a --from that is not a known stage name or
+ * index but holds a variable marks every stage. What is copied is read only out of a stage
+ * whose read phase 3 consults (upstream). */
+static void copies_out(const df_doc *doc, const df_node *top, stage_info *info)
 {
-    for (df_node *top = doc->head; top; top = top->next) {
-        const df_node *n = top->kind == DF_ONBUILD && top->sub ? top->sub : top;
-        size_t before = top->stage < 0 ? 0 : (size_t)top->stage;
-        df_slice from;
-        if ((n->kind == DF_COPY || n->kind == DF_ADD) && node_flag(n, "from", &from)) {
-            int ref = sema_stage_ref(doc, from, top->kind == DF_ONBUILD ? doc->nstages : before);
-            bool all = ref < 0 && memchr(from.p, '$', from.n);
-            bool hit = false;
-            for (size_t i = 0; i + 1 < n->nargs && !hit && (ref >= 0 || all); i++)
+    const df_node *n = top->kind == DF_ONBUILD && top->sub ? top->sub : top;
+    size_t before = top->stage < 0 ? 0 : (size_t)top->stage;
+    df_slice from;
+    if ((n->kind == DF_COPY || n->kind == DF_ADD) && node_flag(n, "from", &from)) {
+        int ref = sema_stage_ref(doc, from, top->kind == DF_ONBUILD ? doc->nstages : before);
+        bool all = ref < 0 && memchr(from.p, '$', from.n);
+        bool hit = false;
+        if (all || (ref >= 0 && info[ref].upstream))
+            for (size_t i = 0; i + 1 < n->nargs && !hit; i++)
                 hit = reads_metadata(n->args[i].v);
-            if (hit && (ref >= 0 || all))
-                for (size_t s = all ? 0 : (size_t)ref; s < (all ? doc->nstages : (size_t)ref + 1); s++)
-                    for (int m = 0; m < NTRACK; m++)
-                        info[s].read[m] = true;
-        }
-        if (n->kind != DF_RUN)
+        if (hit)
+            for (size_t s = all ? 0 : (size_t)ref; s < (all ? doc->nstages : (size_t)ref + 1); s++)
+                for (int m = 0; m < NTRACK; m++)
+                    info[s].read[m] = true;
+    }
+    if (n->kind != DF_RUN)
+        return;
+    for (size_t f = 0; f < n->nbflags; f++) {
+        df_slice v = n->bflags[f].v;
+        if (!slice_has_prefix(v, "--mount="))
             continue;
-        for (size_t f = 0; f < n->nbflags; f++) {
-            df_slice v = n->bflags[f].v;
-            if (!slice_has_prefix(v, "--mount="))
-                continue;
-            df_slice ref = {NULL, 0}, source = SLICE("/");
-            for (size_t i = 8; i < v.n;) {
-                const char *comma = memchr(v.p + i, ',', v.n - i);
-                size_t e = comma ? (size_t)(comma - v.p) : v.n;
-                df_slice kv = {v.p + i, e - i};
-                if (slice_has_prefix(kv, "from="))
-                    ref = (df_slice){kv.p + 5, kv.n - 5};
-                else if (slice_has_prefix(kv, "source="))
-                    source = (df_slice){kv.p + 7, kv.n - 7};
-                else if (slice_has_prefix(kv, "src="))
-                    source = (df_slice){kv.p + 4, kv.n - 4};
-                i = e + 1;
-            }
-            if (!ref.p || !reads_metadata(source))
-                continue;
-            int st = sema_stage_ref(doc, ref, top->kind == DF_ONBUILD ? doc->nstages : before);
-            bool all = st < 0 && (memchr(ref.p, '$', ref.n) || memchr(ref.p, '"', ref.n));
-            if (st >= 0 || all)
-                for (size_t s = all ? 0 : (size_t)st; s < (all ? doc->nstages : (size_t)st + 1); s++)
-                    for (int m = 0; m < NTRACK; m++)
-                        info[s].read[m] = true;
+        df_slice ref = {NULL, 0}, source = SLICE("/");
+        for (size_t i = 8; i < v.n;) {
+            const char *comma = memchr(v.p + i, ',', v.n - i);
+            size_t e = comma ? (size_t)(comma - v.p) : v.n;
+            df_slice kv = {v.p + i, e - i};
+            if (slice_has_prefix(kv, "from="))
+                ref = (df_slice){kv.p + 5, kv.n - 5};
+            else if (slice_has_prefix(kv, "source="))
+                source = (df_slice){kv.p + 7, kv.n - 7};
+            else if (slice_has_prefix(kv, "src="))
+                source = (df_slice){kv.p + 4, kv.n - 4};
+            i = e + 1;
         }
+        if (!ref.p)
+            continue;
+        int st = sema_stage_ref(doc, ref, top->kind == DF_ONBUILD ? doc->nstages : before);
+        bool all = st < 0 && (memchr(ref.p, '$', ref.n) || memchr(ref.p, '"', ref.n));
+        if ((all || (st >= 0 && info[st].upstream)) && reads_metadata(source))
+            for (size_t s = all ? 0 : (size_t)st; s < (all ? doc->nstages : (size_t)st + 1); s++)
+                for (int m = 0; m < NTRACK; m++)
+                    info[s].read[m] = true;
     }
 }
 
@@ -1814,10 +1824,10 @@ static void cross_stage_readers(df_doc *doc, stage_info *info)
 static void count_runners(ctx *x)
 {
     df_doc *doc = x->doc;
-    for (df_node *n = doc->head; n; n = n->next) {
-        run_entry *en = n->kind == DF_RUN && n->stage >= 0 ? entry_of(doc, n) : NULL;
+    for (size_t i = 0; i < x->nrun; i++) { /* the RUNs that may still run one */
+        run_entry *en = entry_of(doc, x->run[i].n);
         if (en && en->runs)
-            x->st[n->stage].runners++;
+            x->st[x->run[i].n->stage].runners++;
     }
     for (size_t s = 0; s < doc->nstages; s++) {
         int b = doc->stages[s].base_stage;
@@ -1837,6 +1847,7 @@ static bool phase_cleanup(ctx *x)
     ev next[NTRACK];
     int cur = -2;
     size_t left = 0; /* the RUNs of stage cur that run a manager, from its start up to n */
+    size_t k = x->nrun; /* the runners before n */
     count_runners(x);
     for (df_node *n = doc->tail, *prev; n; n = prev) {
         prev = n->prev;
@@ -1852,32 +1863,40 @@ static bool phase_cleanup(ctx *x)
         }
         if (cur < 0 || n->kind != DF_RUN)
             continue;
-        run_entry *en = entry_of(x->doc, n);
-        bool runner = en && en->runs;
-        if (runner && left)
+        const runner *ru = k && x->run[k - 1].n == n ? &x->run[--k] : NULL;
+        run_entry *en = ru ? entry_of(x->doc, n) : NULL;
+        bool running = en && en->runs; /* a manager */
+        if (running && left)
             left--; /* now those before n */
         /* a RUN that runs no manager has nothing to act on: what it mentions is not read
          * (lone_update wants updates only, every cleanup an install) */
-        if (runner && is_posix(x, n)) { /* a RUN to act on */
-            rs_run r;
-            open_run(x->doc, n, &r);
-            int lone = lone_update(&r, en);
+        if (running && (ru->flags & RUN_POSIX)) { /* a RUN to act on */
             bool neighbours = n->prev && n->prev->kind == DF_RUN && n->prev->stage == cur &&
                               n->next && n->next->kind == DF_RUN && n->next->stage == cur;
-            if (lone >= 0 && next[lone] != EV_USE && !neighbours) {
-                file_style(x);
-                drop_node(doc, n, x->d);
-                changed = true;
-                continue;
+            uint32_t key = cleanup_key(n, ru->flags, neighbours, next);
+            if (en->cleaned != key) { /* else an earlier run found nothing to do */
+                rs_run r;
+                open_run(x->doc, n, &r);
+                int lone = lone_update(&r, en);
+                if (lone >= 0 && next[lone] != EV_USE && !neighbours) {
+                    file_style(x);
+                    drop_node(doc, n, x->d);
+                    changed = true;
+                    continue;
+                }
+                bool edited = cleanup_run(x, n, ru->flags, next);
+                run_entry *now = entry_of(x->doc, n); /* as the cleanup left it */
+                if (!edited && now == en)
+                    en->cleaned = key;
+                changed |= edited;
+                en = now;
             }
-            changed |= cleanup_run(x, n, next);
-            en = entry_of(x->doc, n); /* as the cleanup left it */
         }
         if (!left && !x->st[cur].base_runs)
             continue; /* no RUN before n is acted on with next */
         /* what n does first to each manager's state is what the RUNs before it see next */
         cls c[NTRACK];
-        en = made_full(x->doc, n, en);
+        en = made_full(x->doc, n, ru ? en : entry_of(x->doc, n));
         if (en) {
             for (int m = 0; m < NTRACK; m++)
                 if (en->e[m] != EV_NONE)
@@ -1900,32 +1919,50 @@ PASS(pkg_hygiene)
      * update), and the commands the pass adds run only a manager already there, so a
      * document whose RUNs run none is left as it is. */
     unsigned runs = 0;
+    runner *run = NULL;
+    size_t nrun = 0, cap = 0;
     for (df_node *n = doc->head; n; n = n->next) {
         run_entry *e = n->kind == DF_RUN ? entry_of(doc, n) : NULL;
-        if (e)
-            runs |= e->runs;
+        if (!e || !e->runs)
+            continue;
+        runs |= e->runs;
+        if (n->stage < 0)
+            continue; /* phase 1 gives it no flags: no phase acts on it */
+        if (nrun == cap) {
+            cap = cap ? cap * 2 : 16;
+            run = xrealloc(run, cap * sizeof *run);
+        }
+        run[nrun++] = (runner){n, e->runs, e->runs, 0};
     }
     if (!runs)
         return false;
-    ctx x = {.doc = doc, .d = d, .level = doc->opt ? doc->opt->level : 1};
+    ctx x = {.doc = doc, .d = d, .level = doc->opt ? doc->opt->level : 1, .run = run,
+             .nrun = nrun};
     size_t ns = doc->nstages;
     stage_info *st = x.st = xcalloc(ns + 1, sizeof *x.st);
-    cross_stage_readers(doc, st); /* stages others copy package metadata out of */
-    /* stage_info.yarn is read only when a RUN runs yarn (node_facts) */
-    for (df_node *n = doc->head; n && (runs & (1u << M_YARN)); n = n->next) {
-        run_entry *e = n->kind == DF_RUN ? full_entry_of(doc, n) : NULL;
-        if (e && (e->managers & (1u << M_YARN)) && n->stage >= 0)
-            st[n->stage].yarn = true;
+    /* which facts phase 1 looks for where (a stage's facts reach the stages built on it; a
+     * base stage comes first), and whose read phase 3 consults */
+    for (size_t i = nrun; i-- > 0;) {
+        int s = run[i].n->stage;
+        st[s].runs |= run[i].runs;
+        if (i + 1 < nrun && run[i + 1].n->stage == s)
+            run[i].rest |= run[i + 1].rest;
     }
-    for (size_t s = ns; s-- > 0;) /* a base stage's facts reach the stages built on it */
-        if (st[s].yarn && doc->stages[s].base_stage >= 0)
-            st[doc->stages[s].base_stage].yarn = true;
+    for (size_t s = ns; s-- > 0;)
+        if (doc->stages[s].base_stage >= 0)
+            st[doc->stages[s].base_stage].heirs |= st[s].runs | st[s].heirs;
+    for (size_t s = 0; s < ns; s++)
+        st[s].upstream = st[s].runs ||
+                         (doc->stages[s].base_stage >= 0 && st[doc->stages[s].base_stage].upstream);
     rs_shells shells;
     rs_shells_init(&shells, doc);
     bool changed = false;
     /* phase 1, in document order: per-stage facts, and flags on each command */
+    size_t k = 0; /* the runners before n */
     for (df_node *n = doc->head; n; n = n->next) {
         rs_shells_step(&shells, doc, n);
+        if (n->kind == DF_COPY || n->kind == DF_ADD || n->kind == DF_RUN || n->kind == DF_ONBUILD)
+            copies_out(doc, n, st); /* the stages others copy package metadata out of */
         if (n->stage < 0)
             continue;
         size_t s = (size_t)n->stage;
@@ -1938,25 +1975,29 @@ PASS(pkg_hygiene)
             st[s].nonroot = !is_root_user(n);
         if (n->kind == DF_ONBUILD && n->sub && n->sub->kind == DF_USER)
             st[s].onb_user = true;
-        st[s].facts |= node_facts(n, st[s].yarn, runs, st[s].facts);
-        if (n->kind == DF_ONBUILD && n->sub && n->sub->kind == DF_RUN) {
+        unsigned want = st[s].heirs | (k < nrun && run[k].n->stage == n->stage ? run[k].rest : 0);
+        if (want)
+            st[s].facts |= node_facts(n, want, st[s].facts);
+        if (n->kind == DF_ONBUILD && n->sub && n->sub->kind == DF_RUN && st[s].upstream) {
             cls c[NTRACK];
             classify(doc, n->sub, c);
             for (int m = 0; m < NTRACK; m++)
                 st[s].read[m] |= c[m].e != EV_NONE;
         }
-        if (n->kind != DF_RUN || !rs_shells_posix(&shells, n))
+        if (k == nrun || run[k].n != n)
+            continue;
+        runner *ru = &run[k++];
+        if (!rs_shells_posix(&shells, n))
             continue;
         unsigned facts = st[s].facts;
-        set_add(&x.posix, n,
-                (st[s].nonroot ? RUN_NONROOT : 0) |
+        ru->flags = RUN_POSIX | (rs_has_mount(n) ? RUN_MOUNT : 0) |
+                    (st[s].nonroot ? RUN_NONROOT : 0) |
                     (facts & (YARN_UNSURE | ENV_YARN) ? 0 : RUN_YARN_OK) |
-                    (facts & ENV_PIP ? RUN_PIP_ENV : 0) | (facts & ENV_NPM ? RUN_NPM_ENV : 0));
+                    (facts & ENV_PIP ? RUN_PIP_ENV : 0) | (facts & ENV_NPM ? RUN_NPM_ENV : 0);
     }
-    set_seal(&x.posix);
-    for (df_node *n = doc->head; n; n = n->next)
-        if (n->kind == DF_RUN && is_posix(&x, n))
-            changed |= phase_flags(&x, n);
+    for (size_t i = 0; i < nrun; i++)
+        if (run[i].flags & RUN_POSIX)
+            changed |= phase_flags(&x, &run[i]);
     /* phase 2, in document order: apt-get update into the install that relies on it */
     if (runs & (1u << M_APT))
         changed |= phase_apt_update(&x);
@@ -1964,6 +2005,6 @@ PASS(pkg_hygiene)
     changed |= phase_cleanup(&x);
     rs_shells_free(&shells);
     free(x.st);
-    free(x.posix.v);
+    free(run);
     return changed;
 }
