@@ -325,19 +325,25 @@ bool rs_has_mount(const df_node *n)
 
 
 /* Does the image name hold windows, servercore, nanoserver or dotnet/framework (any case)?
- * One walk over the name, comparing where one of those letters starts. */
+ * One walk over the name, comparing where one of those words can start: at a letter that
+ * begins one (a table lookup per byte) with room left for the shortest, "windows". */
 static bool windows_image(df_slice base)
 {
-    for (size_t i = 0; i < base.n; i++) {
-        const char *mark;
-        switch (base.p[i] | 0x20) { /* the letter in either case (no other byte maps there) */
-        case 'w': mark = "windows"; break;
-        case 's': mark = "servercore"; break;
-        case 'n': mark = "nanoserver"; break;
-        case 'd': mark = "dotnet/framework"; break;
-        default: continue;
-        }
-        size_t m = strlen(mark);
+    static const struct {
+        const char *s;
+        size_t n;
+    } marks[] = {{NULL, 0}, {"windows", 7}, {"servercore", 10}, {"nanoserver", 10},
+                 {"dotnet/framework", 16}};
+    static const unsigned char starts[256] = {
+        ['w'] = 1, ['W'] = 1, ['s'] = 2, ['S'] = 2, ['n'] = 3, ['N'] = 3, ['d'] = 4, ['D'] = 4,
+    };
+    enum { SHORTEST = 7 };
+    const unsigned char *u = (const unsigned char *)base.p;
+    for (size_t i = 0; i + SHORTEST <= base.n; i++) {
+        if (!starts[u[i]])
+            continue;
+        const char *mark = marks[starts[u[i]]].s;
+        size_t m = marks[starts[u[i]]].n;
         /* the second letter first: (c | 0x20) is that lower-case letter only for it and its
          * upper case */
         if (base.n - i >= m && (base.p[i + 1] | 0x20) == mark[1] &&
@@ -361,6 +367,7 @@ static bool posix_program(df_slice path)
 
 void rs_shells_init(rs_shells *s, const df_doc *doc)
 {
+    s->doc = doc;
     s->n = doc->nstages;
     if (s->n <= sizeof s->few / sizeof *s->few) {
         memset(s->few, 0, sizeof s->few);
@@ -379,15 +386,23 @@ void rs_shells_set(rs_shells *s, const df_doc *doc, const df_node *n)
         if (st->base_stage >= 0 && (size_t)st->base_stage < s->n)
             s->posix[n->stage] = s->posix[st->base_stage];
         else
-            s->posix[n->stage] = doc->escape != '`' && !windows_image(st->base_expanded);
+            s->posix[n->stage] = doc->escape == '`' ? RS_NOT_POSIX
+                                                    : RS_IMAGE + (size_t)n->stage;
     } else if (n->kind == DF_SHELL) {
-        s->posix[n->stage] = (n->flags & DF_N_JSON) && n->nargs >= 1 && posix_program(n->args[0].v);
+        s->posix[n->stage] = ((n->flags & DF_N_JSON) && n->nargs >= 1 &&
+                              posix_program(n->args[0].v)) ? RS_POSIX : RS_NOT_POSIX;
     }
 }
 
-bool rs_shells_posix(const rs_shells *s, const df_node *n)
+bool rs_shells_posix(rs_shells *s, const df_node *n)
 {
-    return n->stage >= 0 && (size_t)n->stage < s->n && s->posix[n->stage];
+    if (n->stage < 0 || (size_t)n->stage >= s->n)
+        return false;
+    size_t *v = &s->posix[n->stage];
+    if (*v >= RS_IMAGE) /* the stages are those of rs_shells_init: a pass does not redo them */
+        *v = windows_image(s->doc->stages[*v - RS_IMAGE].base_expanded) ? RS_NOT_POSIX
+                                                                         : RS_POSIX;
+    return *v == RS_POSIX;
 }
 
 void rs_shells_free(rs_shells *s)

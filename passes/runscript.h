@@ -96,12 +96,18 @@ bool rs_has_mount(const df_node *n);
 /* Which stages run RUN with a POSIX shell. Feed every node in document order to rs_shells_step;
  * rs_shells_posix then answers for the node just fed. A stage is POSIX unless it is a Windows
  * stage (escape=` or a Windows base image, inherited through FROM <stage>); a SHELL whose
- * program is sh, bash, dash, ash, ksh, mksh or zsh makes it POSIX, any other SHELL not. */
+ * program is sh, bash, dash, ash, ksh, mksh or zsh makes it POSIX, any other SHELL not.
+ * A base image's name is read only when rs_shells_posix asks about its stage: a walk over the
+ * whole document then costs per FROM a store, not a look at the name. */
 typedef struct rs_shells {
-    bool *posix; /* per stage: few, or on the heap when there are more stages */
+    const df_doc *doc;
+    /* per stage: RS_NOT_POSIX, RS_POSIX, or RS_IMAGE + k: what the base image of stage k
+     * says (not looked at yet); few, or on the heap when there are more stages */
+    size_t *posix;
     size_t n;
-    bool few[16];
+    size_t few[16];
 } rs_shells;
+enum { RS_NOT_POSIX, RS_POSIX, RS_IMAGE };
 void rs_shells_init(rs_shells *s, const df_doc *doc);
 /* rs_shells_step for a FROM or a SHELL, the nodes that decide a stage's shell. */
 void rs_shells_set(rs_shells *s, const df_doc *doc, const df_node *n);
@@ -110,7 +116,8 @@ static inline void rs_shells_step(rs_shells *s, const df_doc *doc, const df_node
     if (n->kind == DF_FROM || n->kind == DF_SHELL) /* every other node leaves the shells */
         rs_shells_set(s, doc, n);
 }
-bool rs_shells_posix(const rs_shells *s, const df_node *n);
+/* Not const: the answer from a base image's name is kept for the next RUN of the stage. */
+bool rs_shells_posix(rs_shells *s, const df_node *n);
 void rs_shells_free(rs_shells *s);
 
 #endif
