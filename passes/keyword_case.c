@@ -15,21 +15,26 @@ typedef struct tally {
     size_t upper, lower, keywords;
 } tally;
 
-static void count(const df_node *n, tally *t)
+/* What count saw in the keywords of a node and its ONBUILD instruction. */
+enum { SEEN_LOWER = 1, SEEN_UPPER = 2 };
+
+/* Tallies the keywords of n and of its ONBUILD instructions; returns what they hold. */
+static unsigned count(const df_node *n, tally *t)
 {
-    if (n->kind == DF_UNKNOWN)
-        return;
-    t->keywords++;
-    bool has_lower = false, has_upper = false;
-    for (size_t i = 0; i < n->keyword.n; i++) {
-        unsigned char c = (unsigned char)n->keyword.p[i];
-        has_lower |= (unsigned)(c - 'a') < 26;
-        has_upper |= (unsigned)(c - 'A') < 26;
+    unsigned seen = 0;
+    for (const df_node *m = n; m && m->kind != DF_UNKNOWN; m = m->sub) {
+        t->keywords++;
+        bool has_lower = false, has_upper = false;
+        for (size_t i = 0; i < m->keyword.n; i++) {
+            unsigned char c = (unsigned char)m->keyword.p[i];
+            has_lower |= (unsigned)(c - 'a') < 26;
+            has_upper |= (unsigned)(c - 'A') < 26;
+        }
+        t->upper += !has_lower;
+        t->lower += !has_upper;
+        seen |= (has_lower ? SEEN_LOWER : 0) | (has_upper ? SEEN_UPPER : 0);
     }
-    t->upper += !has_lower;
-    t->lower += !has_upper;
-    if (n->sub)
-        count(n->sub, t);
+    return seen;
 }
 
 /* Adds an edit giving word w (inside top's logical line) the case wanted; false if it has it. */
@@ -75,23 +80,36 @@ static bool words(ir_edits *e, df_doc *doc, const df_node *top, const df_node *n
 PASS(keyword_case)
 {
     tally t = {0, 0, 0};
+    /* seen[i]: what the i-th node's keywords hold, so that the rewrite below visits only the
+     * nodes with a keyword to change instead of reading every keyword again */
+    enum { LOCAL_NODES = 512 }; /* most files: no allocation */
+    unsigned char local[LOCAL_NODES];
+    unsigned char *seen = doc->nnodes <= LOCAL_NODES ? local : xmalloc(doc->nnodes);
+    size_t i = 0;
     for (const df_node *n = doc->head; n; n = n->next)
-        count(n, &t);
+        seen[i++] = (unsigned char)count(n, &t);
     bool upper = t.upper >= t.lower, changed = false;
     /* usually every keyword already has the majority's case */
     bool keywords = (upper ? t.upper : t.lower) < t.keywords;
-    for (df_node *n = doc->head; n; n = n->next) {
-        /* with every keyword in the majority's case, only AS and HEALTHCHECK's CMD/NONE may
-         * need one */
-        if (!keywords && n->kind != DF_FROM && n->kind != DF_HEALTHCHECK && !n->sub)
+    /* a keyword needs the other case when it holds a letter of the minority's case */
+    unsigned wrong = upper ? SEEN_LOWER : SEEN_UPPER;
+    i = 0;
+    /* rw_set_text gives a node new text in its place: the nodes stay those counted */
+    for (df_node *n = doc->head; n; n = n->next, i++) {
+        /* only AS and HEALTHCHECK's CMD/NONE may need the case when no keyword of the node
+         * (or its ONBUILD instruction) does */
+        bool kw = keywords && (seen[i] & wrong);
+        if (!kw && n->kind != DF_FROM && n->kind != DF_HEALTHCHECK && !n->sub)
             continue;
         ir_edits e = {0};
-        if (!words(&e, doc, n, n, upper, keywords)) {
+        if (!words(&e, doc, n, n, upper, kw)) {
             free(e.v);
             continue;
         }
         if (rw_set_text(doc, n, rw_splice(doc, n, &e), d))
             changed = true;
     }
+    if (seen != local)
+        free(seen);
     return changed;
 }
