@@ -132,8 +132,10 @@ enum { MAX_FILES = 64 };
 static bool fold(df_doc *doc, df_node *c, df_node *r, df_slice cur, const rw_dirs *dirs,
                  int *buildkit, df_diags *d)
 {
+    /* the script's text first (as any_candidate): most RUNs after a COPY are not read at all */
     if (c->nargs < 2 || c->nheredocs || r->kind != DF_RUN || (r->flags & DF_N_JSON) ||
-        r->nargs != 1 || r->nbflags || r->nheredocs || !rw_lead_blank(r->lead))
+        r->nargs != 1 || r->nbflags || r->nheredocs || !rw_may_start_with(r->args[0].v, 'c') ||
+        !rw_lead_blank(r->lead))
         return false;
     bool has_chown = false, has_chmod = false;
     for (size_t i = 0; i < c->nbflags; i++) {
