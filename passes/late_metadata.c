@@ -134,6 +134,8 @@ static void referenced(df_doc *doc, const df_node *m, names *out)
         } else if (i % 3 != 1) {
             continue;
         }
+        if (w.n == 0 || !memchr(w.p, '$', w.n))
+            continue; /* most values: every reference starts with a $ */
         df_slice *refs;
         size_t nr = expand_references(&doc->arena, w, doc->escape, &refs);
         for (size_t k = 0; k < nr; k++)
@@ -273,50 +275,63 @@ static bool volatile_metadata(df_doc *doc, const df_node *x, const names *args)
     return hit;
 }
 
-/* One walk: moves what can move now; true when something moved. */
-static bool sweep(df_doc *doc, df_diags *d)
+/* What a walk does with a stage (late_metadata's marks). */
+enum { VISIT = 1, MOVED = 2 };
+
+/* One walk over the stages marked VISIT: moves what can move now and marks MOVED the stages
+ * where something moved; true when something moved. */
+static bool sweep(df_doc *doc, unsigned char *mark, df_diags *d)
 {
     bool changed = false;
     size_t cap = 0, count = 0;
     df_node **list = NULL;
     names args = {0}, def = {0};
     /* LABEL/ENV, bottom-up per stage so several keep their order after the last step */
-    for (df_node *n = doc->head; n; n = n->next) {
-        if (n->kind == DF_FROM)
-            args.n = 0;
-        if (n->stage < 0)
+    for (size_t s = 0; s < doc->nstages; s++) {
+        if (!(mark[s] & VISIT))
             continue;
-        if (volatile_metadata(doc, n, &args)) {
-            if (count == cap)
-                list = xrealloc(list, (cap = cap ? cap * 2 : 16) * sizeof *list);
-            list[count++] = n;
-        }
-        if (n->kind == DF_ARG) {
-            defined(n, &def);
-            for (size_t i = 0; i < def.n; i++)
-                add_name(&args, def.v[i]);
+        args.n = 0;
+        const df_node *from = doc->stages[s].from;
+        for (df_node *n = from->next; n && n->kind != DF_FROM; n = n->next) {
+            if (volatile_metadata(doc, n, &args)) {
+                if (count == cap)
+                    list = xrealloc(list, (cap = cap ? cap * 2 : 16) * sizeof *list);
+                list[count++] = n;
+            }
+            if (n->kind == DF_ARG) {
+                defined(n, &def);
+                for (size_t i = 0; i < def.n; i++)
+                    add_name(&args, def.v[i]);
+            }
         }
     }
     for (size_t i = count; i-- > 0;) {
         df_node *after = metadata_target(doc, list[i]);
         if (after) {
             relocate(doc, list[i], NULL, after, d);
+            mark[list[i]->stage] |= MOVED;
             changed = true;
         }
     }
     /* ARGs, bottom-up: each lands on top of the ARGs already waiting above its use, so
      * declarations keep their order */
     count = 0;
-    for (df_node *n = doc->head; n; n = n->next)
-        if (n->kind == DF_ARG && n->stage >= 0) {
-            if (count == cap)
-                list = xrealloc(list, (cap = cap ? cap * 2 : 16) * sizeof *list);
-            list[count++] = n;
-        }
+    for (size_t s = 0; s < doc->nstages; s++) {
+        if (!(mark[s] & VISIT))
+            continue;
+        const df_node *from = doc->stages[s].from;
+        for (df_node *n = from->next; n && n->kind != DF_FROM; n = n->next)
+            if (n->kind == DF_ARG) {
+                if (count == cap)
+                    list = xrealloc(list, (cap = cap ? cap * 2 : 16) * sizeof *list);
+                list[count++] = n;
+            }
+    }
     for (size_t i = count; i-- > 0;) {
         df_node *before = arg_target(doc, list[i]);
         if (before) {
             relocate(doc, list[i], before, NULL, d);
+            mark[list[i]->stage] |= MOVED;
             changed = true;
         }
     }
@@ -331,9 +346,21 @@ PASS(late_metadata)
     /* What one walk moved can let another move further (an ARG that moved makes room for
      * the LABEL/ENV reading it, and the other way round): walk until nothing moves, so the
      * result is the pass's own fixpoint and optimizing it again changes nothing (at most 64
-     * walks; each moves at least one instruction down). */
+     * walks; each moves at least one instruction down). Nothing moves across a FROM, and what
+     * a walk moves in a stage depends on that stage alone: a stage where nothing moved would
+     * move nothing in the next walk either, so later walks visit only the stages where the
+     * last one moved something. */
+    enum { LOCAL_STAGES = 64 }; /* most files: no allocation */
+    unsigned char local[LOCAL_STAGES];
+    unsigned char *mark = doc->nstages <= LOCAL_STAGES ? local : xmalloc(doc->nstages);
+    memset(mark, VISIT, doc->nstages);
     bool changed = false;
-    for (int i = 0; i < 64 && sweep(doc, d); i++)
+    for (int i = 0; i < 64 && sweep(doc, mark, d); i++) {
         changed = true;
+        for (size_t s = 0; s < doc->nstages; s++)
+            mark[s] = mark[s] & MOVED ? VISIT : 0;
+    }
+    if (mark != local)
+        free(mark);
     return changed;
 }
