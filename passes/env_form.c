@@ -72,6 +72,7 @@ static df_slice new_value(df_doc *doc, df_slice v)
 
 PASS(env_form)
 {
+    (void)d; /* a value rewritten here is read back before it is kept: nothing to report */
     bool changed = false;
     for (df_node *n = doc->head; n; n = n->next) {
         if ((n->kind != DF_ENV && n->kind != DF_LABEL) || n->nargs != 3 ||
@@ -105,8 +106,11 @@ PASS(env_form)
                     expand_word(&doc->arena, check->args[1].v, doc->escape, no_lookup, NULL, true,
                                 &after, &err) &&
                     slice_eq(before, after);
-        if (same && rw_set_text(doc, n, text, d))
+        if (same) {
+            /* check is text read as an instruction: what rw_set_text would read again */
+            ir_node_adopt(doc, n, check);
             changed = true;
+        }
     }
     return changed;
 }
