@@ -59,17 +59,28 @@ static bool refers_to_stage(const df_node *n)
     return false;
 }
 
-static void add_edge(df_arena *a, graph *g, size_t *cap, graph_edge e)
+/* The edges while graph_build collects them: on the stack for the usual few, else on the
+ * heap; copied once into the document's arena when complete, so the arena keeps the graph and
+ * none of the outgrown arrays. */
+enum { LOCAL_EDGES = 16 };
+typedef struct edge_list {
+    graph_edge *v; /* local, or on the heap when more are found */
+    size_t n, cap;
+    graph_edge local[LOCAL_EDGES];
+} edge_list;
+
+static void add_edge(edge_list *l, graph_edge e)
 {
-    if (g->nedges == *cap) {
-        size_t ncap = *cap ? *cap * 2 : 16;
-        graph_edge *v = arena_alloc(a, ncap * sizeof *v);
-        if (g->nedges)
-            memcpy(v, g->edges, g->nedges * sizeof *v);
-        g->edges = v;
-        *cap = ncap;
+    if (l->n == l->cap) {
+        l->cap *= 2;
+        if (l->v == l->local) {
+            l->v = xmalloc(l->cap * sizeof *l->v);
+            memcpy(l->v, l->local, l->n * sizeof *l->v);
+        } else {
+            l->v = xrealloc(l->v, l->cap * sizeof *l->v);
+        }
     }
-    g->edges[g->nedges++] = e;
+    l->v[l->n++] = e;
 }
 
 static void uncertain(graph *g, const df_node *n, const char *why)
@@ -82,7 +93,7 @@ static void uncertain(graph *g, const df_node *n, const char *why)
 }
 
 /* An edge from stage `from` to what ref names (a stage, else an image). */
-static void ref_edge(df_doc *doc, graph *g, size_t *cap, int from, df_slice ref,
+static void ref_edge(df_doc *doc, graph *g, edge_list *l, int from, df_slice ref,
                      graph_edge_kind kind, const df_node *n)
 {
     if (memchr(ref.p, '$', ref.n)) {
@@ -90,8 +101,7 @@ static void ref_edge(df_doc *doc, graph *g, size_t *cap, int from, df_slice ref,
         return;
     }
     int to = sema_stage_ref(doc, ref, doc->nstages);
-    add_edge(&doc->arena, g, cap,
-             (graph_edge){from, to, to < 0 ? ref : (df_slice){"", 0}, kind, n});
+    add_edge(l, (graph_edge){from, to, to < 0 ? ref : (df_slice){"", 0}, kind, n});
 }
 
 bool graph_base_may_name_stage(df_slice base)
@@ -129,7 +139,10 @@ bool graph_base_may_name_stage(df_slice base)
 void graph_build(df_doc *doc, graph *g)
 {
     memset(g, 0, sizeof *g);
-    size_t cap = 0;
+    edge_list l;
+    l.v = l.local;
+    l.n = 0;
+    l.cap = LOCAL_EDGES;
     for (df_node *n = doc->head; n; n = n->next) {
         if (n->stage < 0)
             continue;
@@ -140,12 +153,11 @@ void graph_build(df_doc *doc, graph *g)
             /* the default picks one stage, a --build-arg may pick another */
             if (graph_base_may_name_stage(s->base))
                 uncertain(g, n, "a FROM image holds a variable that may name a stage");
-            add_edge(&doc->arena, g, &cap,
-                     (graph_edge){n->stage, s->base_stage,
-                                  s->base_stage < 0 ? s->base_expanded : (df_slice){"", 0},
-                                  GE_FROM, n});
+            add_edge(&l, (graph_edge){n->stage, s->base_stage,
+                                      s->base_stage < 0 ? s->base_expanded : (df_slice){"", 0},
+                                      GE_FROM, n});
         } else if ((n->kind == DF_COPY || n->kind == DF_ADD) && node_flag(n, "from", &v)) {
-            ref_edge(doc, g, &cap, n->stage, v, GE_COPY, n);
+            ref_edge(doc, g, &l, n->stage, v, GE_COPY, n);
         } else if (n->kind == DF_RUN) {
             for (size_t i = 0; i < n->nbflags; i++) {
                 df_slice f = n->bflags[i].v, from;
@@ -157,12 +169,19 @@ void graph_build(df_doc *doc, graph *g)
                 if (quoted)
                     uncertain(g, n, "a --mount value is quoted");
                 else
-                    ref_edge(doc, g, &cap, n->stage, from, GE_MOUNT, n);
+                    ref_edge(doc, g, &l, n->stage, from, GE_MOUNT, n);
             }
         } else if (n->kind == DF_ONBUILD && n->sub && refers_to_stage(n->sub)) {
             uncertain(g, n, "ONBUILD refers to another stage");
         }
     }
+    if (l.n) {
+        g->edges = arena_alloc_raw(&doc->arena, l.n * sizeof *g->edges);
+        memcpy(g->edges, l.v, l.n * sizeof *g->edges);
+        g->nedges = l.n;
+    }
+    if (l.v != l.local)
+        free(l.v);
 }
 
 int graph_target(const df_doc *doc, const char *name)
