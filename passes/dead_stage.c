@@ -31,6 +31,18 @@ static bool asked(const df_doc *doc)
     return false;
 }
 
+/* Does some stage's FROM image hold a variable that may name a stage? Then the stage graph is
+ * uncertain, as graph_build would find, but known from the stages alone without walking the
+ * document. It says whether, not why: the reason graph_build reports is the first uncertain
+ * reference in document order, which may be an earlier --from or mount. */
+static bool base_may_name_stage(const df_doc *doc)
+{
+    for (size_t i = 0; i < doc->nstages; i++)
+        if (graph_base_may_name_stage(doc->stages[i].base))
+            return true;
+    return false;
+}
+
 static bool all_digits(df_slice s)
 {
     if (s.n == 0)
@@ -121,17 +133,22 @@ PASS(dead_stage)
                         tname);
         return false;
     }
-    if (ns == 1 && !asked(doc))
+    bool notes = asked(doc); /* refusals are worth a note */
+    if (ns == 1 && !notes)
         return false; /* the target is the only stage: nothing to remove, no note to give */
+    enum { LOCAL_STAGES = 32 }; /* the usual handful of stages: no allocation */
+    /* with no note to give, an uncertain graph need not be built; the usual handful of stages
+     * come with a short walk that checks their bases anyway */
+    if (!notes && ns > LOCAL_STAGES && base_may_name_stage(doc))
+        return false;
     graph g;
     graph_build(doc, &g);
     if (g.uncertain) {
-        if (asked(doc))
+        if (notes)
             diag_add(d, DIAG_NOTE, doc, g.why_node->src_off, g.why_node->keyword.n,
                      "dead-stage: %s; every stage is kept", g.why);
         return false;
     }
-    enum { LOCAL_STAGES = 32 }; /* the usual handful of stages: no allocation */
     bool local_live[LOCAL_STAGES];
     int local_index[LOCAL_STAGES];
     bool local = ns <= LOCAL_STAGES;
@@ -161,7 +178,7 @@ PASS(dead_stage)
                            p[5] >= '0' && p[5] <= '9';
             }
             if (numeric) {
-                if (asked(doc))
+                if (notes)
                     diag_add(d, DIAG_NOTE, doc, e->node->src_off, e->node->keyword.n,
                              "dead-stage: a --mount names a stage by a number that would "
                              "change; every stage is kept");
