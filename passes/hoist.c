@@ -161,7 +161,10 @@ static bool any_candidate(const df_doc *doc)
  * with fp.config, so it is worked out when asked: the COPY/ADD and RUN nodes of each stage wait
  * with the working directory they run in (and a RUN's footprint when already known) until then.
  * Judging is an "or" over the stage's nodes and the stage it builds on, so judging late, in
- * any order, gives what judging every node as it comes would. */
+ * any order, gives what judging every node as it comes would. Once a stage has ended, only a
+ * later stage building on it can ask about it: the nodes of the other stages stop waiting
+ * then, so what waits is the current stage and the stages others build on, not the
+ * document. */
 typedef struct waiting {
     const df_node *n;
     df_slice cur;
@@ -172,6 +175,8 @@ typedef struct waiting {
 typedef struct stage_conf {
     bool configured;  /* known: something may have changed the configuration */
     bool base_judged; /* the stage it builds on was asked (or there is none) */
+    bool is_base;     /* a later stage builds on it: its nodes wait after it ends (set when
+                       * conf.drop) */
     size_t next, end; /* its nodes not judged yet: those of the stage in waiting[next..end) */
 } stage_conf;
 
@@ -180,6 +185,8 @@ enum { LOCAL_WAITING = 32, LOCAL_STAGES = 32 }; /* the usual document: no alloca
 typedef struct conf {
     waiting *w; /* local, or on the heap when more wait */
     size_t nw, cap;
+    size_t stage_first; /* w[stage_first..nw) are the current stage's */
+    bool drop;          /* more stages than the usual handful: conf_end drops what it can */
     stage_conf *st; /* per stage, indexed by df_node.stage: local_st or on the heap */
     waiting local[LOCAL_WAITING];
     stage_conf local_st[LOCAL_STAGES];
@@ -190,8 +197,19 @@ static void conf_init(conf *k, const df_doc *doc)
     k->w = k->local;
     k->nw = 0;
     k->cap = LOCAL_WAITING;
-    k->st = doc->nstages <= LOCAL_STAGES ? k->local_st : xmalloc(doc->nstages * sizeof *k->st);
-    memset(k->st, 0, doc->nstages * sizeof *k->st);
+    k->stage_first = 0;
+    k->drop = doc->nstages > LOCAL_STAGES;
+    if (!k->drop) {
+        k->st = k->local_st;
+        memset(k->st, 0, doc->nstages * sizeof *k->st);
+        return;
+    }
+    k->st = xcalloc(doc->nstages, sizeof *k->st);
+    for (size_t i = 0; i < doc->nstages; i++) {
+        int b = doc->stages[i].base_stage;
+        if (b >= 0 && (size_t)b < i) /* the bases stage_configured asks about */
+            k->st[b].is_base = true;
+    }
 }
 
 static void conf_free(conf *k)
@@ -205,13 +223,13 @@ static void conf_free(conf *k)
 static void conf_wait(conf *k, const df_node *n, df_slice cur, const rw_footprint *fp)
 {
     if (k->nw == k->cap) { /* the first few wait on the stack (k->local) */
-        size_t cap = k->cap * 2;
-        waiting *w = xmalloc(cap * sizeof *w);
-        memcpy(w, k->w, k->nw * sizeof *w);
-        if (k->w != k->local)
-            free(k->w);
-        k->w = w;
-        k->cap = cap;
+        k->cap *= 2;
+        if (k->w == k->local) {
+            k->w = xmalloc(k->cap * sizeof *k->w);
+            memcpy(k->w, k->local, k->nw * sizeof *k->w);
+        } else {
+            k->w = xrealloc(k->w, k->cap * sizeof *k->w);
+        }
     }
     waiting *x = &k->w[k->nw];
     *x = (waiting){n, cur, fp != NULL, {0}};
@@ -221,6 +239,20 @@ static void conf_wait(conf *k, const df_node *n, df_slice cur, const rw_footprin
     if (s->next == s->end)
         s->next = k->nw; /* nothing of the stage waits: its range starts here */
     s->end = ++k->nw;
+}
+
+/* Stage s, the current one, has ended. Unless a later stage builds on it, nothing asks about
+ * it again: its nodes stop waiting. */
+static void conf_end(conf *k, int s)
+{
+    if (!k->drop)
+        return;
+    stage_conf *c = &k->st[s];
+    if (!c->is_base) {
+        k->nw = k->stage_first;
+        c->next = c->end = k->nw;
+    }
+    k->stage_first = k->nw;
 }
 
 /* May something in stage s (up to the node being looked at), or in the stages it builds on,
@@ -299,6 +331,8 @@ PASS(hoist)
             conf_wait(&k, n, wd.cur, have_fp ? &fp : NULL);
         rw_wd_step(&wd, doc, n);
         if (n->kind == DF_FROM) {
+            if (n->stage > 0 && (size_t)n->stage <= doc->nstages)
+                conf_end(&k, n->stage - 1);
             dirs.n = 0;
             rw_dirs_add(&dirs, wd.cur);
         } else if (n->kind == DF_WORKDIR) {
