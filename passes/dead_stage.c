@@ -6,8 +6,8 @@
  *             before: every stage it reaches through FROM, COPY/ADD --from and RUN --mount
  *             from= (the stage graph, graph.c) is kept byte for byte, except that a numeric
  *             `COPY --from=N` naming a kept stage is renumbered; the global ARGs before the
- *             first FROM are all kept; parser directives and comments at the top of the file
- *             stay at the top.
+ *             first FROM are all kept; parser directives and the file's header (its comment
+ *             lines up to the last empty line before the first FROM) stay at the top.
  * Refuses:    when the stage graph is uncertain (a variable in a FROM image, in --from or in a
  *             mount's from=, a quoted --mount value, ONBUILD with --from); when a kept RUN --mount names a stage by a number that
  *             would change; when --target names no stage.
@@ -67,6 +67,36 @@ static df_slice directives(const df_doc *doc, df_slice lead)
         return (df_slice){lead.p, keep < lead.n ? keep : lead.n};
     }
     return directives_in_text(lead);
+}
+
+/* What of a removed first node's lead stays at the top: its directives, and the file's header
+ * (a licence, a description): the lines up to the last empty line. Comments that follow the
+ * stage's FROM without an empty line belong to the stage and go with it. */
+static df_slice header(const df_doc *doc, df_slice lead)
+{
+    df_slice keep = directives(doc, lead);
+    for (size_t i = lead.n; i > keep.n; i--) {
+        /* the end of an empty line (only blanks and a CR before the newline) */
+        if (lead.p[i - 1] != '\n')
+            continue;
+        size_t k = i - 1;
+        while (k > 0 && (lead.p[k - 1] == ' ' || lead.p[k - 1] == '\t' || lead.p[k - 1] == '\r'))
+            k--;
+        if (k == 0 || lead.p[k - 1] == '\n') /* a header only if it has a comment */
+            return memchr(lead.p + keep.n, '#', i - keep.n) ? (df_slice){lead.p, i} : keep;
+    }
+    return keep;
+}
+
+/* lead without the empty lines it starts with. */
+static df_slice rest_after_empty_lines(df_slice lead)
+{
+    size_t i = 0, k = 0;
+    while (k < lead.n && (lead.p[k] == ' ' || lead.p[k] == '\t' || lead.p[k] == '\r' ||
+                          lead.p[k] == '\n'))
+        if (lead.p[k++] == '\n')
+            i = k;
+    return (df_slice){lead.p + i, lead.n - i};
 }
 
 /* directives() for a lead that is not the source's: the same lines, read here. */
@@ -196,14 +226,15 @@ PASS(dead_stage)
     }
     bool changed = false;
     df_node *head = doc->head;
-    df_slice carry = {"", 0}; /* a removed first node's BOM and parser directives */
-    bool head_removed = false;
+    df_slice carry = {"", 0}; /* a removed first node's BOM, parser directives and header */
+    bool head_removed = false, header_kept = false;
     for (df_node *n = doc->head, *next; ok && n; n = next) {
         next = n->next;
         if (n->stage < 0 || live[n->stage])
             continue;
         if (n == head) {
-            carry = directives(doc, n->lead);
+            carry = header(doc, n->lead);
+            header_kept = carry.n > directives(doc, n->lead).n;
             head_removed = true;
         }
         ir_unlink(doc, n);
@@ -214,13 +245,15 @@ PASS(dead_stage)
         buf_put_slice(&b, carry);
         /* a comment line now at the top (after the kept directives) would be read as a
          * directive: an empty line ends the directive block, as it ended where these lines
-         * came from */
+         * came from (a kept header has ended it already) */
         df_slice lead = doc->head->lead;
         const char *nl = memchr(lead.p, '\n', lead.n); /* its first line, as the lexer reads it */
         size_t sp = lex_trim_left_space(lead.p, nl ? (size_t)(nl - lead.p) : lead.n);
-        if (sp < lead.n && lead.p[sp] == '#')
+        if (sp < lead.n && lead.p[sp] == '#' && !header_kept)
             buf_put_slice(&b, ir_newline(doc));
-        buf_put_slice(&b, doc->head->lead);
+        if (header_kept) /* it ends in an empty line: one is enough */
+            lead = rest_after_empty_lines(lead);
+        buf_put_slice(&b, lead);
         doc->head->lead = buf_to_arena(&b, &doc->arena);
         buf_free(&b);
     }
