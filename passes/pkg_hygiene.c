@@ -121,12 +121,21 @@ static const char *const yarn_argopts[] = {
     "--use-yarnrc", NULL};
 static const char *const gem_argopts[] = {"--config-file", NULL};
 
+/* Is s one of list (NULL-terminated)? Compared in place, as slice_eq_str would: the lists are
+ * short, and most words differ from every entry in their first byte or two. */
 static bool in_list(df_slice s, const char *const *list)
 {
     char first = s.n ? s.p[0] : '\0';
-    for (size_t i = 0; list[i]; i++)
-        if (list[i][0] == first && slice_eq_str(s, list[i]))
+    for (size_t i = 0; list[i]; i++) {
+        const char *w = list[i];
+        if (w[0] != first)
+            continue;
+        size_t j = 0;
+        while (j < s.n && w[j] != '\0' && w[j] == s.p[j])
+            j++;
+        if (j == s.n && w[j] == '\0')
             return true;
+    }
     return false;
 }
 
@@ -193,15 +202,16 @@ static bool recognise_program(const sh_cmd *c, const program *pr, pcmd *pc)
     size_t p = pr->at;
     if (p >= c->nwords || !c->words[p].literal)
         return false;
+    /* by first letter: those starting with the letter are tools[lo] up to tools[hi] */
     static const struct {
         const char *name;
         size_t n;
         int mgr;
     } tools[] = {
         {"apt-get", 7, M_APT}, {"apt", 3, M_APT},   {"apt-cache", 9, M_APT},
-        {"aptitude", 8, M_APT}, {"apk", 3, M_APK},  {"yum", 3, M_YUM},
-        {"dnf", 3, M_YUM},     {"microdnf", 8, M_YUM}, {"zypper", 6, M_ZYPPER},
-        {"npm", 3, M_NPM},     {"yarn", 4, M_YARN}, {"gem", 3, M_GEM},
+        {"aptitude", 8, M_APT}, {"apk", 3, M_APK},  {"dnf", 3, M_YUM},
+        {"gem", 3, M_GEM},     {"microdnf", 8, M_YUM}, {"npm", 3, M_NPM},
+        {"yum", 3, M_YUM},     {"yarn", 4, M_YARN}, {"zypper", 6, M_ZYPPER},
     };
     static const char *const *const argopts_of[] = {
         [M_APT] = apt_argopts, [M_APK] = apk_argopts,   [M_ZYPPER] = zypper_argopts,
@@ -212,15 +222,21 @@ static bool recognise_program(const sh_cmd *c, const program *pr, pcmd *pc)
     int m = -1;
     if (name.n < 3)
         return false;
-    switch (name.p[0]) { /* the first letters of those below */
-    case 'a': case 'd': case 'g': case 'm': case 'n': case 'p': case 'y': case 'z':
-        break;
+    size_t lo = 0, hi = 0; /* 'p': pip and python, below */
+    switch (name.p[0]) {
+    case 'a': lo = 0, hi = 5; break;
+    case 'd': lo = 5, hi = 6; break;
+    case 'g': lo = 6, hi = 7; break;
+    case 'm': lo = 7, hi = 8; break;
+    case 'n': lo = 8, hi = 9; break;
+    case 'y': lo = 9, hi = 11; break;
+    case 'z': lo = 11, hi = 12; break;
+    case 'p': break;
     default:
         return false;
     }
-    for (size_t k = 0; k < sizeof tools / sizeof *tools && m < 0; k++)
-        if (tools[k].n == name.n && tools[k].name[0] == name.p[0] &&
-            memcmp(name.p, tools[k].name, name.n) == 0)
+    for (size_t k = lo; k < hi && m < 0; k++)
+        if (tools[k].n == name.n && memcmp(name.p, tools[k].name, name.n) == 0)
             m = tools[k].mgr;
     if (m < 0 && name.p[0] == 'p' && versioned(name, "python")) { /* python -m pip */
         size_t i = p + 1;
@@ -554,6 +570,8 @@ typedef struct cmd_info {
     pcmd pc;       /* pc.mgr -1: not a manager's command */
     program pr;    /* its program (program_of) */
     unsigned bits; /* for any other command, once the entry is full */
+    uint8_t cat;   /* for a manager's command: category's answer (ev) */
+    bool install;  /* ... and whether last_install counts it as an install (install_like) */
 } cmd_info;
 
 /* What the pass keeps per script, beside its reading (sh_parse_node): a function of the
@@ -577,6 +595,29 @@ typedef struct run_entry {
     uint32_t cleaned;    /* cleanup_run changed nothing, given this cleanup_key (0: not known) */
     cmd_info *cmd;       /* per command */
 } run_entry;
+
+/* Per tracked manager, the subcommands after which its cache or index is cleaned (NULL: no
+ * cleanup starts from one of its commands). */
+static const char *const *const install_like[NTRACK] = {
+    [M_APT] = apt_install_like, [M_ZYPPER] = zypper_install_like,
+    [M_YUM] = yum_install_like, [M_NPM] = npm_install_like, [M_YARN] = word_install};
+
+/* Fills ci's answers about c that the phases ask again and again (category, install_like),
+ * once ci->pc is recognise's. */
+static void know_command(const sh_cmd *c, cmd_info *ci)
+{
+    const pcmd *pc = &ci->pc;
+    ci->cat = EV_NONE;
+    ci->install = false;
+    if (pc->mgr < 0 || pc->mgr >= NTRACK)
+        return;
+    ci->cat = (uint8_t)category(c, pc);
+    const char *const *names = install_like[pc->mgr];
+    if (names)
+        ci->install = sub_in(c, pc, names) ||
+                      (pc->mgr == M_YARN && pc->sub >= c->nwords && /* a bare `yarn` */
+                       !any_unquoted_variable(c, pc->prog + 1));
+}
 
 /* The manager command i of e's script runs (recognise's pc.mgr), or -1. */
 static int cmd_mgr(const run_entry *e, size_t i)
@@ -626,7 +667,7 @@ static void settle(const rs_run *r, run_entry *e)
         if (m >= 0) {
             mgrs |= 1u << m;
             if (m < NTRACK && !done[m]) {
-                ev ce = category(c, &ci->pc);
+                ev ce = ci->cat;
                 if ((ce == EV_REFRESH && c->depth == 0 && reliable) || ce == EV_USE)
                     e->e[m] = (uint8_t)ce, e->at[m] = (uint32_t)i, done[m] = true;
             }
@@ -679,6 +720,7 @@ static void summarise(df_doc *doc, const rs_run *r, run_entry *e, const run_entr
             ci->pr = program_of(c);
             if (!recognise_program(c, &ci->pr, &ci->pc) && full)
                 ci->bits = read_bits(r, c, &ci->pr);
+            know_command(c, ci);
         }
         if (ci->pc.mgr >= 0)
             e->runs |= 1u << ci->pc.mgr;
@@ -713,6 +755,21 @@ static run_entry *open_entry(df_doc *doc, df_node *n, rs_run *out)
     return reopen_entry(doc, n, out, NULL, NULL);
 }
 
+/* entry_of when n's script has no entry yet: reads and summarises it. Kept out of line so
+ * that the usual call, which finds the entry, stays a few instructions. */
+__attribute__((noinline)) static run_entry *summarised(df_doc *doc, df_node *n)
+{
+    rs_run r;
+    if (!rs_open(doc, n, &r))
+        return NULL;
+    run_entry *e = arena_alloc(&doc->arena, sizeof *e);
+    summarise(doc, &r, e, NULL, NULL, false);
+    void **note = sh_note_node(n);
+    if (note)
+        *note = e;
+    return e;
+}
+
 /* n's entry, full or not (what summarise fills is there), or NULL when n's script is not
  * readable; once the script has been summarised, found without filling an rs_run. */
 static run_entry *entry_of(df_doc *doc, df_node *n)
@@ -723,15 +780,7 @@ static run_entry *entry_of(df_doc *doc, df_node *n)
         if (known)
             return known;
     }
-    rs_run r;
-    if (!rs_open(doc, n, &r))
-        return NULL;
-    run_entry *e = arena_alloc(&doc->arena, sizeof *e);
-    summarise(doc, &r, e, NULL, NULL, false);
-    void **note = sh_note_node(n);
-    if (note)
-        *note = e;
-    return e;
+    return summarised(doc, n);
 }
 
 /* e (n's entry_of, or NULL), made full. */
@@ -1328,7 +1377,7 @@ static int lone_update(const rs_run *r, const run_entry *e)
         const pcmd pc = e->cmd[i].pc;
         if (c->depth != 0 || (c->op != SH_AND && c->op != SH_SEQ && c->op != SH_END) ||
             (pc.mgr != M_APT && pc.mgr != M_APK) ||
-            !sub_in(c, &pc, word_update) || category(c, &pc) != EV_REFRESH ||
+            !sub_in(c, &pc, word_update) || e->cmd[i].cat != EV_REFRESH ||
             (mgr >= 0 && mgr != pc.mgr))
             return -1;
         mgr = pc.mgr;
@@ -1371,29 +1420,24 @@ static void drop_node(df_doc *doc, df_node *n, df_diags *d)
     buf_free(&b);
 }
 
-/* The last top-level command of manager m that is install-like (names: the subcommands),
- * SIZE_MAX when none; *last_any is the last command that may fill m's cache or index again:
- * install-like at any depth, one that reads or refreshes the index, or an unread mention.
- * e is r's entry: a script that neither runs nor mentions m has neither. */
-static size_t last_install(const rs_run *r, const run_entry *e, int m, const char *const *names,
-                           size_t *last_any)
+/* The last top-level command of manager m that is install-like (install_like[m]; for yarn
+ * also a bare `yarn`), SIZE_MAX when none; *last_any is the last command that may fill m's
+ * cache or index again: install-like at any depth, one that reads or refreshes the index, or
+ * an unread mention. e is r's entry: a script that neither runs nor mentions m has neither. */
+static size_t last_install(const rs_run *r, const run_entry *e, int m, size_t *last_any)
 {
     size_t found = SIZE_MAX;
     *last_any = SIZE_MAX;
     if (!(e->managers & (1u << m)))
         return found;
     for (size_t i = 0; i < r->sh.ncmds; i++) {
-        const sh_cmd *c = &r->sh.cmds[i];
-        const pcmd pc = e->cmd[i].pc;
-        if (pc.mgr == m) {
-            bool bare_yarn = m == M_YARN && pc.sub >= c->nwords &&
-                             !any_unquoted_variable(c, pc.prog + 1);
-            bool install = sub_in(c, &pc, names) || bare_yarn;
-            if (install || category(c, &pc) != EV_NONE)
+        const cmd_info *ci = &e->cmd[i];
+        if (ci->pc.mgr == m) {
+            if (ci->install || ci->cat != EV_NONE)
                 *last_any = i;
-            if (c->depth == 0 && install)
+            if (r->sh.cmds[i].depth == 0 && ci->install)
                 found = i;
-        } else if (pc.mgr < 0 && (e->cmd[i].bits & (1u << m))) {
+        } else if (ci->pc.mgr < 0 && (ci->bits & (1u << m))) {
             *last_any = i; /* mentioned where it is not read */
         }
     }
@@ -1401,15 +1445,15 @@ static size_t last_install(const rs_run *r, const run_entry *e, int m, const cha
 }
 
 /* Is there a top-level command after index `after` that removes a path starting with one of
- * prefixes (rm ... PATH) or runs `tool sub` (e.g. `dnf clean`)? */
-static bool cleaned_after(const rs_run *r, size_t after, const char *const *prefixes, int m,
-                          const char *sub)
+ * prefixes (rm ... PATH) or runs `tool sub` (e.g. `dnf clean`)? e is r's entry. */
+static bool cleaned_after(const rs_run *r, const run_entry *e, size_t after,
+                          const char *const *prefixes, int m, const char *sub)
 {
     for (size_t i = after == SIZE_MAX ? 0 : after + 1; i < r->sh.ncmds; i++) {
         const sh_cmd *c = &r->sh.cmds[i];
         if (c->depth != 0)
             continue;
-        size_t p = sh_program(c);
+        size_t p = e->cmd[i].pr.at;
         if (prefixes && sh_word_is(c, p, "rm")) {
             for (size_t k = p + 1; k < c->nwords; k++) {
                 df_slice raw = {r->script.p + c->words[k].off, c->words[k].len};
@@ -1419,8 +1463,8 @@ static bool cleaned_after(const rs_run *r, size_t after, const char *const *pref
                         return true;
             }
         }
-        pcmd pc;
-        if (sub && recognise(c, &pc) && pc.mgr == m && pc.sub < c->nwords) {
+        const pcmd pc = e->cmd[i].pc;
+        if (sub && pc.mgr == m && pc.sub < c->nwords) {
             df_slice s = c->words[pc.sub].value;
             if (slice_eq_str(s, sub) || (m == M_ZYPPER && slice_eq_str(s, "cc")) ||
                 (m == M_NPM && slice_eq_str(s, "cache") && pc.sub + 1 < c->nwords &&
@@ -1460,7 +1504,8 @@ static bool via_sudo(const rs_run *r, size_t i, const pcmd *pc)
  * handles files (rm, mv, cp, ln, find) names no needed program, bin or lib directory, /usr,
  * /opt or node_modules (rm -rf /usr/local/lib/node_modules/npm). Anything else (sh -c, a
  * script, an unknown program) may remove the manager. */
-static bool keeps_programs(const rs_run *r, size_t after, const char *const *needed)
+static bool keeps_programs(const rs_run *r, const run_entry *e, size_t after,
+                           const char *const *needed)
 {
     static const char *const removals[] = {
         "remove", "purge", "autoremove", "autopurge", "del", "erase", "uninstall", "un",
@@ -1478,13 +1523,13 @@ static bool keeps_programs(const rs_run *r, size_t after, const char *const *nee
                                        "/usr", "/opt", NULL};
     for (size_t i = after == SIZE_MAX ? 0 : after + 1; i < r->sh.ncmds; i++) {
         const sh_cmd *c = &r->sh.cmds[i];
-        size_t p = sh_program(c);
+        size_t p = e->cmd[i].pr.at;
         if (p >= c->nwords)
             continue; /* assignments, redirections only */
         if (!c->words[p].literal)
             return false;
-        pcmd pc;
-        if (recognise(c, &pc)) {
+        const pcmd pc = e->cmd[i].pc;
+        if (pc.mgr >= 0) {
             if (pc.sub >= c->nwords) {
                 if (c->nwords == pc.prog + 1)
                     continue; /* a bare `yarn` */
@@ -1541,13 +1586,13 @@ static bool append(ctx *x, df_node *n, rs_run *r, run_entry **en, df_slice prefi
     return ok;
 }
 
-/* Does command i of r (e its entry) read or refresh m's index or cache, or might it (an unread
+/* Does command i of e's script read or refresh m's index or cache, or might it (an unread
  * mention of m, a script)? */
-static bool uses(const rs_run *r, const run_entry *e, size_t i, int m)
+static bool uses(const run_entry *e, size_t i, int m)
 {
     const pcmd *pc = &e->cmd[i].pc;
     if (pc->mgr >= 0)
-        return pc->mgr == m && category(&r->sh.cmds[i], pc) != EV_NONE;
+        return pc->mgr == m && e->cmd[i].cat != EV_NONE;
     return (e->cmd[i].bits & (1u << m)) || (e->cmd[i].bits & CMD_RUNS_SCRIPT);
 }
 
@@ -1565,10 +1610,10 @@ static bool apk_cleanup(ctx *x, df_node *n, rs_run *r, bool later_use, bool moun
         const sh_cmd *c = &r->sh.cmds[i];
         const pcmd pc = en->cmd[i].pc;
         if (c->depth == 0 && !used && pc.mgr == M_APK &&
-            pc.sub < c->nwords && sub_in(c, &pc, apk_adds) && category(c, &pc) == EV_REFRESH)
+            pc.sub < c->nwords && sub_in(c, &pc, apk_adds) && en->cmd[i].cat == EV_REFRESH)
             put_edit(&e, r, &c->words[pc.sub], " --no-cache"); /* keeps no index now */
         else
-            used |= uses(r, en, i, M_APK);
+            used |= uses(en, i, M_APK);
     }
     if (e.n) {
         file_style(x);
@@ -1584,13 +1629,13 @@ static bool apk_cleanup(ctx *x, df_node *n, rs_run *r, bool later_use, bool moun
     for (size_t i = 0; i < r->sh.ncmds; i++) {
         const sh_cmd *c = &r->sh.cmds[i];
         const pcmd pc = en->cmd[i].pc;
-        if (uses(r, en, i, M_APK))
+        if (uses(en, i, M_APK))
             last_use = i;
         if (pc.mgr != M_APK)
             continue;
         if (sub_in(c, &pc, word_update))
             upd = i, nupd++;
-        else if (upd != SIZE_MAX && sub_in(c, &pc, apk_adds) && category(c, &pc) == EV_NONE)
+        else if (upd != SIZE_MAX && sub_in(c, &pc, apk_adds) && en->cmd[i].cat == EV_NONE)
             adds = true;
     }
     if (nupd != 1 || !adds || upd + 1 >= r->sh.ncmds || r->sh.cmds[upd].op != SH_AND ||
@@ -1632,9 +1677,9 @@ static bool cleanup_run(ctx *x, df_node *n, unsigned flags, const ev next[NTRACK
     if (!en)
         return changed; /* unreadable now: no refresh to act on */
     /* apt: the RUN refreshed the lists itself and installs: remove them at its end */
-    at = last_install(&r, en, M_APT, apt_install_like, &any);
+    at = last_install(&r, en, M_APT, &any);
     if (c[M_APT].e == EV_REFRESH && at != SIZE_MAX && at > c[M_APT].at &&
-        next[M_APT] != EV_USE && !cleaned_after(&r, any, apt_lists, M_APT, NULL)) {
+        next[M_APT] != EV_USE && !cleaned_after(&r, en, any, apt_lists, M_APT, NULL)) {
         /* the rm must be allowed to empty the lists: as a user known to be root it runs
          * plainly; otherwise the update and the install ran through the same sudo words, and
          * the rm does too (sudo still installed when it runs) */
@@ -1644,34 +1689,34 @@ static bool cleanup_run(ctx *x, df_node *n, unsigned flags, const ev next[NTRACK
             changed |= append(x, n, &r, &en, SLICE(""), "rm -rf /var/lib/apt/lists/*");
         else if (via_sudo(&r, at, &ipc) && via_sudo(&r, c[M_APT].at, &upc) &&
                  slice_eq(wrappers(&r, at, &ipc), wrappers(&r, c[M_APT].at, &upc)) &&
-                 keeps_programs(&r, at, sudo_needed))
+                 keeps_programs(&r, en, at, sudo_needed))
             changed |= append(x, n, &r, &en, wrappers(&r, at, &ipc), "rm -rf /var/lib/apt/lists/*");
     }
     if (!r.ok)
         return changed;
     /* zypper */
-    at = last_install(&r, en, M_ZYPPER, zypper_install_like, &any);
+    at = last_install(&r, en, M_ZYPPER, &any);
     if (at != SIZE_MAX && next[M_ZYPPER] != EV_USE &&
-        !cleaned_after(&r, any, NULL, M_ZYPPER, "clean")) {
+        !cleaned_after(&r, en, any, NULL, M_ZYPPER, "clean")) {
         pcmd pc = en->cmd[at].pc;
         bool sudo = via_sudo(&r, at, &pc);
         const char *const needed[] = {"zypper", sudo ? "sudo" : NULL, NULL};
-        if ((sudo || !(flags & RUN_NONROOT)) && keeps_programs(&r, at, needed))
+        if ((sudo || !(flags & RUN_NONROOT)) && keeps_programs(&r, en, at, needed))
             changed |= append(x, n, &r, &en, wrappers(&r, at, &pc), "zypper clean -a");
     }
     if (!r.ok)
         return changed;
     /* yum, dnf, microdnf */
-    at = last_install(&r, en, M_YUM, yum_install_like, &any);
+    at = last_install(&r, en, M_YUM, &any);
     if (at != SIZE_MAX && next[M_YUM] != EV_USE &&
-        !cleaned_after(&r, any, yum_cache, M_YUM, "clean")) {
+        !cleaned_after(&r, en, any, yum_cache, M_YUM, "clean")) {
         pcmd pc = en->cmd[at].pc;
         const char *tool = slice_eq_str(pc.tool, "dnf")   ? "dnf"
                            : slice_eq_str(pc.tool, "yum") ? "yum"
                                                           : "microdnf";
         bool nonroot = flags & RUN_NONROOT, sudo = via_sudo(&r, at, &pc);
         const char *const needed[] = {tool, sudo ? "sudo" : NULL, NULL};
-        if ((sudo || !nonroot) && keeps_programs(&r, at, needed)) {
+        if ((sudo || !nonroot) && keeps_programs(&r, en, at, needed)) {
             /* `<wrappers>dnf clean all && <sudo wrappers>rm -rf /var/cache/dnf` */
             df_buf b = {0};
             buf_puts(&b, tool);
@@ -1688,9 +1733,9 @@ static bool cleanup_run(ctx *x, df_node *n, unsigned flags, const ev next[NTRACK
     if (!r.ok)
         return changed;
     /* npm */
-    at = last_install(&r, en, M_NPM, npm_install_like, &any);
+    at = last_install(&r, en, M_NPM, &any);
     if (at != SIZE_MAX && next[M_NPM] != EV_USE && !(flags & RUN_NPM_ENV) &&
-        !cleaned_after(&r, any, npm_cache, M_NPM, "cache")) {
+        !cleaned_after(&r, en, any, npm_cache, M_NPM, "cache")) {
         const sh_cmd *ic = &r.sh.cmds[at];
         pcmd pc = en->cmd[at].pc;
         static const char *const cacheopt[] = {"--cache", NULL};
@@ -1698,15 +1743,15 @@ static bool cleanup_run(ctx *x, df_node *n, unsigned flags, const ev next[NTRACK
         for (size_t i = 0; i < pc.prog && !cache_set; i++)
             cache_set = slice_contains_nocase(ic->words[i].value, "cache");
         static const char *const needed[] = {"npm", "node", "sudo", NULL};
-        if (!cache_set && keeps_programs(&r, at, needed))
+        if (!cache_set && keeps_programs(&r, en, at, needed))
             changed |= append(x, n, &r, &en, wrappers(&r, at, &pc), "npm cache clean --force");
     }
     if (!r.ok)
         return changed;
     /* yarn (1.x only) */
-    at = last_install(&r, en, M_YARN, word_install, &any);
+    at = last_install(&r, en, M_YARN, &any);
     if (at != SIZE_MAX && next[M_YARN] != EV_USE && (flags & RUN_YARN_OK) &&
-        !cleaned_after(&r, any, NULL, M_YARN, "cache")) {
+        !cleaned_after(&r, en, any, NULL, M_YARN, "cache")) {
         const sh_cmd *ic = &r.sh.cmds[at];
         pcmd pc = en->cmd[at].pc;
         static const char *const frozen[] = {"--frozen-lockfile", NULL};
@@ -1715,7 +1760,7 @@ static bool cleanup_run(ctx *x, df_node *n, unsigned flags, const ev next[NTRACK
         for (size_t i = 0; i < pc.prog && !cache_set; i++)
             cache_set = slice_contains_nocase(ic->words[i].value, "cache");
         static const char *const needed[] = {"yarn", "node", "sudo", NULL};
-        if (!cache_set && has_opt(ic, &pc, frozen) && keeps_programs(&r, at, needed))
+        if (!cache_set && has_opt(ic, &pc, frozen) && keeps_programs(&r, en, at, needed))
             changed |= append(x, n, &r, &en, wrappers(&r, at, &pc), "yarn cache clean");
     }
     return changed;
@@ -1739,15 +1784,20 @@ static uint32_t cleanup_key(const df_node *n, unsigned flags, bool neighbours,
  * against the stage root; anything not literal counts as yes. */
 static bool reads_metadata(df_slice src)
 {
-    static const char *const dirs[] = {"/var/lib/apt/lists", "/var/cache/apt", "/var/cache/apk",
-                                       "/var/cache/yum", "/var/cache/dnf", "/var/cache/zypp",
-                                       "/var/lib/zypp", "/root/.npm", "/root/.cache",
-                                       "/usr/local/share/.cache", NULL};
+    static const struct {
+        const char *s;
+        size_t n;
+    } dirs[] = {{"/var/lib/apt/lists", 18}, {"/var/cache/apt", 14}, {"/var/cache/apk", 14},
+                {"/var/cache/yum", 14},     {"/var/cache/dnf", 14}, {"/var/cache/zypp", 15},
+                {"/var/lib/zypp", 13},      {"/root/.npm", 10},     {"/root/.cache", 12},
+                {"/usr/local/share/.cache", 23}};
     char path[4096];
     size_t n = 0;
-    if (src.n + 2 >= sizeof path || memchr(src.p, '$', src.n) || memchr(src.p, '*', src.n) ||
-        memchr(src.p, '?', src.n) || memchr(src.p, '[', src.n))
+    if (src.n + 2 >= sizeof path)
         return true;
+    for (size_t i = 0; i < src.n; i++)
+        if (src.p[i] == '$' || src.p[i] == '*' || src.p[i] == '?' || src.p[i] == '[')
+            return true;
     if (src.n == 0 || src.p[0] != '/')
         path[n++] = '/';
     memcpy(path + n, src.p, src.n);
@@ -1758,11 +1808,14 @@ static bool reads_metadata(df_slice src)
         n -= 2; /* "/." and "./" are the root */
     if (n <= 1)
         return true;
-    for (size_t i = 0; dirs[i]; i++) {
-        size_t k = strlen(dirs[i]);
+    for (size_t i = 0; i < sizeof dirs / sizeof *dirs; i++) {
+        const char *d = dirs[i].s;
+        size_t k = dirs[i].n;
+        if (path[1] != d[1])
+            continue; /* either is a prefix of the other: both start "/v", "/r" or "/u" */
         /* src contains the directory, or lies inside it */
-        if ((n <= k && memcmp(dirs[i], path, n) == 0 && (n == k || dirs[i][n] == '/')) ||
-            (n > k && memcmp(path, dirs[i], k) == 0 && path[k] == '/'))
+        if ((n <= k && memcmp(d, path, n) == 0 && (n == k || d[n] == '/')) ||
+            (n > k && memcmp(path, d, k) == 0 && path[k] == '/'))
             return true;
     }
     return false;
