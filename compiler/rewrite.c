@@ -140,10 +140,14 @@ bool rw_path_system(df_slice p)
 
 bool rw_literal(const df_doc *doc, df_slice w)
 {
-    static const bool quote_or_dollar[256] = {['$'] = true, ['\''] = true, ['"'] = true};
-    char escape = doc->escape;
+    /* one look-up a byte: the escape character is \ or ` (the parser allows no other) */
+    static const bool special_backslash[256] = {
+        ['$'] = true, ['\''] = true, ['"'] = true, ['\\'] = true};
+    static const bool special_backtick[256] = {
+        ['$'] = true, ['\''] = true, ['"'] = true, ['`'] = true};
+    const bool *special = doc->escape == '`' ? special_backtick : special_backslash;
     for (size_t i = 0; i < w.n; i++)
-        if (quote_or_dollar[(unsigned char)w.p[i]] || w.p[i] == escape)
+        if (special[(unsigned char)w.p[i]])
             return false;
     return w.n > 0;
 }
@@ -440,6 +444,16 @@ void rw_wd_init(rw_wd *w, df_doc *doc)
     w->stage = -1;
 }
 
+void rw_wd_skip(rw_wd *w, int s)
+{
+    if (s - 1 == w->stage)
+        return; /* nothing between: the FROM of s ends the stage walked */
+    if (w->stage >= 0 && (size_t)w->stage < w->nstages)
+        w->final[w->stage] = w->cur;
+    w->stage = s - 1; /* the FROM of s stores this unknown directory as stage s - 1's */
+    w->cur = (df_slice){NULL, 0};
+}
+
 void rw_wd_free(rw_wd *w)
 {
     w->final = NULL;
@@ -522,7 +536,8 @@ static bool refuse(fpb *f, const char *why)
 
 static bool add_path(fpb *f, df_slice p)
 {
-    df_slice abs = rw_path_abs(p) ? rw_path_clean(&f->doc->arena, p)
+    /* most paths are written clean: kept as they are, nothing copied */
+    df_slice abs = rw_path_abs(p) ? (path_is_clean(p) ? p : rw_path_clean(&f->doc->arena, p))
                    : f->wd.n       ? rw_path_join(&f->doc->arena, f->wd, p)
                                    : (df_slice){NULL, 0};
     if (!abs.n)
@@ -568,27 +583,31 @@ typedef enum tool_kind {
 } tool_kind;
 
 /* Sorted by first letter (tool_of bisects on it). */
+#define TOOL(name, kind) {name, sizeof name - 1, kind}
 static const struct tool {
     const char *name;
+    size_t len;
     tool_kind kind;
 } tools[] = {
-    {":", TOOL_NEUTRAL},
-    {"apt-get", TOOL_PKG}, {"apt", TOOL_PKG}, {"apk", TOOL_PKG},
-    {"adduser", TOOL_ACCOUNT}, {"addgroup", TOOL_ACCOUNT},
-    {"chmod", TOOL_FILE}, {"chown", TOOL_FILE}, {"chgrp", TOOL_FILE}, {"cp", TOOL_FILE},
-    {"dnf", TOOL_PKG},
-    {"echo", TOOL_NEUTRAL}, {"export", TOOL_EXPORT},
-    {"groupadd", TOOL_ACCOUNT},
-    {"ldconfig", TOOL_SYSTEM}, {"ln", TOOL_FILE}, {"locale-gen", TOOL_SYSTEM},
-    {"microdnf", TOOL_PKG}, {"mkdir", TOOL_FILE}, {"mv", TOOL_FILE},
-    {"printf", TOOL_NEUTRAL},
-    {"rm", TOOL_FILE}, {"rmdir", TOOL_FILE},
-    {"set", TOOL_NEUTRAL}, {"sleep", TOOL_NEUTRAL},
-    {"tdnf", TOOL_PKG}, {"touch", TOOL_FILE}, {"true", TOOL_NEUTRAL},
-    {"useradd", TOOL_ACCOUNT}, {"update-ca-certificates", TOOL_SYSTEM},
-    {"yum", TOOL_PKG},
-    {"zypper", TOOL_PKG},
+    TOOL(":", TOOL_NEUTRAL),
+    TOOL("apt-get", TOOL_PKG), TOOL("apt", TOOL_PKG), TOOL("apk", TOOL_PKG),
+    TOOL("adduser", TOOL_ACCOUNT), TOOL("addgroup", TOOL_ACCOUNT),
+    TOOL("chmod", TOOL_FILE), TOOL("chown", TOOL_FILE), TOOL("chgrp", TOOL_FILE),
+    TOOL("cp", TOOL_FILE),
+    TOOL("dnf", TOOL_PKG),
+    TOOL("echo", TOOL_NEUTRAL), TOOL("export", TOOL_EXPORT),
+    TOOL("groupadd", TOOL_ACCOUNT),
+    TOOL("ldconfig", TOOL_SYSTEM), TOOL("ln", TOOL_FILE), TOOL("locale-gen", TOOL_SYSTEM),
+    TOOL("microdnf", TOOL_PKG), TOOL("mkdir", TOOL_FILE), TOOL("mv", TOOL_FILE),
+    TOOL("printf", TOOL_NEUTRAL),
+    TOOL("rm", TOOL_FILE), TOOL("rmdir", TOOL_FILE),
+    TOOL("set", TOOL_NEUTRAL), TOOL("sleep", TOOL_NEUTRAL),
+    TOOL("tdnf", TOOL_PKG), TOOL("touch", TOOL_FILE), TOOL("true", TOOL_NEUTRAL),
+    TOOL("useradd", TOOL_ACCOUNT), TOOL("update-ca-certificates", TOOL_SYSTEM),
+    TOOL("yum", TOOL_PKG),
+    TOOL("zypper", TOOL_PKG),
 };
+#undef TOOL
 
 /* One look-up per command: the names that share prog's first letter, found by bisection. */
 static tool_kind tool_of(df_slice prog)
@@ -605,7 +624,7 @@ static tool_kind tool_of(df_slice prog)
             hi = mid;
     }
     for (; lo < sizeof tools / sizeof *tools && (unsigned char)tools[lo].name[0] == c0; lo++)
-        if (slice_eq_str(prog, tools[lo].name))
+        if (prog.n == tools[lo].len && memcmp(prog.p, tools[lo].name, prog.n) == 0)
             return tools[lo].kind;
     return TOOL_UNKNOWN;
 }
@@ -750,10 +769,10 @@ static bool command_footprint(fpb *f, const sh_cmd *c, size_t p, df_slice script
 static bool changes_directory(const sh_word *w)
 {
     df_slice v = w->value;
-    if (!w->literal || v.n < 2 || (v.p[0] != 'c' && v.p[0] != 'p'))
+    if (!w->literal || v.n < 2 || v.n > 5 || (v.p[0] != 'c' && v.p[0] != 'p'))
         return false;
-    return slice_eq_str(v, "cd") || slice_eq_str(v, "chdir") || slice_eq_str(v, "pushd") ||
-           slice_eq_str(v, "popd");
+    return (v.n == 2 && memcmp(v.p, "cd", 2) == 0) || (v.n == 5 && memcmp(v.p, "chdir", 5) == 0) ||
+           (v.n == 5 && memcmp(v.p, "pushd", 5) == 0) || (v.n == 4 && memcmp(v.p, "popd", 4) == 0);
 }
 
 void rw_run_footprint(df_doc *doc, const df_node *n, df_slice wd, rw_footprint *fp)

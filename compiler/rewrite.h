@@ -111,6 +111,10 @@ static inline void rw_wd_step(rw_wd *w, df_doc *doc, const df_node *n)
     if (n->kind == DF_FROM || n->kind == DF_ONBUILD || n->kind == DF_WORKDIR)
         rw_wd_change(w, doc, n);
 }
+/* Leaves the stage being walked at its end and continues at the FROM of stage s (a later one):
+ * the stages between are skipped and their directories stay unknown, so a walk may skip only
+ * stages that no stage it walks builds on. The next call is rw_wd_step on that FROM. */
+void rw_wd_skip(rw_wd *w, int s);
 void rw_wd_free(rw_wd *w);
 /* The absolute clean path a literal path means in directory wd; {NULL,0} when unknown. A path
  * that is already absolute and clean comes back as it is (a slice of the node). */

@@ -148,13 +148,41 @@ static bool may_configure(df_doc *doc, const df_node *n, df_slice cur, const rw_
  * linear, and a second run would otherwise move the RUN further). */
 enum { CROSS_LIMIT = 64 };
 
-/* Does a RUN come right after a COPY or ADD anywhere (else nothing can move)? */
-static bool any_candidate(const df_doc *doc)
+/* Is n a RUN right after a COPY or ADD (what may move)? */
+static bool is_candidate(const df_node *n)
 {
-    for (const df_node *n = doc->head; n; n = n->next)
-        if (n->kind == DF_RUN && n->prev && (n->prev->kind == DF_COPY || n->prev->kind == DF_ADD))
-            return true;
-    return false;
+    return n->kind == DF_RUN && n->prev && (n->prev->kind == DF_COPY || n->prev->kind == DF_ADD);
+}
+
+/* NULL when no RUN comes right after a COPY or ADD (nothing can move); else, per stage, whether
+ * the pass must look at it: it holds such a RUN, or a stage that does builds on it (and asks
+ * for its final working directory and configuration). The other stages are skipped whole:
+ * nothing in them can move, and nothing walked depends on them. */
+static bool *any_candidate(df_doc *doc)
+{
+    const df_node *first = doc->head;
+    while (first && !is_candidate(first))
+        first = first->next;
+    if (!first)
+        return NULL;
+    bool *walk = arena_alloc(&doc->arena, doc->nstages + 1);
+    for (const df_node *n = first; n; n = n->next)
+        if (is_candidate(n) && n->stage >= 0 && (size_t)n->stage < doc->nstages)
+            walk[n->stage] = true;
+    for (size_t s = doc->nstages; s-- > 0;) {
+        int b = doc->stages[s].base_stage;
+        if (walk[s] && b >= 0 && (size_t)b < s)
+            walk[b] = true;
+    }
+    return walk;
+}
+
+/* The first stage from s on that the pass walks; nstages when none is left. */
+static size_t next_walked(const df_doc *doc, const bool *walk, size_t s)
+{
+    while (s < doc->nstages && !walk[s])
+        s++;
+    return s;
 }
 
 /* Whether a stage may have changed package or linker configuration is asked only for a RUN
@@ -278,7 +306,8 @@ static bool stage_configured(df_doc *doc, conf *k, int s)
 
 PASS(hoist)
 {
-    if (!any_candidate(doc))
+    bool *walk = any_candidate(doc);
+    if (!walk)
         return false;
     bool changed = false;
     rw_wd wd;
@@ -286,7 +315,15 @@ PASS(hoist)
     rw_dirs dirs = {0};
     conf k;
     conf_init(&k, doc);
+    int walked = -1; /* the stage being walked */
     for (df_node *n = doc->head, *next; n; n = next) {
+        if (n->kind == DF_FROM && n->stage >= 0 && !walk[n->stage]) {
+            size_t s = next_walked(doc, walk, (size_t)n->stage);
+            if (s == doc->nstages)
+                break;
+            rw_wd_skip(&wd, (int)s);
+            n = doc->stages[s].from;
+        }
         next = n->next;
         rw_footprint fp;
         bool have_fp = false; /* fp is n's footprint in wd.cur */
@@ -331,8 +368,9 @@ PASS(hoist)
             conf_wait(&k, n, wd.cur, have_fp ? &fp : NULL);
         rw_wd_step(&wd, doc, n);
         if (n->kind == DF_FROM) {
-            if (n->stage > 0 && (size_t)n->stage <= doc->nstages)
-                conf_end(&k, n->stage - 1);
+            if (walked >= 0)
+                conf_end(&k, walked);
+            walked = n->stage;
             dirs.n = 0;
             rw_dirs_add(&dirs, wd.cur);
         } else if (n->kind == DF_WORKDIR) {

@@ -32,9 +32,29 @@ PASS(workdir_abs)
         first = first->next;
     if (!first)
         return false; /* most documents: every WORKDIR absolute, nothing to track */
+    /* The directories are worked out only in the stages holding a relative WORKDIR and the
+     * stages they build on (where theirs start); the others are skipped whole. */
+    bool *walk = arena_alloc(&doc->arena, doc->nstages + 1);
+    for (const df_node *n = first; n; n = n->next)
+        if (relative_workdir(n) && n->stage >= 0 && (size_t)n->stage < doc->nstages)
+            walk[n->stage] = true;
+    for (size_t s = doc->nstages; s-- > 0;) {
+        int b = doc->stages[s].base_stage;
+        if (walk[s] && b >= 0 && (size_t)b < s)
+            walk[b] = true;
+    }
     rw_wd wd;
     rw_wd_init(&wd, doc);
     for (df_node *n = doc->head; n; n = n->next) {
+        if (n->kind == DF_FROM && n->stage >= 0 && !walk[n->stage]) {
+            size_t s = (size_t)n->stage;
+            while (s < doc->nstages && !walk[s])
+                s++;
+            if (s == doc->nstages)
+                break;
+            rw_wd_skip(&wd, (int)s);
+            n = doc->stages[s].from;
+        }
         if (relative_workdir(n) && wd.cur.n && rw_literal(doc, n->args[0].v)) {
             df_slice abs = rw_wd_resolve(doc, wd.cur, n->args[0].v);
             if (abs.n && rw_path_writable(doc, abs)) {
