@@ -79,7 +79,7 @@ static bool glob_visit(void *arg, df_slice rel, ctx_kind kind)
 static bool is_glob(df_slice s)
 {
     for (size_t i = 0; i < s.n; i++)
-        if (strchr("*?[", s.p[i]))
+        if (s.p[i] == '*' || s.p[i] == '?' || s.p[i] == '[')
             return true;
     return false;
 }
