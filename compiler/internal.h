@@ -230,6 +230,9 @@ void ir_check(const df_doc *doc, const char *after);
 /* Whether the environment asks for the IR check after every pass (DFOPT_CHECK_IR set and not
  * "0"; the test scripts set it). Without it the commands check the IR once, after the passes. */
 bool ir_check_each_pass(void);
+/* Like sh_note_node (shell.h), a second slot beside the node's script reading, kept for
+ * rw_run_footprint; NULL when the script has not been read or n has new text since. */
+void **sh_footprint_note(const df_node *n);
 /* Appends v as one shell word for ENV/LABEL values: bare when safe, else double-quoted with the
  * document's escape character before " $ and itself (so BuildKit reads back exactly v). */
 void ir_quote_value(const df_doc *doc, df_buf *b, df_slice v);

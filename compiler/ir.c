@@ -34,6 +34,7 @@ struct df_script {
     size_t n;
     sh_script sh;
     void *note;
+    void *footprint; /* rw_run_footprint's results for this reading (rewrite.c) */
 };
 
 /* sh_parse_node when n's script has not been read: reads it and keeps the reading on n. Kept
@@ -42,7 +43,7 @@ __attribute__((noinline)) static struct df_script *script_read(df_doc *doc, cons
                                                                df_slice s)
 {
     struct df_script *c = arena_alloc_raw(&doc->arena, sizeof *c);
-    *c = (struct df_script){s.p, s.n, {0}, NULL};
+    *c = (struct df_script){s.p, s.n, {0}, NULL, NULL};
     sh_parse_stable(&doc->arena, s, &c->sh);
     ((df_node *)n)->script = c; /* a memo: the node's fields stay as they were */
     return c;
@@ -62,6 +63,13 @@ void **sh_note_node(const df_node *n)
 {
     struct df_script *c = n->script;
     return c && n->nargs && c->p == n->args[0].v.p && c->n == n->args[0].v.n ? &c->note : NULL;
+}
+
+void **sh_footprint_note(const df_node *n)
+{
+    struct df_script *c = n->script;
+    return c && n->nargs && c->p == n->args[0].v.p && c->n == n->args[0].v.n ? &c->footprint
+                                                                              : NULL;
 }
 
 df_node *ir_node_new(df_doc *doc)

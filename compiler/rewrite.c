@@ -775,7 +775,7 @@ static bool changes_directory(const sh_word *w)
            (v.n == 5 && memcmp(v.p, "pushd", 5) == 0) || (v.n == 4 && memcmp(v.p, "popd", 4) == 0);
 }
 
-void rw_run_footprint(df_doc *doc, const df_node *n, df_slice wd, rw_footprint *fp)
+static void footprint_of(df_doc *doc, const df_node *n, df_slice wd, rw_footprint *fp)
 {
     memset(fp, 0, sizeof *fp);
     fp->ok = true;
@@ -840,6 +840,43 @@ void rw_run_footprint(df_doc *doc, const df_node *n, df_slice wd, rw_footprint *
         if (!command_footprint(&f, c, p, n->args[0].v))
             return;
     }
+}
+
+
+/* rw_run_footprint's answers for one reading of a RUN's script (sh_footprint_note), for the
+ * last two working directories asked about (hoist asks in the stage's directory,
+ * late-metadata in "/"). A footprint depends only on the node's flags and script, which the
+ * reading is kept with (new text, new reading), and on the directory; the passes' later
+ * rounds ask again about RUNs that nothing changed. */
+typedef struct fp_memo {
+    struct {
+        bool known;
+        df_slice wd;
+        rw_footprint fp;
+    } v[2];
+    unsigned next;
+} fp_memo;
+
+void rw_run_footprint(df_doc *doc, const df_node *n, df_slice wd, rw_footprint *fp)
+{
+    void **slot = sh_footprint_note(n);
+    fp_memo *m = slot ? *slot : NULL;
+    for (size_t i = 0; m && i < 2; i++)
+        if (m->v[i].known && m->v[i].wd.n == wd.n && memcmp(m->v[i].wd.p, wd.p, wd.n) == 0) {
+            *fp = m->v[i].fp;
+            fp->run = n;
+            return;
+        }
+    footprint_of(doc, n, wd, fp);
+    if (!(slot = sh_footprint_note(n))) /* refused before the script was read */
+        return;
+    if (!*slot)
+        *slot = arena_alloc(&doc->arena, sizeof *m);
+    m = *slot;
+    unsigned k = m->next++ & 1;
+    m->v[k].known = true;
+    m->v[k].wd = wd.n ? arena_slice(&doc->arena, wd.p, wd.n) : (df_slice){"", 0};
+    m->v[k].fp = *fp;
 }
 
 bool rw_env_read(df_slice name)
