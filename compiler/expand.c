@@ -173,16 +173,27 @@ static bool get(lexer *lx, df_slice name, df_slice *value)
     return lx->lookup && lx->lookup(lx->ctx, name, value);
 }
 
+/* Appends s up to its first NUL byte, as printf's "%.*s" writes it. */
+static void put_text(df_buf *out, df_slice s)
+{
+    const char *nul = memchr(s.p, '\0', s.n);
+    buf_put(out, s.p, nul ? (size_t)(nul - s.p) : s.n);
+}
+
 /* Appends var's value; with keep_unset an unset var is written back as $var or ${var}. */
 static void put_value(lexer *lx, df_slice var, bool braces, df_buf *out)
 {
     df_slice v;
     if (lx->scan_only)
         return;
-    if (!get(lx, var, &v) && lx->keep_unset)
-        buf_printf(out, braces ? "${" SLICE_FMT "}" : "$" SLICE_FMT, SLICE_ARG(var));
-    else
+    if (!get(lx, var, &v) && lx->keep_unset) {
+        buf_puts(out, braces ? "${" : "$");
+        put_text(out, var);
+        if (braces)
+            buf_putc(out, '}');
+    } else {
         buf_put_slice(out, v);
+    }
 }
 
 static size_t add_ref(lexer *lx, df_slice name)
@@ -206,9 +217,20 @@ static df_slice name(lexer *lx)
     } else if (c == '@' || c == '*' || c == '#' || c == '?' || c == '-' || c == '$' || c == '!') {
         lx->pos++;
     } else {
-        size_t len;
-        while (lx->pos < lx->n && is_name_rune(rune_at(lx->s + lx->pos, lx->n - lx->pos, &len)))
-            lx->pos += len;
+        size_t i = lx->pos, len;
+        while (i < lx->n) {
+            unsigned char b = (unsigned char)lx->s[i];
+            if (b < 0x80) { /* ASCII, the usual case: no decoding */
+                if (!is_name_rune(b))
+                    break;
+                i++;
+            } else if (is_name_rune(rune_at(lx->s + i, lx->n - i, &len))) {
+                i += len;
+            } else {
+                break;
+            }
+        }
+        lx->pos = i;
     }
     return (df_slice){lx->s + start, lx->pos - start};
 }
@@ -516,12 +538,17 @@ static bool braced(lexer *lx, size_t at, df_slice var, df_buf *out)
     pat = contents(&pb);
     if (!lx->scan_only && !(set = get(lx, var, &v)) && lx->keep_unset) {
         ok = true;
-        if (c == '/') /* BuildKit writes ${v//p/r} back as ${v/p/r} */
-            buf_printf(out, "${" SLICE_FMT "/" SLICE_FMT "/" SLICE_FMT "}", SLICE_ARG(var),
-                       SLICE_ARG(pat), SLICE_ARG(w));
-        else
-            buf_printf(out, "${" SLICE_FMT SLICE_FMT SLICE_FMT "}", SLICE_ARG(var), SLICE_ARG(chs),
-                       SLICE_ARG(w));
+        buf_puts(out, "${");
+        put_text(out, var);
+        if (c == '/') { /* BuildKit writes ${v//p/r} back as ${v/p/r} */
+            buf_putc(out, '/');
+            put_text(out, pat);
+            buf_putc(out, '/');
+        } else {
+            put_text(out, chs);
+        }
+        put_text(out, w);
+        buf_putc(out, '}');
     } else if (!known) {
         fail(lx, mod, "unsupported modifier in substitution");
     } else if (lx->scan_only) {
@@ -590,13 +617,36 @@ static bool dollar(lexer *lx, df_buf *out)
 
 /* ---- entry points ---- */
 
+/* Where w's first byte that word_upto does not copy as it is ($, a quote or the escape) is;
+ * w.n when there is none. */
+static size_t plain_prefix(df_slice w, char escape)
+{
+    size_t i = 0;
+    for (; i < w.n; i++) {
+        char c = w.p[i];
+        if (c == '$' || c == '\'' || c == '"' || c == escape)
+            break;
+    }
+    return i;
+}
+
 static bool expand(df_arena *arena, df_slice w, char escape, expand_lookup_fn lookup, void *ctx,
                    bool keep_unset, df_slice *out, splitter *sp, expand_error *err)
 {
+    /* without splitting, the bytes before the first $, quote or escape are the output's first
+     * bytes: read from there on, or not at all when that is the end */
+    size_t plain = sp ? 0 : plain_prefix(w, escape);
+    if (!sp && out && plain == w.n) {
+        *out = arena_slice(arena, w.p ? w.p : "", w.n);
+        return true;
+    }
     expand_error dummy = {0};
-    lexer lx = {.arena = arena, .s = w.p ? w.p : "", .n = w.n, .esc = (unsigned char)escape,
-                .keep_unset = keep_unset, .lookup = lookup, .ctx = ctx, .err = err ? err : &dummy};
+    lexer lx = {.arena = arena, .s = w.p ? w.p : "", .n = w.n, .pos = plain,
+                .esc = (unsigned char)escape, .keep_unset = keep_unset, .lookup = lookup,
+                .ctx = ctx, .err = err ? err : &dummy};
     df_buf b = {0};
+    if (plain)
+        buf_put(&b, w.p, plain);
     bool ok = word_upto(&lx, END, false, &b, sp);
     if (ok && out)
         *out = buf_to_arena(&b, arena);
@@ -629,6 +679,12 @@ bool expand_words(df_arena *arena, df_slice word, char escape, expand_lookup_fn 
 /* Scans like expand_word, evaluating nothing; after an error it resumes where the scan stopped. */
 size_t expand_references(df_arena *arena, df_slice word, char escape, df_slice **names)
 {
+    if (!word.n || !memchr(word.p, '$', word.n)) { /* no reference without a $ */
+        df_slice *none = arena_alloc(arena, 0);
+        if (names)
+            *names = none;
+        return 0;
+    }
     expand_error err;
     lexer lx = {.arena = arena, .s = word.p ? word.p : "", .n = word.n, .esc = (unsigned char)escape,
                 .scan_only = true, .err = &err};

@@ -352,6 +352,7 @@ static void test_backtick_escape(void **state)
         {"he``$PWD", "he`/home", NULL, 0},
         {"he\\$PWD", "he\\/home", NULL, 0},
         {"C:\\Users\\x", "C:\\Users\\x", NULL, 0},
+        {"c:\\dir\\x", "c:\\dir\\x", NULL, 0},
         {"\"a`\"b\"", "a\"b", NULL, 0},
         {"\"a``b\"", "a`b", NULL, 0},
         {"\"a`$PWD\"", "a$PWD", NULL, 0},
@@ -393,6 +394,10 @@ static void test_keep_unset(void **state)
         ERR("${NULL:?}", "NULL: is not allowed to be empty", 0),
         {"\"$X\"", "$X", NULL, 0},
         {"'$X'", "$X", NULL, 0},
+        /* unset names written back as they were, next to non-ASCII bytes */
+        {"$X_1.b ${Y}\xC3\xA9", "$X_1.b ${Y}\xC3\xA9", NULL, 0},
+        {"$X\xC3\xA9-", "$X\xC3\xA9-", NULL, 0},
+        {"plain/\xC3\xA9\xFF", "plain/\xC3\xA9\xFF", NULL, 0},
         {"\\$X", "$X", NULL, 0},
     };
     CHECK_TABLE(cases, '\\', base_env, true);
