@@ -101,28 +101,33 @@ rs_style rs_node_style(const df_doc *doc, const df_node *n, rs_style fallback)
     return style_in(doc, n, &st) ? st : fallback;
 }
 
+bool rs_own_style(const df_doc *doc, const df_node *n, rs_style *st)
+{
+    return style_in(doc, n, st);
+}
+
+/* s byte by byte: buf_putc is inline, and each piece of a joint is a few bytes (a call to
+ * buf_put per piece cost more than the bytes). */
+static void put_bytes(df_buf *b, df_slice s)
+{
+    for (size_t i = 0; i < s.n; i++)
+        buf_putc(b, s.p[i]);
+}
+
 void rs_put_joint(df_buf *text, df_buf *want, const df_doc *doc, const rs_style *st)
 {
-    if (st->leading) {
-        buf_putc(text, ' ');
-        buf_putc(text, doc->escape);
-        buf_put_slice(text, ir_newline(doc));
-        buf_put_slice(text, st->indent);
-        buf_puts(text, "&& ");
-        if (want) {
-            buf_putc(want, ' ');
-            buf_put_slice(want, st->indent);
-            buf_puts(want, "&& ");
-        }
-    } else {
-        buf_puts(text, " && ");
-        buf_putc(text, doc->escape);
-        buf_put_slice(text, ir_newline(doc));
-        buf_put_slice(text, st->indent);
-        if (want) {
-            buf_puts(want, " && ");
-            buf_put_slice(want, st->indent);
-        }
+    df_slice and = st->leading ? SLICE(" ") : SLICE(" && ");
+    put_bytes(text, and);
+    buf_putc(text, doc->escape);
+    put_bytes(text, ir_newline(doc));
+    put_bytes(text, st->indent);
+    if (st->leading)
+        put_bytes(text, SLICE("&& "));
+    if (want) {
+        put_bytes(want, and);
+        put_bytes(want, st->indent);
+        if (st->leading)
+            put_bytes(want, SLICE("&& "));
     }
 }
 
@@ -369,11 +374,12 @@ void rs_shells_init(rs_shells *s, const df_doc *doc)
 {
     s->doc = doc;
     s->n = doc->nstages;
-    if (s->n <= sizeof s->few / sizeof *s->few) {
-        memset(s->few, 0, sizeof s->few);
+    if (s->n <= sizeof s->few) {
+        memset(s->few, RS_FROM, s->n);
         s->posix = s->few;
     } else {
-        s->posix = xcalloc(s->n, sizeof *s->posix);
+        s->posix = xmalloc(s->n);
+        memset(s->posix, RS_FROM, s->n);
     }
 }
 
@@ -381,28 +387,46 @@ void rs_shells_set(rs_shells *s, const df_doc *doc, const df_node *n)
 {
     if (n->stage < 0 || (size_t)n->stage >= s->n)
         return;
-    const df_stage *st = &doc->stages[n->stage];
-    if (n->kind == DF_FROM) {
-        if (st->base_stage >= 0 && (size_t)st->base_stage < s->n)
-            s->posix[n->stage] = s->posix[st->base_stage];
-        else
-            s->posix[n->stage] = doc->escape == '`' ? RS_NOT_POSIX
-                                                    : RS_IMAGE + (size_t)n->stage;
-    } else if (n->kind == DF_SHELL) {
+    if (n->kind == DF_FROM)
+        s->posix[n->stage] = RS_FROM;
+    else if (n->kind == DF_SHELL)
         s->posix[n->stage] = ((n->flags & DF_N_JSON) && n->nargs >= 1 &&
                               posix_program(n->args[0].v)) ? RS_POSIX : RS_NOT_POSIX;
-    }
+    (void)doc;
+}
+
+/* The base stage of stage k whose answer k's FROM takes, or -1 for a base image. */
+static int base_of(const rs_shells *s, size_t k)
+{
+    int b = s->doc->stages[k].base_stage;
+    return b >= 0 && (size_t)b < k ? b : -1; /* an earlier stage (sema_stage_ref) */
 }
 
 bool rs_shells_posix(rs_shells *s, const df_node *n)
 {
     if (n->stage < 0 || (size_t)n->stage >= s->n)
         return false;
-    size_t *v = &s->posix[n->stage];
-    if (*v >= RS_IMAGE) /* the stages are those of rs_shells_init: a pass does not redo them */
-        *v = windows_image(s->doc->stages[*v - RS_IMAGE].base_expanded) ? RS_NOT_POSIX
-                                                                         : RS_POSIX;
-    return *v == RS_POSIX;
+    size_t k = (size_t)n->stage;
+    if (s->posix[k] == RS_FROM) {
+        /* down the base stages to one with an answer or on an image, then that answer for
+         * each stage on the way (the stages are those of rs_shells_init: a pass does not
+         * redo them) */
+        size_t root = k;
+        int b;
+        while (s->posix[root] == RS_FROM && (b = base_of(s, root)) >= 0)
+            root = (size_t)b;
+        unsigned char v = s->posix[root];
+        if (v == RS_FROM)
+            v = s->doc->escape == '`' || windows_image(s->doc->stages[root].base_expanded)
+                    ? RS_NOT_POSIX
+                    : RS_POSIX;
+        for (size_t j = k; s->posix[j] == RS_FROM; j = (size_t)base_of(s, j)) {
+            s->posix[j] = v;
+            if (j == root)
+                break;
+        }
+    }
+    return s->posix[k] == RS_POSIX;
 }
 
 void rs_shells_free(rs_shells *s)

@@ -48,6 +48,8 @@ typedef struct rs_style {
 rs_style rs_doc_style(const df_doc *doc);
 /* n's own command-continuation style when it has one, else fallback. */
 rs_style rs_node_style(const df_doc *doc, const df_node *n, rs_style fallback);
+/* Fills st with n's own command-continuation style; false when n shows none. */
+bool rs_own_style(const df_doc *doc, const df_node *n, rs_style *st);
 /* Appends the joint between two commands in style st: ` && \` newline indent, or ` \` newline
  * indent `&& ` (the document's escape character and newline). want, when not NULL, receives
  * what the joint is in the logical line. */
@@ -93,30 +95,33 @@ df_slice rs_cmd_prefix(const rs_run *r, const sh_cmd *c, size_t i);
  * may hold what a cleanup would remove)? */
 bool rs_has_mount(const df_node *n);
 
-/* Which stages run RUN with a POSIX shell. Feed every node in document order to rs_shells_step;
- * rs_shells_posix then answers for the node just fed. A stage is POSIX unless it is a Windows
- * stage (escape=` or a Windows base image, inherited through FROM <stage>); a SHELL whose
- * program is sh, bash, dash, ash, ksh, mksh or zsh makes it POSIX, any other SHELL not.
- * A base image's name is read only when rs_shells_posix asks about its stage: a walk over the
- * whole document then costs per FROM a store, not a look at the name. */
+/* Which stages run RUN with a POSIX shell. Feed every node in document order, once, to
+ * rs_shells_step; rs_shells_posix then answers for the node just fed. A stage is POSIX unless
+ * it is a Windows stage (escape=` or a Windows base image, inherited through FROM <stage>); a
+ * SHELL whose program is sh, bash, dash, ash, ksh, mksh or zsh makes it POSIX, any other SHELL
+ * not. Until a SHELL of its own, a stage holds what its FROM leaves: the answer its base stage
+ * ends with (whose nodes were all fed before), or its base image's. That is worked out only
+ * when rs_shells_posix asks about the stage, and kept: a walk over the whole document then
+ * costs nothing per FROM, a store per SHELL, and one look per base image asked about. */
 typedef struct rs_shells {
     const df_doc *doc;
-    /* per stage: RS_NOT_POSIX, RS_POSIX, or RS_IMAGE + k: what the base image of stage k
-     * says (not looked at yet); few, or on the heap when there are more stages */
-    size_t *posix;
+    /* per stage: RS_FROM (what its FROM leaves, not worked out yet), RS_NOT_POSIX or
+     * RS_POSIX; few, or on the heap when there are more stages */
+    unsigned char *posix;
     size_t n;
-    size_t few[16];
+    unsigned char few[64];
 } rs_shells;
-enum { RS_NOT_POSIX, RS_POSIX, RS_IMAGE };
+enum { RS_FROM, RS_NOT_POSIX, RS_POSIX };
 void rs_shells_init(rs_shells *s, const df_doc *doc);
-/* rs_shells_step for a FROM or a SHELL, the nodes that decide a stage's shell. */
+/* rs_shells_step for a SHELL, the node that decides a stage's shell after its FROM (a FROM
+ * given here starts its stage over from what the FROM leaves). */
 void rs_shells_set(rs_shells *s, const df_doc *doc, const df_node *n);
 static inline void rs_shells_step(rs_shells *s, const df_doc *doc, const df_node *n)
 {
-    if (n->kind == DF_FROM || n->kind == DF_SHELL) /* every other node leaves the shells */
+    if (n->kind == DF_SHELL) /* every other node leaves the shells; a FROM is read when asked */
         rs_shells_set(s, doc, n);
 }
-/* Not const: the answer from a base image's name is kept for the next RUN of the stage. */
+/* Not const: a stage's answer from its FROM is kept for its next RUN. */
 bool rs_shells_posix(rs_shells *s, const df_node *n);
 void rs_shells_free(rs_shells *s);
 
