@@ -131,7 +131,10 @@ static bool base_in(df_slice b, const char *const *names, size_t n)
     size_t lo = 0, hi = b.n ? n : 0;
     while (lo < hi) {
         size_t mid = lo + (hi - lo) / 2;
-        int cmp = slice_cmp(b, names[mid]);
+        /* most steps are decided by the first byte (names are not empty) */
+        int cmp = (unsigned char)b.p[0] - (unsigned char)names[mid][0];
+        if (cmp == 0)
+            cmp = slice_cmp(b, names[mid]);
         if (cmp == 0)
             return true;
         if (cmp < 0)
@@ -175,8 +178,10 @@ static bool start_word(const sh_word *w)
                        W("--daemonize"), W("-daemon")};
 #undef W
     df_slice v = w->value;
-    if (!w->literal || !v.n)
+    if (!w->literal || v.n < 2 || v.n > 12)
         return false;
+    if (v.p[0] != '-' && v.p[0] != 's' && v.p[0] != 'r' && v.p[0] != 'd')
+        return false; /* how the words above start: most arguments are decided here */
     for (size_t k = 0; k < sizeof start_words / sizeof *start_words; k++)
         if (v.n == start_words[k].n && v.p[0] == start_words[k].s[0] &&
             memcmp(v.p, start_words[k].s, v.n) == 0)
@@ -186,10 +191,11 @@ static bool start_word(const sh_word *w)
 
 /* Does c start a daemon, or might it: a known daemon or service command in program position,
  * an init script, nginx serving, or an unknown program given a start word (start, restart,
- * daemon, --daemon*, --fork, --background, -d, -D)? */
-static bool starts_daemon(const sh_cmd *c)
+ * daemon, --daemon*, --fork, --background, -d, -D)? p is sh_program(c). */
+static bool starts_daemon(const sh_cmd *c, size_t p)
 {
-    size_t p = sh_program(c);
+    /* the program's basename, read once for the daemons and the names below */
+    df_slice prog = p < c->nwords ? rs_basename(c->words[p].value) : (df_slice){NULL, 0};
     for (size_t i = c->nassign; i < c->nwords; i++) {
         const sh_word *w = &c->words[i];
         if (!w->literal)
@@ -202,14 +208,14 @@ static bool starts_daemon(const sh_cmd *c)
             return true;
         if (i > p)
             continue; /* program position and wrappers only */
-        if (base_in(rs_basename(w->value), daemons, sizeof daemons / sizeof *daemons))
+        if (base_in(i == p ? prog : rs_basename(w->value), daemons,
+                    sizeof daemons / sizeof *daemons))
             return true;
     }
     if (p >= c->nwords)
         return false;
     if (!c->words[p].literal)
         return true; /* $CMD: unknown */
-    df_slice prog = rs_basename(c->words[p].value);
     if (slice_eq_str(prog, "nginx"))
         return nginx_starts(c, p);
     /* a start word, unless the program is one known not to start a daemon */
@@ -243,31 +249,36 @@ static bool part_tail(part *q, const char **why)
     return q->tail_ok;
 }
 
-/* May B's commands run after A's in the same shell, A's state left as it was? */
+/* May B's commands run after A's in the same shell, A's state left as it was? Only whether
+ * there is a refusal matters, not which: the checks of the reading come first, those of the
+ * text (rs_tail_of) last, and a script that was not read goes straight to rs_tail_of, which
+ * refuses it. */
 static const char *first_refusal(part *pa)
 {
     const rs_run *a = &pa->r;
+    if (a->ok) {
+        if (a->sh.funcdef)
+            return "the first RUN defines a function";
+        if (a->sh.loopvar)
+            return "the first RUN has a for loop, which sets its variable";
+        for (size_t i = 0; i < a->sh.ncmds; i++) {
+            const sh_cmd *c = &a->sh.cmds[i];
+            if (sh_changes_state(c))
+                return "the first RUN changes the shell's state (cd, export, set, exit, ...)";
+            size_t p = sh_program(c);
+            if (p < c->nwords && c->words[p].value.n == 6 && sh_word_is(c, p, "printf"))
+                for (size_t k = p + 1; k < c->nwords; k++)
+                    if (sh_word_is(c, k, "-v"))
+                        return "the first RUN assigns with printf -v";
+            if (starts_daemon(c, p))
+                return "the first RUN may start a daemon";
+        }
+        if (assigns_in_expansion(a->script))
+            return "the first RUN may assign a variable inside an expansion";
+    }
     const char *why = NULL;
     if (!part_tail(pa, &why))
         return why;
-    if (a->sh.funcdef)
-        return "the first RUN defines a function";
-    if (a->sh.loopvar)
-        return "the first RUN has a for loop, which sets its variable";
-    if (assigns_in_expansion(a->script))
-        return "the first RUN may assign a variable inside an expansion";
-    for (size_t i = 0; i < a->sh.ncmds; i++) {
-        const sh_cmd *c = &a->sh.cmds[i];
-        if (sh_changes_state(c))
-            return "the first RUN changes the shell's state (cd, export, set, exit, ...)";
-        size_t p = sh_program(c);
-        if (sh_word_is(c, p, "printf"))
-            for (size_t k = p + 1; k < c->nwords; k++)
-                if (sh_word_is(c, k, "-v"))
-                    return "the first RUN assigns with printf -v";
-        if (starts_daemon(c))
-            return "the first RUN may start a daemon";
-    }
     return NULL;
 }
 
@@ -323,9 +334,8 @@ static const char *second_refusal(const rs_run *b)
 static void comment_lines(df_buf *b, df_slice lead)
 {
     for (size_t i = 0; i < lead.n;) {
-        size_t e = i;
-        while (e < lead.n && lead.p[e] != '\n')
-            e++;
+        const char *nl = memchr(lead.p + i, '\n', lead.n - i);
+        size_t e = nl ? (size_t)(nl - lead.p) : lead.n;
         size_t j = i;
         while (j < e && (lead.p[j] == ' ' || lead.p[j] == '\t'))
             j++;
@@ -354,11 +364,31 @@ static bool comment_before_script(const df_node *n, size_t script_at)
 }
 
 /* What the joins of one run of the pass share: the buffers the new text and the script it must
- * read as are written into, and the sink for what rereading reports (it is only counted). */
+ * read as are written into, the sink for what rereading reports (it is only counted), and the
+ * joint last written (rs_put_joint, kept in the arena) with the style it is in: most joins of
+ * a file are in one style, so a joint is copied rather than written anew. */
 typedef struct joiner {
     df_buf text, want;
     df_diags *scratch; /* NULL until the first reread */
+    df_slice joint_text, joint_want; /* empty until the first joint */
+    rs_style joint_style;
 } joiner;
+
+/* Appends the joint in style st to the new text and to its script. */
+static void put_joint(df_doc *doc, joiner *j, const rs_style *st)
+{
+    if (j->joint_text.n && j->joint_style.leading == st->leading &&
+        slice_eq(j->joint_style.indent, st->indent)) {
+        buf_put_slice(&j->text, j->joint_text);
+        buf_put_slice(&j->want, j->joint_want);
+        return;
+    }
+    size_t t0 = j->text.len, w0 = j->want.len;
+    rs_put_joint(&j->text, &j->want, doc, st);
+    j->joint_text = arena_slice(&doc->arena, j->text.p + t0, j->text.len - t0);
+    j->joint_want = arena_slice(&doc->arena, j->want.p + w0, j->want.len - w0);
+    j->joint_style = *st;
+}
 
 /* The RUN that text makes, when BuildKit reads it as a RUN with n's flags and exactly the
  * script want (no heredoc): what rs_commit checks before it gives n the text. NULL otherwise. */
@@ -399,7 +429,7 @@ static bool join(df_doc *doc, part *p, size_t np, const rs_style *st, joiner *j,
             unreachable(); /* first_refusal passed */
         size_t from = i ? p[i].at : 0; /* the first keeps its keyword and flags */
         if (i > 0)
-            rs_put_joint(text, want, doc, st);
+            put_joint(doc, j, st);
         if (tail) { /* a trailing `;` goes */
             buf_put(text, n->text.p + from, t->head.n - from);
             buf_put(want, p[i].r.script.p, t->end);
@@ -440,21 +470,27 @@ PASS(merge_run)
     bool changed = false;
     rs_shells shells;
     rs_shells_init(&shells, doc);
-    /* the file's style as it was before this pass joined anything (read at the first join) */
+    /* the file's style as it was before this pass joined anything: read at the first join of
+     * a RUN with no style of its own. The joins before it were of RUNs with their own style,
+     * which the first of them already showed and still shows: reading it then finds what it
+     * would have found before them. */
     rs_style file_style = {0};
     bool have_style = false;
     enum { LOCAL_PARTS = 8 }; /* the usual chain: no allocation */
     part local[LOCAL_PARTS];
     part *p = local;
     size_t cap = LOCAL_PARTS;
-    joiner j = {{0}, {0}, NULL};
+    joiner j = {{0}, {0}, NULL, {0}, {0}, {{0}, false}};
     for (df_node *n = doc->head; n; n = n->next) {
         rs_shells_step(&shells, doc, n);
         if (!run_follows(n) || !rs_shells_posix(&shells, n))
             continue;
-        /* the chain of RUNs that merge into n, each read once: linear in the document */
+        /* the chain of RUNs that merge into n, each read once: linear in the document. What
+         * refuses a pair without b's reading is asked first, so that b is not read for it. */
         size_t np = 0;
         for (df_node *b = n; b && b->kind == DF_RUN && b->stage == n->stage; b = b->next) {
+            if (np > 0 && (!same_flags(n, b) || first_refusal(&p[np - 1])))
+                break;
             if (np == cap) {
                 cap *= 2;
                 part *grown = xmalloc(cap * sizeof *grown);
@@ -468,19 +504,21 @@ PASS(merge_run)
             q->tailed = false;
             rs_open(doc, b, &q->r);
             q->at = b->nargs ? rs_text_offset(b, q->r.base, false) : 0;
-            if (np > 0 && (!same_flags(n, b) || first_refusal(&p[np - 1]) ||
-                           second_refusal(&q->r) || q->at > b->text.n ||
+            if (np > 0 && (second_refusal(&q->r) || q->at > b->text.n ||
                            comment_before_script(b, q->at)))
                 break;
             np++;
         }
         if (np < 2)
             continue;
-        if (!have_style) {
-            file_style = rs_doc_style(doc);
-            have_style = true;
+        rs_style st;
+        if (!rs_own_style(doc, n, &st)) {
+            if (!have_style) {
+                file_style = rs_doc_style(doc);
+                have_style = true;
+            }
+            st = file_style;
         }
-        rs_style st = rs_node_style(doc, n, file_style);
         if (join(doc, p, np, &st, &j, d)) {
             for (size_t i = 1; i < np; i++)
                 ir_unlink(doc, p[i].n);
