@@ -454,6 +454,20 @@ void rw_wd_skip(rw_wd *w, int s)
     w->cur = (df_slice){NULL, 0};
 }
 
+bool *rw_stages_for(df_doc *doc, const df_node *first, bool (*wanted)(const df_node *))
+{
+    bool *walk = arena_alloc(&doc->arena, doc->nstages + 1);
+    for (const df_node *n = first; n; n = n->next)
+        if (n->stage >= 0 && (size_t)n->stage < doc->nstages && wanted(n))
+            walk[n->stage] = true;
+    for (size_t s = doc->nstages; s-- > 0;) { /* a base stage comes before the stages on it */
+        int b = doc->stages[s].base_stage;
+        if (walk[s] && b >= 0 && (size_t)b < s)
+            walk[b] = true;
+    }
+    return walk;
+}
+
 void rw_wd_free(rw_wd *w)
 {
     w->final = NULL;

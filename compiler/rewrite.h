@@ -115,6 +115,10 @@ static inline void rw_wd_step(rw_wd *w, df_doc *doc, const df_node *n)
  * the stages between are skipped and their directories stay unknown, so a walk may skip only
  * stages that no stage it walks builds on. The next call is rw_wd_step on that FROM. */
 void rw_wd_skip(rw_wd *w, int s);
+/* The stages a walk must visit for the nodes `wanted` picks, from first on: their stages and,
+ * through FROM, the stages those build on (where their directories start). doc->nstages + 1
+ * flags in the document's arena; the stages left out are the ones rw_wd_skip may jump. */
+bool *rw_stages_for(df_doc *doc, const df_node *first, bool (*wanted)(const df_node *));
 void rw_wd_free(rw_wd *w);
 /* The absolute clean path a literal path means in directory wd; {NULL,0} when unknown. A path
  * that is already absolute and clean comes back as it is (a slice of the node). */

@@ -165,16 +165,7 @@ static bool *any_candidate(df_doc *doc)
         first = first->next;
     if (!first)
         return NULL;
-    bool *walk = arena_alloc(&doc->arena, doc->nstages + 1);
-    for (const df_node *n = first; n; n = n->next)
-        if (is_candidate(n) && n->stage >= 0 && (size_t)n->stage < doc->nstages)
-            walk[n->stage] = true;
-    for (size_t s = doc->nstages; s-- > 0;) {
-        int b = doc->stages[s].base_stage;
-        if (walk[s] && b >= 0 && (size_t)b < s)
-            walk[b] = true;
-    }
-    return walk;
+    return rw_stages_for(doc, first, is_candidate);
 }
 
 /* The first stage from s on that the pass walks; nstages when none is left. */

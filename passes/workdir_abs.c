@@ -34,15 +34,7 @@ PASS(workdir_abs)
         return false; /* most documents: every WORKDIR absolute, nothing to track */
     /* The directories are worked out only in the stages holding a relative WORKDIR and the
      * stages they build on (where theirs start); the others are skipped whole. */
-    bool *walk = arena_alloc(&doc->arena, doc->nstages + 1);
-    for (const df_node *n = first; n; n = n->next)
-        if (relative_workdir(n) && n->stage >= 0 && (size_t)n->stage < doc->nstages)
-            walk[n->stage] = true;
-    for (size_t s = doc->nstages; s-- > 0;) {
-        int b = doc->stages[s].base_stage;
-        if (walk[s] && b >= 0 && (size_t)b < s)
-            walk[b] = true;
-    }
+    bool *walk = rw_stages_for(doc, first, relative_workdir);
     rw_wd wd;
     rw_wd_init(&wd, doc);
     for (df_node *n = doc->head; n; n = n->next) {
