@@ -876,7 +876,8 @@ void rw_run_footprint(df_doc *doc, const df_node *n, df_slice wd, rw_footprint *
     void **slot = sh_footprint_note(n);
     fp_memo *m = slot ? *slot : NULL;
     for (size_t i = 0; m && i < 2; i++)
-        if (m->v[i].known && m->v[i].wd.n == wd.n && memcmp(m->v[i].wd.p, wd.p, wd.n) == 0) {
+        if (m->v[i].known && m->v[i].wd.n == wd.n &&
+            (wd.n == 0 || memcmp(m->v[i].wd.p, wd.p, wd.n) == 0)) {
             *fp = m->v[i].fp;
             fp->run = n;
             return;
