@@ -71,15 +71,8 @@ typedef struct edge_list {
 
 static void add_edge(edge_list *l, graph_edge e)
 {
-    if (l->n == l->cap) {
-        l->cap *= 2;
-        if (l->v == l->local) {
-            l->v = xmalloc(l->cap * sizeof *l->v);
-            memcpy(l->v, l->local, l->n * sizeof *l->v);
-        } else {
-            l->v = xrealloc(l->v, l->cap * sizeof *l->v);
-        }
-    }
+    if (l->n == l->cap)
+        l->v = grow_from_local(l->v, l->local, &l->cap, l->n, sizeof *l->v);
     l->v[l->n++] = e;
 }
 

@@ -299,13 +299,7 @@ static void arglist_init(arglist *l) /* not `= {0}`: local[] needs no zeroing */
 /* push when l is full: its room doubles, moving to the heap the first time */
 __attribute__((noinline)) static void arglist_grow(arglist *l)
 {
-    l->cap *= 2;
-    if (l->v == l->local) {
-        l->v = xmalloc(l->cap * sizeof *l->v);
-        memcpy(l->v, l->local, l->n * sizeof *l->v);
-    } else {
-        l->v = xrealloc(l->v, l->cap * sizeof *l->v);
-    }
+    l->v = grow_from_local(l->v, l->local, &l->cap, l->n, sizeof *l->v);
 }
 
 static inline void push(arglist *l, df_slice v, size_t off)

@@ -69,6 +69,16 @@ void *xrealloc(void *p, size_t n)
     return p;
 }
 
+void *grow_from_local(void *v, const void *local, size_t *cap, size_t n, size_t size)
+{
+    *cap *= 2;
+    if (v != local)
+        return xrealloc(v, *cap * size);
+    void *p = xmalloc(*cap * size);
+    memcpy(p, local, n * size);
+    return p;
+}
+
 void *xcalloc(size_t n, size_t m)
 {
     void *p = calloc(n ? n : 1, m ? m : 1);

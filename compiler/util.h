@@ -123,6 +123,10 @@ void utf8_append(df_buf *b, uint32_t r);
 void *xmalloc(size_t n);
 void *xrealloc(void *p, size_t n);
 void *xcalloc(size_t n, size_t m);
+/* Doubles *cap for an array v of n elements of size bytes that starts in `local` (the caller's
+ * storage, often on the stack) and moves to the heap the first time it grows: returns the array
+ * with room for the new *cap. The caller frees it when it is not local. */
+void *grow_from_local(void *v, const void *local, size_t *cap, size_t n, size_t size);
 
 /* Does the environment ask for output without colour: NO_COLOR set to a non-empty value
  * (https://no-color.org)? --color=auto consults it. */

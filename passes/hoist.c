@@ -241,15 +241,8 @@ static void conf_free(conf *k)
 
 static void conf_wait(conf *k, const df_node *n, df_slice cur, const rw_footprint *fp)
 {
-    if (k->nw == k->cap) { /* the first few wait on the stack (k->local) */
-        k->cap *= 2;
-        if (k->w == k->local) {
-            k->w = xmalloc(k->cap * sizeof *k->w);
-            memcpy(k->w, k->local, k->nw * sizeof *k->w);
-        } else {
-            k->w = xrealloc(k->w, k->cap * sizeof *k->w);
-        }
-    }
+    if (k->nw == k->cap) /* the first few wait on the stack (k->local) */
+        k->w = grow_from_local(k->w, k->local, &k->cap, k->nw, sizeof *k->w);
     waiting *x = &k->w[k->nw];
     *x = (waiting){n, cur, fp != NULL, {0}};
     if (fp)
