@@ -59,17 +59,23 @@ bool sh_parse_node(df_doc *doc, const df_node *n, sh_script *out)
     return out->ok;
 }
 
-void **sh_note_node(const df_node *n)
+/* n's reading when it is of n's current script, else NULL. */
+static struct df_script *current_script(const df_node *n)
 {
     struct df_script *c = n->script;
-    return c && n->nargs && c->p == n->args[0].v.p && c->n == n->args[0].v.n ? &c->note : NULL;
+    return c && n->nargs && c->p == n->args[0].v.p && c->n == n->args[0].v.n ? c : NULL;
+}
+
+void **sh_note_node(const df_node *n)
+{
+    struct df_script *c = current_script(n);
+    return c ? &c->note : NULL;
 }
 
 void **sh_footprint_note(const df_node *n)
 {
-    struct df_script *c = n->script;
-    return c && n->nargs && c->p == n->args[0].v.p && c->n == n->args[0].v.n ? &c->footprint
-                                                                              : NULL;
+    struct df_script *c = current_script(n);
+    return c ? &c->footprint : NULL;
 }
 
 df_node *ir_node_new(df_doc *doc)
