@@ -444,7 +444,7 @@ void rw_wd_init(rw_wd *w, df_doc *doc)
     w->stage = -1;
 }
 
-void rw_wd_skip(rw_wd *w, int s)
+static void rw_wd_skip(rw_wd *w, int s)
 {
     if (s - 1 == w->stage)
         return; /* nothing between: the FROM of s ends the stage walked */
@@ -452,6 +452,17 @@ void rw_wd_skip(rw_wd *w, int s)
         w->final[w->stage] = w->cur;
     w->stage = s - 1; /* the FROM of s stores this unknown directory as stage s - 1's */
     w->cur = (df_slice){NULL, 0};
+}
+
+df_node *rw_wd_skip_to(rw_wd *w, const df_doc *doc, const bool *walk, const df_node *n)
+{
+    size_t s = (size_t)n->stage;
+    while (s < doc->nstages && !walk[s])
+        s++;
+    if (s == doc->nstages)
+        return NULL;
+    rw_wd_skip(w, (int)s);
+    return doc->stages[s].from;
 }
 
 bool *rw_stages_for(df_doc *doc, const df_node *first, bool (*wanted)(const df_node *))
@@ -855,7 +866,6 @@ static void footprint_of(df_doc *doc, const df_node *n, df_slice wd, rw_footprin
             return;
     }
 }
-
 
 /* rw_run_footprint's answers for one reading of a RUN's script (sh_footprint_note), for the
  * last two working directories asked about (hoist asks in the stage's directory,

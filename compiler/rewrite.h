@@ -111,13 +111,15 @@ static inline void rw_wd_step(rw_wd *w, df_doc *doc, const df_node *n)
     if (n->kind == DF_FROM || n->kind == DF_ONBUILD || n->kind == DF_WORKDIR)
         rw_wd_change(w, doc, n);
 }
-/* Leaves the stage being walked at its end and continues at the FROM of stage s (a later one):
- * the stages between are skipped and their directories stay unknown, so a walk may skip only
- * stages that no stage it walks builds on. The next call is rw_wd_step on that FROM. */
-void rw_wd_skip(rw_wd *w, int s);
+/* n, a FROM of a stage that walk (rw_stages_for) leaves out: the walk leaves the stage walked
+ * at its end and continues at the FROM of the next stage walk keeps, which it returns (NULL
+ * when none is left). The stages between are skipped and their directories stay unknown, so
+ * a walk may skip only stages that no stage it walks builds on. The next call is rw_wd_step
+ * on the FROM returned. */
+df_node *rw_wd_skip_to(rw_wd *w, const df_doc *doc, const bool *walk, const df_node *n);
 /* The stages a walk must visit for the nodes `wanted` picks, from first on: their stages and,
  * through FROM, the stages those build on (where their directories start). doc->nstages + 1
- * flags in the document's arena; the stages left out are the ones rw_wd_skip may jump. */
+ * flags in the document's arena; the stages left out are the ones rw_wd_skip_to jumps. */
 bool *rw_stages_for(df_doc *doc, const df_node *first, bool (*wanted)(const df_node *));
 void rw_wd_free(rw_wd *w);
 /* The absolute clean path a literal path means in directory wd; {NULL,0} when unknown. A path

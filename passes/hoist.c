@@ -168,14 +168,6 @@ static bool *any_candidate(df_doc *doc)
     return rw_stages_for(doc, first, is_candidate);
 }
 
-/* The first stage from s on that the pass walks; nstages when none is left. */
-static size_t next_walked(const df_doc *doc, const bool *walk, size_t s)
-{
-    while (s < doc->nstages && !walk[s])
-        s++;
-    return s;
-}
-
 /* Whether a stage may have changed package or linker configuration is asked only for a RUN
  * with fp.config, so it is worked out when asked: the COPY/ADD and RUN nodes of each stage wait
  * with the working directory they run in (and a RUN's footprint when already known) until then.
@@ -301,13 +293,9 @@ PASS(hoist)
     conf_init(&k, doc);
     int walked = -1; /* the stage being walked */
     for (df_node *n = doc->head, *next; n; n = next) {
-        if (n->kind == DF_FROM && n->stage >= 0 && !walk[n->stage]) {
-            size_t s = next_walked(doc, walk, (size_t)n->stage);
-            if (s == doc->nstages)
-                break;
-            rw_wd_skip(&wd, (int)s);
-            n = doc->stages[s].from;
-        }
+        if (n->kind == DF_FROM && n->stage >= 0 && !walk[n->stage] &&
+            !(n = rw_wd_skip_to(&wd, doc, walk, n)))
+            break;
         next = n->next;
         rw_footprint fp;
         bool have_fp = false; /* fp is n's footprint in wd.cur */

@@ -38,15 +38,9 @@ PASS(workdir_abs)
     rw_wd wd;
     rw_wd_init(&wd, doc);
     for (df_node *n = doc->head; n; n = n->next) {
-        if (n->kind == DF_FROM && n->stage >= 0 && !walk[n->stage]) {
-            size_t s = (size_t)n->stage;
-            while (s < doc->nstages && !walk[s])
-                s++;
-            if (s == doc->nstages)
-                break;
-            rw_wd_skip(&wd, (int)s);
-            n = doc->stages[s].from;
-        }
+        if (n->kind == DF_FROM && n->stage >= 0 && !walk[n->stage] &&
+            !(n = rw_wd_skip_to(&wd, doc, walk, n)))
+            break;
         if (relative_workdir(n) && wd.cur.n && rw_literal(doc, n->args[0].v)) {
             df_slice abs = rw_wd_resolve(doc, wd.cur, n->args[0].v);
             if (abs.n && rw_path_writable(doc, abs)) {
