@@ -1,4 +1,5 @@
-# More than 32 stages: hoist and dead-stage take their big-document paths here.
+# Many stages (38): hoist drops finished stages from its waiting list unless a later stage
+# builds on them, and dead-stage sees the variable FROM before it builds the stage graph.
 ARG MODE=app-1
 FROM debian:bookworm-slim AS cfg
 # installs a package that may add an apt repository: stages built on cfg keep their order

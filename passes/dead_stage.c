@@ -166,11 +166,8 @@ PASS(dead_stage)
     bool notes = asked(doc); /* refusals are worth a note */
     if (ns == 1 && !notes)
         return false; /* the target is the only stage: nothing to remove, no note to give */
-    enum { LOCAL_STAGES = 32 }; /* the usual handful of stages: no allocation */
-    /* with no note to give, an uncertain graph need not be built; the usual handful of stages
-     * come with a short walk that checks their bases anyway */
-    if (!notes && ns > LOCAL_STAGES && base_may_name_stage(doc))
-        return false;
+    if (!notes && base_may_name_stage(doc))
+        return false; /* with no note to give, an uncertain graph need not be built */
     graph g;
     graph_build(doc, &g);
     if (g.uncertain) {
@@ -179,6 +176,7 @@ PASS(dead_stage)
                      "dead-stage: %s; every stage is kept", g.why);
         return false;
     }
+    enum { LOCAL_STAGES = 32 }; /* the usual handful of stages: no allocation */
     bool local_live[LOCAL_STAGES];
     int local_index[LOCAL_STAGES];
     bool local = ns <= LOCAL_STAGES;

@@ -186,8 +186,7 @@ typedef struct waiting {
 typedef struct stage_conf {
     bool configured;  /* known: something may have changed the configuration */
     bool base_judged; /* the stage it builds on was asked (or there is none) */
-    bool is_base;     /* a later stage builds on it: its nodes wait after it ends (set when
-                       * conf.drop) */
+    bool is_base;     /* a later stage builds on it: its nodes wait after it ends */
     size_t next, end; /* its nodes not judged yet: those of the stage in waiting[next..end) */
 } stage_conf;
 
@@ -197,7 +196,6 @@ typedef struct conf {
     waiting *w; /* local, or on the heap when more wait */
     size_t nw, cap;
     size_t stage_first; /* w[stage_first..nw) are the current stage's */
-    bool drop;          /* more stages than the usual handful: conf_end drops what it can */
     stage_conf *st; /* per stage, indexed by df_node.stage: local_st or on the heap */
     waiting local[LOCAL_WAITING];
     stage_conf local_st[LOCAL_STAGES];
@@ -209,13 +207,8 @@ static void conf_init(conf *k, const df_doc *doc)
     k->nw = 0;
     k->cap = LOCAL_WAITING;
     k->stage_first = 0;
-    k->drop = doc->nstages > LOCAL_STAGES;
-    if (!k->drop) {
-        k->st = k->local_st;
-        memset(k->st, 0, doc->nstages * sizeof *k->st);
-        return;
-    }
-    k->st = xcalloc(doc->nstages, sizeof *k->st);
+    k->st = doc->nstages <= LOCAL_STAGES ? k->local_st : xmalloc(doc->nstages * sizeof *k->st);
+    memset(k->st, 0, doc->nstages * sizeof *k->st);
     for (size_t i = 0; i < doc->nstages; i++) {
         int b = doc->stages[i].base_stage;
         if (b >= 0 && (size_t)b < i) /* the bases stage_configured asks about */
@@ -249,8 +242,6 @@ static void conf_wait(conf *k, const df_node *n, df_slice cur, const rw_footprin
  * it again: its nodes stop waiting. */
 static void conf_end(conf *k, int s)
 {
-    if (!k->drop)
-        return;
     stage_conf *c = &k->st[s];
     if (!c->is_base) {
         k->nw = k->stage_first;
