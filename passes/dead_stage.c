@@ -69,12 +69,12 @@ static df_slice directives(const df_doc *doc, df_slice lead)
     return directives_in_text(lead);
 }
 
-/* What of a removed first node's lead stays at the top: its directives, and the file's header
- * (a licence, a description): the lines up to the last empty line. Comments that follow the
- * stage's FROM without an empty line belong to the stage and go with it. */
-static df_slice header(const df_doc *doc, df_slice lead)
+/* What of a removed first node's lead stays at the top: its directives (keep, directives()'s
+ * answer), and the file's header (a licence, a description): the lines up to the last empty
+ * line. Comments that follow the stage's FROM without an empty line belong to the stage and go
+ * with it. */
+static df_slice header(df_slice lead, df_slice keep)
 {
-    df_slice keep = directives(doc, lead);
     for (size_t i = lead.n; i > keep.n; i--) {
         /* the end of an empty line (only blanks and a CR before the newline) */
         if (lead.p[i - 1] != '\n')
@@ -231,8 +231,9 @@ PASS(dead_stage)
         if (n->stage < 0 || live[n->stage])
             continue;
         if (n == head) {
-            carry = header(doc, n->lead);
-            header_kept = carry.n > directives(doc, n->lead).n;
+            df_slice dirs = directives(doc, n->lead);
+            carry = header(n->lead, dirs);
+            header_kept = carry.n > dirs.n;
             head_removed = true;
         }
         ir_unlink(doc, n);
