@@ -18,15 +18,21 @@ df_diags *df_diags_new(void)
     return xcalloc(1, sizeof(df_diags));
 }
 
-void df_diags_free(df_diags *d)
+void diags_release(df_diags *d)
 {
-    if (!d)
-        return;
     for (size_t i = 0; i < d->n; i++) {
         free(d->v[i].message);
         free(d->v[i].source_line);
     }
     free(d->v);
+    *d = (df_diags){0};
+}
+
+void df_diags_free(df_diags *d)
+{
+    if (!d)
+        return;
+    diags_release(d);
     free(d);
 }
 

@@ -176,6 +176,9 @@ struct df_diags {
     size_t nerrors;
 };
 
+/* Frees d's diagnostics and leaves it empty, for a sink on the stack: a pass that reads text it
+ * wrote only counts what the reading reports, `df_diags scratch = {0}`. */
+void diags_release(df_diags *d);
 void diag_add(df_diags *d, diag_level level, const df_doc *doc, size_t src_off, size_t len,
               const char *fmt, ...) __attribute__((format(printf, 6, 7)));
 void diag_addf_plain(df_diags *d, diag_level level, const char *fmt, ...)

@@ -284,10 +284,10 @@ df_node *rw_new_node(df_doc *doc, df_slice text)
 {
     if (!text.p || text.n == 0)
         return NULL;
-    df_diags *quiet = df_diags_new();
-    df_node *fresh = ir_node_from_text(doc, text, quiet);
-    bool ok = fresh && df_diags_errors(quiet) == 0;
-    df_diags_free(quiet);
+    df_diags quiet = {0};
+    df_node *fresh = ir_node_from_text(doc, text, &quiet);
+    bool ok = fresh && quiet.nerrors == 0;
+    diags_release(&quiet);
     return ok ? fresh : NULL;
 }
 

@@ -58,14 +58,14 @@ static bool rewrite(df_doc *doc, df_node *n, df_diags *d)
     buf_put_slice(&b, nl);
     df_slice text = buf_to_arena(&b, &doc->arena);
     buf_free(&b);
-    df_diags *scratch = df_diags_new();
-    df_node *c = ir_node_from_text(doc, text, scratch);
-    bool ok = c && df_diags_errors(scratch) == 0 && c->kind == DF_RUN && c->nheredocs == 1 &&
+    df_diags scratch = {0};
+    df_node *c = ir_node_from_text(doc, text, &scratch);
+    bool ok = c && scratch.nerrors == 0 && c->kind == DF_RUN && c->nheredocs == 1 &&
               slice_eq(c->heredocs[0].body.n ? (df_slice){c->heredocs[0].body.p,
                                                           c->heredocs[0].body.n - nl.n}
                                              : c->heredocs[0].body,
                        script);
-    df_diags_free(scratch);
+    diags_release(&scratch);
     return ok && ir_node_set_text(doc, n, text, d);
 }
 

@@ -210,12 +210,12 @@ static bool same_flags(const df_node *a, const df_node *b)
 
 bool rs_commit(df_doc *doc, df_node *n, df_slice text, df_slice want, df_diags *d)
 {
-    df_diags *scratch = df_diags_new();
-    df_node *c = ir_node_from_text(doc, text, scratch);
-    bool ok = c && df_diags_errors(scratch) == 0 && c->kind == DF_RUN &&
+    df_diags scratch = {0};
+    df_node *c = ir_node_from_text(doc, text, &scratch);
+    bool ok = c && df_diags_errors(&scratch) == 0 && c->kind == DF_RUN &&
               !(c->flags & DF_N_JSON) && c->nargs >= 1 && c->nheredocs == 0 &&
               same_flags(c, n) && slice_eq(c->args[0].v, want);
-    df_diags_free(scratch);
+    diags_release(&scratch);
     (void)d; /* reading an instruction reports errors only: c had none */
     if (ok)
         ir_node_adopt(doc, n, c);
@@ -239,8 +239,9 @@ bool rs_append(df_doc *doc, const rs_run *r, df_slice cmd, const rs_style *st, d
     buf_put_slice(&text, cmd);
     buf_put_slice(&want, cmd);
     buf_put_slice(&text, t.newline);
-    df_slice w = buf_to_arena(&want, &doc->arena);
-    bool ok = rs_commit(doc, r->n, buf_to_arena(&text, &doc->arena), w, d);
+    /* rs_commit keeps its own copy of the text and only compares the script: neither needs a
+     * copy in the arena */
+    bool ok = rs_commit(doc, r->n, (df_slice){text.p, text.len}, (df_slice){want.p, want.len}, d);
     buf_free(&text);
     buf_free(&want);
     return ok;
@@ -273,8 +274,7 @@ bool rs_splice(df_doc *doc, const rs_run *r, size_t from, size_t to, df_slice in
     buf_put(&want, r->script.p, from);
     buf_put_slice(&want, ins);
     buf_put(&want, r->script.p + to, r->script.n - to);
-    df_slice w = buf_to_arena(&want, &doc->arena);
-    bool ok = rs_commit(doc, r->n, buf_to_arena(&text, &doc->arena), w, d);
+    bool ok = rs_commit(doc, r->n, (df_slice){text.p, text.len}, (df_slice){want.p, want.len}, d);
     buf_free(&text);
     buf_free(&want);
     return ok;
