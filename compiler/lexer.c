@@ -59,17 +59,13 @@ bool lex_is_space_rune(const char *p, size_t n, size_t *width)
 size_t lex_trim_left_space(const char *p, size_t n)
 {
     size_t i = 0, w;
-    for (; i < n; i += w) {
-        unsigned char c = (unsigned char)p[i];
-        w = 1;
-        if (c < 0x80) { /* ASCII, the usual case */
-            if (c != ' ' && (c < '\t' || c > '\r'))
-                break;
-        } else if (!lex_is_space_rune(p + i, n - i, &w)) {
-            break;
-        }
+    for (;;) {
+        while (i < n && (p[i] == ' ' || (p[i] >= '\t' && p[i] <= '\r'))) /* ASCII: no decoding */
+            i++;
+        if (i == n || (unsigned char)p[i] < 0x80 || !lex_is_space_rune(p + i, n - i, &w))
+            return i;
+        i += w;
     }
-    return i;
 }
 
 /* lex_trim_left_space, without the call when there is nothing to trim (the usual case) */
@@ -301,9 +297,11 @@ static bool heredoc_capable(const df_node *n)
     return (kind_props(k->kind) & KP_HEREDOC) && !(k->flags & DF_N_JSON);
 }
 
-/* instruction := first-line continuation-line* heredoc-body*  (first line already read) */
-static df_node *instruction(lexer *lx, size_t ls, const char *tok, size_t tokn, bool cont,
-                            bool *ok)
+/* instruction := first-line continuation-line* heredoc-body*  (first line already read)
+ * Inlined in its two callers: a call per instruction with this many arguments costs more than
+ * most one-line instructions take to lex. */
+static inline __attribute__((always_inline)) df_node *
+instruction(lexer *lx, size_t ls, const char *tok, size_t tokn, bool cont, bool *ok)
 {
     df_doc *doc = lx->doc;
     df_node *n = ir_node_new(doc);

@@ -112,9 +112,18 @@ void kind_lower(df_buf *b, df_slice keyword)
  */
 static unsigned char kinds_by_letter[26][4]; /* kind + 1, then 0 */
 
+/* Each keyword's first eight bytes (zero-padded) and a mask of those it has, in memory order,
+ * for kind_is to compare a word's first eight bytes at once. */
+static uint64_t kinds_head[DF_NKINDS], kinds_head_mask[DF_NKINDS];
+
 __attribute__((constructor)) static void kinds_by_letter_init(void)
 {
     for (int k = 0; k < DF_UNKNOWN; k++) {
+        unsigned char head[8] = {0}, mask[8] = {0};
+        for (size_t i = 0; i < 8 && i < kinds[k].len; i++)
+            head[i] = (unsigned char)kinds[k].name[i], mask[i] = 0xFF;
+        memcpy(&kinds_head[k], head, 8);
+        memcpy(&kinds_head_mask[k], mask, 8);
         unsigned char *l = kinds_by_letter[kinds[k].name[0] - 'a'];
         while (*l)
             l++;
@@ -132,13 +141,23 @@ static const unsigned char *kinds_starting(char c)
     return lower >= 'a' && lower <= 'z' ? kinds_by_letter[lower - 'a'] : none;
 }
 
-/* Does p start with the keyword of kind k in any ASCII case, given that its first byte does
- * (kinds_starting)? Every keyword is lower-case letters, and for a letter x, (c | 0x20) == x
- * holds for c == x and its upper case only; the bytes are compared four and two at a time. */
-static inline bool kind_is(df_kind k, const char *p)
+/* Does p (avail bytes readable) start with the keyword of kind k in any ASCII case, given that
+ * its first byte does (kinds_starting)? Every keyword is lower-case letters, and for a letter x,
+ * (c | 0x20) == x holds for c == x and its upper case only; the bytes are compared eight at once
+ * when there are eight to read (kinds_head), else four and two at a time. */
+static inline bool kind_is(df_kind k, const char *p, size_t avail)
 {
     const char *name = kinds[k].name;
     size_t n = kinds[k].len, i = 1;
+    if (avail >= 8) {
+        uint64_t a;
+        memcpy(&a, p, 8);
+        if (((a | 0x2020202020202020u) ^ kinds_head[k]) & kinds_head_mask[k])
+            return false;
+        if (n <= 8)
+            return true;
+        i = 8;
+    }
     for (; i + 4 <= n; i += 4) {
         uint32_t a, b;
         memcpy(&a, p + i, 4);
@@ -162,7 +181,7 @@ df_kind kind_lookup(df_slice keyword)
     if (keyword.n == 0)
         return DF_UNKNOWN;
     for (const unsigned char *k = kinds_starting(keyword.p[0]); *k; k++) /* see kind_is */
-        if (kinds[*k - 1].len == keyword.n && kind_is((df_kind)(*k - 1), keyword.p))
+        if (kinds[*k - 1].len == keyword.n && kind_is((df_kind)(*k - 1), keyword.p, keyword.n))
             return (df_kind)(*k - 1);
     bool ascii = true;
     for (size_t i = 0; i < keyword.n && ascii; i++)
@@ -242,7 +261,7 @@ static df_kind keyword_at(const char *p, size_t n, size_t *len)
     }
     for (const unsigned char *k = kinds_starting(p[0]); *k; k++) {
         size_t kn = kinds[*k - 1].len;
-        if (kn <= n && (kn == n || is_sep(p[kn])) && kind_is((df_kind)(*k - 1), p)) {
+        if (kn <= n && (kn == n || is_sep(p[kn])) && kind_is((df_kind)(*k - 1), p, n)) {
             *len = kn;
             return (df_kind)(*k - 1);
         }

@@ -486,8 +486,10 @@ static inline bool command_word(sh *p, sh_op *last)
     p->cur.end = w->off + w->len;
     p->at_start = false;
     *last = SH_END;
-    while (p->i < p->n && is_blank(p->s[p->i])) /* what usually follows a word */
-        p->i++;
+    size_t i = p->i; /* what usually follows a word: blanks, skipped here */
+    while (i < p->n && is_blank(p->s[i]))
+        i++;
+    p->i = i;
     return true;
 }
 
