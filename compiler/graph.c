@@ -28,19 +28,19 @@
 static bool mount_from(df_slice v, df_slice *from, bool *quoted)
 {
     *quoted = memchr(v.p, '"', v.n) || memchr(v.p, '\'', v.n);
-    size_t i = 0;
-    while (i <= v.n) {
-        size_t e = i;
-        while (e < v.n && v.p[e] != ',')
-            e++;
-        df_slice f = {v.p + i, e - i};
-        if (f.n >= 5 && strncasecmp(f.p, "from=", 5) == 0) {
-            *from = (df_slice){f.p + 5, f.n - 5};
+    const char *p = v.p, *end = v.p + v.n;
+    for (;;) {
+        const char *comma = memchr(p, ',', (size_t)(end - p));
+        size_t n = (size_t)((comma ? comma : end) - p);
+        /* most fields are type=, target=, source=: the first letter tells them apart */
+        if (n >= 5 && (p[0] == 'f' || p[0] == 'F') && strncasecmp(p, "from=", 5) == 0) {
+            *from = (df_slice){p + 5, n - 5};
             return true;
         }
-        i = e + 1;
+        if (!comma)
+            return false;
+        p = comma + 1;
     }
-    return false;
 }
 
 /* Does n (an ONBUILD trigger) name another stage or image with --from? */

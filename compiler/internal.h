@@ -45,6 +45,7 @@ typedef enum df_kind {
     DF_UNKNOWN,
     DF_NKINDS
 } df_kind;
+_Static_assert(DF_NKINDS <= 256, "df_node.kind holds a df_kind in one byte");
 
 const char *kind_name(df_kind k);     /* lower-case keyword, "unknown" */
 unsigned kind_props(df_kind k);
@@ -81,11 +82,14 @@ enum {
                             * it would join it */
 };
 
+/* A document is mostly its nodes (one per instruction, a few hundred thousand in a big file):
+ * kind and flags are narrow, and the counts that no other module takes the address of are
+ * 32 bits, so that the fields pack without padding. */
 typedef struct df_node df_node;
 struct df_node {
     df_node *prev, *next;
-    df_kind kind;
-    unsigned flags;
+    uint8_t kind;          /* a df_kind */
+    uint16_t flags;        /* DF_N_* */
     int stage;             /* index in doc->stages; -1 before the first FROM */
 
     df_slice lead;         /* trivia before the instruction (see above) */
@@ -95,14 +99,13 @@ struct df_node {
 
     df_slice keyword;      /* as written */
     df_slice logical;      /* joined logical line, keyword first */
-    df_seg *segs;
-    size_t nsegs;
     df_arg *bflags;        /* builder flags: "--from=build", ... */
     size_t nbflags;
     df_arg *args;
     size_t nargs;
+    df_seg *segs;
     df_heredoc *heredocs;
-    size_t nheredocs;
+    uint32_t nsegs, nheredocs;
     df_node *sub;          /* ONBUILD's instruction (not in the list) */
     size_t rest_off;       /* where the arguments start in logical */
     struct df_script *script; /* a RUN's script as read by sh_parse_node; NULL before */
@@ -112,10 +115,10 @@ typedef struct df_stage {
     df_slice name;        /* AS name (case kept); empty when unnamed */
     df_slice base;        /* FROM image as written */
     df_slice base_expanded; /* with global ARG defaults substituted */
-    int base_stage;       /* index of the stage it builds on, -1 for an image */
     df_slice platform;    /* --platform value, empty when absent */
     df_node *from;        /* the FROM node */
     size_t index;
+    int base_stage;       /* index of the stage it builds on, -1 for an image */
     int prev_same;        /* the previous stage with the same name (case-insensitive), or -1 */
 } df_stage;
 
@@ -224,9 +227,12 @@ void ir_replace(df_doc *doc, df_node *old, df_node *n);
  * Returns false (and reports) when the text does not parse as exactly one instruction. */
 bool ir_node_set_text(df_doc *doc, df_node *n, df_slice text, df_diags *d);
 /* ir_node_set_text with the text already read by ir_node_from_text (fresh, which is not in
- * the list): n takes fresh's text and fields, keeping its place, stage, lead and DF_N_MERGED. */
+ * the list): n takes fresh's text and fields, keeping its place, stage, lead and DF_N_MERGED.
+ * fresh is used up: its memory may go to the next node made. */
 void ir_node_adopt(df_doc *doc, df_node *n, const df_node *fresh);
-/* Builds a new unlinked node from instruction text. NULL (and a report) when it does not parse. */
+/* Builds a new unlinked node from instruction text. NULL (and a report) when it does not parse.
+ * The node reads a copy of text, unless doc's arena holds text already: then text itself, which
+ * must stay as it is. */
 df_node *ir_node_from_text(df_doc *doc, df_slice text, df_diags *d);
 /* The checker: links, spans, stage structure. Dies on an inconsistency (an internal bug). */
 void ir_check(const df_doc *doc, const char *after);

@@ -80,7 +80,8 @@ void **sh_footprint_note(const df_node *n)
 
 df_node *ir_node_new(df_doc *doc)
 {
-    df_node *n = arena_alloc_raw(&doc->nodes, sizeof *n);
+    /* the node arena holds nodes alone: packed, sizeof *n apart */
+    df_node *n = arena_alloc_packed(&doc->nodes, sizeof *n);
     *n = (df_node){.stage = -1, .src_off = SIZE_MAX};
     return n;
 }
@@ -162,8 +163,10 @@ void ir_replace(df_doc *doc, df_node *old, df_node *n)
 df_node *ir_node_from_text(df_doc *doc, df_slice text, df_diags *d)
 {
     /* The node's fields are slices of its text: keep a copy, so callers may pass a buffer
-     * they free or reuse. */
-    text = arena_slice(&doc->arena, text.p, text.n);
+     * they free or reuse; text the document's arena holds already (most often just made by
+     * buf_to_arena or rw_splice) lives as long as the node. */
+    if (!arena_holds(&doc->arena, text.p, text.n))
+        text = arena_slice(&doc->arena, text.p, text.n);
     df_node *n = lex_one(doc, text, d);
     if (!n)
         return NULL;
@@ -202,6 +205,11 @@ void ir_node_adopt(df_doc *doc, df_node *n, const df_node *fresh)
     n->next = next;
     n->lead = lead;
     n->stage = stage;
+    /* fresh is spent: when it is the last node made (an ONBUILD instruction of its own would
+     * have been made after it), its room goes back to the node arena, so that a node given
+     * new text again and again leaves no dead copies behind */
+    if (doc->nodes.cur == (const char *)fresh + sizeof *fresh)
+        doc->nodes.cur -= sizeof *fresh;
 }
 
 df_slice ir_newline(const df_doc *doc)
@@ -212,19 +220,18 @@ df_slice ir_newline(const df_doc *doc)
 static size_t *line_index(df_doc *doc)
 {
     if (!doc->line_starts) {
-        size_t cap = 64, n = 0;
-        size_t *v = xmalloc(cap * sizeof *v);
-        v[n++] = 0;
-        for (const char *p = doc->src.p, *e = p + doc->src.n;
-             (p = memchr(p, '\n', (size_t)(e - p))); p++) {
-            if (n == cap)
-                v = xrealloc(v, (cap *= 2) * sizeof *v);
+        /* lines counted first, so that the index is made in place at its size */
+        const char *e = doc->src.p + doc->src.n;
+        size_t n = 1;
+        for (const char *p = doc->src.p; (p = memchr(p, '\n', (size_t)(e - p))); p++)
+            n++;
+        size_t *v = arena_alloc_raw(&doc->arena, n * sizeof *v);
+        v[0] = 0;
+        n = 1;
+        for (const char *p = doc->src.p; (p = memchr(p, '\n', (size_t)(e - p))); p++)
             v[n++] = (size_t)(p - doc->src.p) + 1;
-        }
-        doc->line_starts = arena_alloc(&doc->arena, n * sizeof *v);
-        memcpy(doc->line_starts, v, n * sizeof *v);
+        doc->line_starts = v;
         doc->nlines = n;
-        free(v);
     }
     return doc->line_starts;
 }

@@ -9,7 +9,6 @@
 #include "internal.h"
 #include "expand.h"
 
-#include <strings.h>
 #include <string.h>
 
 bool node_flag(const df_node *n, const char *name, df_slice *value)
@@ -33,15 +32,32 @@ bool node_flag(const df_node *n, const char *name, df_slice *value)
     return false;
 }
 
+static unsigned char fold(unsigned char c) /* ASCII case */
+{
+    return c >= 'A' && c <= 'Z' ? (unsigned char)(c + 32) : c;
+}
+
 /* ASCII case-folded FNV-1a: stage names compare case-insensitively. */
 static size_t name_hash(df_slice name)
 {
     uint64_t h = 0xcbf29ce484222325u;
     for (size_t i = 0; i < name.n; i++) {
         unsigned char c = (unsigned char)name.p[i];
-        h = (h ^ (c >= 'A' && c <= 'Z' ? c + 32u : c)) * 0x100000001b3u;
+        h = (h ^ fold(c)) * 0x100000001b3u;
     }
     return (size_t)h;
+}
+
+/* Are a and b the same stage name, ASCII case ignored? Names are short: this loop costs less
+ * than a call to strncasecmp. */
+static bool same_name(df_slice a, df_slice b)
+{
+    if (a.n != b.n)
+        return false;
+    for (size_t i = 0; i < a.n; i++)
+        if (a.p[i] != b.p[i] && fold((unsigned char)a.p[i]) != fold((unsigned char)b.p[i]))
+            return false;
+    return true;
 }
 
 /* The slot of name in doc->stage_names: the one holding a stage of that name, or the empty one
@@ -53,8 +69,7 @@ static int *name_slot(const df_doc *doc, df_slice name)
         int *slot = &doc->stage_names[i];
         if (*slot == 0)
             return slot;
-        df_slice other = doc->stages[*slot - 1].name;
-        if (other.n == name.n && strncasecmp(other.p, name.p, name.n) == 0)
+        if (same_name(doc->stages[*slot - 1].name, name))
             return slot;
     }
 }
@@ -88,10 +103,15 @@ int sema_stage_ref(const df_doc *doc, df_slice ref, size_t before)
 /* Does expanding w (quotes, escapes, variables) leave it as it is? */
 static bool plain_word(df_slice w, char escape)
 {
-    static const bool quote_or_dollar[256] = {['$'] = true, ['\''] = true, ['"'] = true};
-    for (size_t i = 0; i < w.n; i++)
-        if (quote_or_dollar[(unsigned char)w.p[i]] || w.p[i] == escape)
+    /* both escape characters are marked: one look-up per byte, and a marked byte that is the
+     * other escape character is plain */
+    static const bool special[256] = {['$'] = true, ['\''] = true, ['"'] = true,
+                                      ['\\'] = true, ['`'] = true};
+    for (size_t i = 0; i < w.n; i++) {
+        char c = w.p[i];
+        if (special[(unsigned char)c] && (c == escape || (c != '\\' && c != '`')))
             return false;
+    }
     return true;
 }
 
@@ -153,7 +173,7 @@ void sema_stages(df_doc *doc, df_diags *d)
         size_t cap = 8;
         while (cap < count)
             cap *= 2;
-        doc->stages = arena_alloc(&doc->arena, cap * sizeof *doc->stages);
+        doc->stages = arena_alloc_raw(&doc->arena, cap * sizeof *doc->stages); /* set below */
         doc->stage_names = arena_alloc(&doc->arena, cap * 2 * sizeof *doc->stage_names);
         doc->stages_cap = cap;
     } else if (doc->stage_names) {
@@ -167,10 +187,7 @@ void sema_stages(df_doc *doc, df_diags *d)
     for (df_node *n = doc->head; n; n = n->next) {
         if (n->kind == DF_FROM) {
             df_stage *s = &doc->stages[++stage];
-            memset(s, 0, sizeof *s);
-            s->index = (size_t)stage;
-            s->from = n;
-            s->base_stage = -1;
+            *s = (df_stage){.from = n, .index = (size_t)stage, .base_stage = -1, .prev_same = -1};
             if (n->nargs > 0)
                 s->base = s->base_expanded = n->args[0].v;
             if (n->nargs >= 3 && slice_eq_nocase(n->args[1].v, "as"))
@@ -186,7 +203,6 @@ void sema_stages(df_doc *doc, df_diags *d)
             if (s->base_stage >= 0 && s->base_expanded.n &&
                 s->base_expanded.p[0] >= '0' && s->base_expanded.p[0] <= '9')
                 s->base_stage = -1; /* FROM 0 is an image name, not a stage index */
-            s->prev_same = -1;
             if (s->name.n) {
                 name_lengths |= (uint64_t)1 << (s->name.n < 63 ? s->name.n : 63);
                 int *slot = name_slot(doc, s->name);

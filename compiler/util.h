@@ -63,6 +63,24 @@ static inline void *arena_alloc_raw(df_arena *a, size_t n)
     a->cur += n;
     return p;
 }
+/* Not zeroed, and not rounded up to ARENA_ALIGN: n is a multiple of the alignment the object
+ * needs (8 for pointers). For an arena that holds objects of one size back to back (the
+ * document's nodes), which would otherwise lose the rounding on every one; not for an arena
+ * that arena_alloc_raw also serves. */
+static inline void *arena_alloc_packed(df_arena *a, size_t n)
+{
+    if (!a->cur || (size_t)(a->end - a->cur) < n)
+        return arena_grow(a, n);
+    void *p = a->cur;
+    a->cur += n;
+    return p;
+}
+/* Does [p, p + n) lie in what a's current chunk has handed out (memory the arena keeps until
+ * it is freed)? Only the current chunk is looked at: false says nothing. */
+static inline bool arena_holds(const df_arena *a, const char *p, size_t n)
+{
+    return a->head && p >= a->head->data && p + n <= a->cur;
+}
 char *arena_strndup(df_arena *a, const char *s, size_t n); /* NUL-terminated copy */
 df_slice arena_slice(df_arena *a, const char *s, size_t n);
 void arena_free(df_arena *a);

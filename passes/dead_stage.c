@@ -134,6 +134,14 @@ static df_slice directives_in_text(df_slice lead)
     return (df_slice){lead.p, keep};
 }
 
+/* Copies s to p; returns the end of the copy. */
+static char *put(char *p, df_slice s)
+{
+    if (s.n)
+        memcpy(p, s.p, s.n);
+    return p + s.n;
+}
+
 /* Renumbers `--from=N` of COPY/ADD node n to the stage's new index. */
 static bool renumber(df_doc *doc, df_node *n, int to, df_diags *d)
 {
@@ -240,21 +248,22 @@ PASS(dead_stage)
         changed = true;
     }
     if (head_removed && doc->head) {
-        df_buf b = {0};
-        buf_put_slice(&b, carry);
         /* a comment line now at the top (after the kept directives) would be read as a
          * directive: an empty line ends the directive block, as it ended where these lines
          * came from (a kept header has ended it already) */
-        df_slice lead = doc->head->lead;
+        df_slice lead = doc->head->lead, gap = {"", 0};
         const char *nl = memchr(lead.p, '\n', lead.n); /* its first line, as the lexer reads it */
         size_t sp = lex_trim_left_space(lead.p, nl ? (size_t)(nl - lead.p) : lead.n);
         if (sp < lead.n && lead.p[sp] == '#' && !header_kept)
-            buf_put_slice(&b, ir_newline(doc));
+            gap = ir_newline(doc);
         if (header_kept) /* it ends in an empty line: one is enough */
             lead = rest_after_empty_lines(lead);
-        buf_put_slice(&b, lead);
-        doc->head->lead = buf_to_arena(&b, &doc->arena);
-        buf_free(&b);
+        /* the new lead: carry, gap, lead, joined in the arena (NUL-terminated, as text that a
+         * pass builds) */
+        size_t len = carry.n + gap.n + lead.n;
+        char *p = arena_alloc_raw(&doc->arena, len + 1);
+        *put(put(put(p, carry), gap), lead) = '\0';
+        doc->head->lead = (df_slice){p, len};
     }
     if (!local) {
         free(live);

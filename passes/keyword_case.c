@@ -18,21 +18,28 @@ typedef struct tally {
 /* What count saw in the keywords of a node and its ONBUILD instruction. */
 enum { SEEN_LOWER = 1, SEEN_UPPER = 2 };
 
+/* The case of each ASCII letter, 0 for any other byte: one look-up per byte of a keyword. */
+#define LETTER(c) [c] = SEEN_LOWER, [(c) - 'a' + 'A'] = SEEN_UPPER
+static const unsigned char letter_case[256] = {
+    LETTER('a'), LETTER('b'), LETTER('c'), LETTER('d'), LETTER('e'), LETTER('f'), LETTER('g'),
+    LETTER('h'), LETTER('i'), LETTER('j'), LETTER('k'), LETTER('l'), LETTER('m'), LETTER('n'),
+    LETTER('o'), LETTER('p'), LETTER('q'), LETTER('r'), LETTER('s'), LETTER('t'), LETTER('u'),
+    LETTER('v'), LETTER('w'), LETTER('x'), LETTER('y'), LETTER('z'),
+};
+#undef LETTER
+
 /* Tallies the keywords of n and of its ONBUILD instructions; returns what they hold. */
 static unsigned count(const df_node *n, tally *t)
 {
     unsigned seen = 0;
     for (const df_node *m = n; m && m->kind != DF_UNKNOWN; m = m->sub) {
         t->keywords++;
-        bool has_lower = false, has_upper = false;
-        for (size_t i = 0; i < m->keyword.n; i++) {
-            unsigned char c = (unsigned char)m->keyword.p[i];
-            has_lower |= (unsigned)(c - 'a') < 26;
-            has_upper |= (unsigned)(c - 'A') < 26;
-        }
-        t->upper += !has_lower;
-        t->lower += !has_upper;
-        seen |= (has_lower ? SEEN_LOWER : 0) | (has_upper ? SEEN_UPPER : 0);
+        unsigned has = 0;
+        for (size_t i = 0; i < m->keyword.n; i++)
+            has |= letter_case[(unsigned char)m->keyword.p[i]];
+        t->upper += !(has & SEEN_LOWER);
+        t->lower += !(has & SEEN_UPPER);
+        seen |= has;
     }
     return seen;
 }
