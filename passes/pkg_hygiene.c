@@ -272,8 +272,8 @@ static bool sub_in(const sh_cmd *c, const pcmd *pc, const char *const *names)
     return pc->sub < c->nwords && in_list(c->words[pc->sub].value, names);
 }
 
-/* Is one of names among the literal words after the program (a long option also as
- * `name=value`)? */
+/* Is one of names (options: each starts with '-') among the literal words after the program
+ * (a long option also as `name=value`)? */
 static bool has_opt(const sh_cmd *c, const pcmd *pc, const char *const *names)
 {
     for (size_t i = pc->prog + 1; i < c->nwords; i++) {
@@ -283,8 +283,8 @@ static bool has_opt(const sh_cmd *c, const pcmd *pc, const char *const *names)
         df_slice v = w->value;
         if (v.n == 2 && v.p[0] == '-' && v.p[1] == '-')
             break;
-        if (v.n < 2)
-            continue; /* every name is two bytes or more */
+        if (v.n < 2 || v.p[0] != '-')
+            continue; /* every name is an option of two bytes or more */
         for (size_t k = 0; names[k]; k++) {
             if (names[k][0] != v.p[0] || names[k][1] != v.p[1])
                 continue;
@@ -709,7 +709,7 @@ static void summarise(df_doc *doc, const rs_run *r, run_entry *e, const run_entr
                       const rs_run *was, bool full)
 {
     size_t ncmds = r->sh.ncmds;
-    e->cmd = arena_alloc(&doc->arena, (ncmds ? ncmds : 1) * sizeof *e->cmd);
+    e->cmd = arena_alloc_raw(&doc->arena, (ncmds ? ncmds : 1) * sizeof *e->cmd); /* filled */
     for (size_t i = 0; i < ncmds; i++) {
         const sh_cmd *c = &r->sh.cmds[i];
         cmd_info *ci = &e->cmd[i];
@@ -718,6 +718,7 @@ static void summarise(df_doc *doc, const rs_run *r, run_entry *e, const run_entr
             *ci = prev->cmd[i];
         } else {
             ci->pr = program_of(c);
+            ci->bits = 0;
             if (!recognise_program(c, &ci->pr, &ci->pc) && full)
                 ci->bits = read_bits(r, c, &ci->pr);
             know_command(c, ci);
@@ -1060,9 +1061,11 @@ static void flag_command(const ctx *x, const rs_run *r, const sh_cmd *c, const p
             ir_edit_add(e, r->base + prog->off, prog->len, SLICE("apt-get"));
         static const char *const configured[] = {"-o", "-c", "--option", "--config-file", NULL};
         bool conf = has_opt(c, &pc, configured);
-        for (size_t i = pc.prog + 1; i < c->nwords && !conf; i++)
-            conf = c->words[i].literal && (slice_has_prefix(c->words[i].value, "-o") ||
-                                           slice_has_prefix(c->words[i].value, "-c"));
+        for (size_t i = pc.prog + 1; i < c->nwords && !conf; i++) { /* -oX, -cFILE */
+            df_slice v = c->words[i].value;
+            conf = c->words[i].literal && v.n >= 2 && v.p[0] == '-' &&
+                   (v.p[1] == 'o' || v.p[1] == 'c');
+        }
         if (conf)
             return;
         static const char *const yes[] = {"-y", "--yes", "--assume-yes", "-q=2", "--quiet=2",
@@ -1972,8 +1975,9 @@ PASS(pkg_hygiene)
      * update), and the commands the pass adds run only a manager already there, so a
      * document whose RUNs run none is left as it is. */
     unsigned runs = 0;
-    runner *run = NULL;
-    size_t nrun = 0, cap = 0;
+    enum { SMALL = 16 }; /* a small document's runners and stages stay on the stack */
+    runner run_small[SMALL], *run = run_small;
+    size_t nrun = 0, cap = SMALL;
     for (df_node *n = doc->head; n; n = n->next) {
         run_entry *e = n->kind == DF_RUN ? entry_of(doc, n) : NULL;
         if (!e || !e->runs)
@@ -1982,8 +1986,9 @@ PASS(pkg_hygiene)
         if (n->stage < 0)
             continue; /* phase 1 gives it no flags: no phase acts on it */
         if (nrun == cap) {
-            cap = cap ? cap * 2 : 16;
-            run = xrealloc(run, cap * sizeof *run);
+            cap *= 2;
+            run = run == run_small ? memcpy(xmalloc(cap * sizeof *run), run_small, sizeof run_small)
+                                   : xrealloc(run, cap * sizeof *run);
         }
         run[nrun++] = (runner){n, e->runs, e->runs, 0};
     }
@@ -1992,7 +1997,9 @@ PASS(pkg_hygiene)
     ctx x = {.doc = doc, .d = d, .level = doc->opt ? doc->opt->level : 1, .run = run,
              .nrun = nrun};
     size_t ns = doc->nstages;
-    stage_info *st = x.st = xcalloc(ns + 1, sizeof *x.st);
+    stage_info st_small[SMALL];
+    stage_info *st = x.st = ns + 1 <= SMALL ? memset(st_small, 0, (ns + 1) * sizeof *st)
+                                            : xcalloc(ns + 1, sizeof *x.st);
     /* which facts phase 1 looks for where (a stage's facts reach the stages built on it; a
      * base stage comes first), and whose read phase 3 consults */
     for (size_t i = nrun; i-- > 0;) {
@@ -2057,7 +2064,9 @@ PASS(pkg_hygiene)
     /* phase 3, from the end: what later RUNs read is known when a RUN is cleaned */
     changed |= phase_cleanup(&x);
     rs_shells_free(&shells);
-    free(x.st);
-    free(run);
+    if (st != st_small)
+        free(st);
+    if (run != run_small)
+        free(run);
     return changed;
 }
