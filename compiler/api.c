@@ -15,7 +15,10 @@ df_doc *df_doc_parse(const char *name, const char *src, size_t len, df_diags *d)
     }
     sema_stages(doc, d);
 #ifndef NDEBUG
-    ir_check(doc, "parse");
+    /* when asked (the tests): df_doc_optimize checks the whole IR, the parser's nodes with the
+     * passes', whenever a pass changed something, and an unchanged document prints its source */
+    if (ir_check_each_pass())
+        ir_check(doc, "parse");
 #endif
     return doc;
 }

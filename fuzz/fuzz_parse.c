@@ -4,7 +4,8 @@
  * Parses the input; when it parses, renders the BuildKit dump, the JSON IR and the Dockerfile
  * text, and requires the text to be the input byte for byte (the lossless round trip); when it
  * does not, requires at least one error and renders the diagnostics. Sanitizers catch the rest
- * (out-of-bounds reads on the unterminated input, leaks, undefined behaviour).
+ * (out-of-bounds reads on the unterminated input, leaks, undefined behaviour); the IR checker
+ * checks what the parser built.
  */
 #include "fuzz.h"
 
@@ -16,6 +17,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     df_diags *d = df_diags_new();
     df_doc *doc = df_doc_parse("Dockerfile", src, size, d);
     if (doc) {
+        ir_check(doc, "parse"); /* dies on an inconsistency */
         size_t n;
         char *out = df_doc_dump(doc, &n);
         free(out);
