@@ -280,21 +280,26 @@ typedef struct elements {
     size_t off_local[16];
 } elements;
 
-/* Adds the string just read (it started at offset at). */
-static void add_element(elements *e, df_arena *a, const jp *p, size_t at)
+/* add_element when e is full: its room doubles, moving to the heap the first time */
+__attribute__((noinline)) static void elements_grow(elements *e)
 {
-    if (e->n == e->cap) {
-        e->cap *= 2;
-        if (e->v == e->v_local) {
-            e->v = xmalloc(e->cap * sizeof *e->v);
-            e->off = xmalloc(e->cap * sizeof *e->off);
-            memcpy(e->v, e->v_local, e->n * sizeof *e->v);
-            memcpy(e->off, e->off_local, e->n * sizeof *e->off);
-        } else {
-            e->v = xrealloc(e->v, e->cap * sizeof *e->v);
-            e->off = xrealloc(e->off, e->cap * sizeof *e->off);
-        }
+    e->cap *= 2;
+    if (e->v == e->v_local) {
+        e->v = xmalloc(e->cap * sizeof *e->v);
+        e->off = xmalloc(e->cap * sizeof *e->off);
+        memcpy(e->v, e->v_local, e->n * sizeof *e->v);
+        memcpy(e->off, e->off_local, e->n * sizeof *e->off);
+    } else {
+        e->v = xrealloc(e->v, e->cap * sizeof *e->v);
+        e->off = xrealloc(e->off, e->cap * sizeof *e->off);
     }
+}
+
+/* Adds the string just read (it started at offset at). */
+static inline void add_element(elements *e, df_arena *a, const jp *p, size_t at)
+{
+    if (e->n == e->cap)
+        elements_grow(e);
     if (p->raw)
         e->v[e->n] = (df_slice){p->s + at + 1, p->i - at - 2};
     else
@@ -335,7 +340,7 @@ static bool strings_only(jp *p, df_arena *a, elements *e)
 json_result json_string_array(df_arena *a, df_slice s, df_slice **elems, size_t **offs, size_t *n)
 {
     jp p = {.s = s.p, .n = s.n};
-    size_t sp = lex_trim_left_space(s.p, s.n);
+    size_t sp = s.n && s.p[0] == '[' ? 0 : lex_trim_left_space(s.p, s.n); /* no call as a rule */
     p.i = sp;
     if (p.i >= p.n || p.s[p.i] != '[')
         return JSON_NOT_ARRAY;
@@ -370,11 +375,14 @@ json_result json_string_array(df_arena *a, df_slice s, df_slice **elems, size_t 
             }
         }
     }
-    buf_free(&p.str);
+    if (p.str.p) /* only a string with escapes or non-ASCII bytes used it */
+        buf_free(&p.str);
     if (res == JSON_OK) {
-        *elems = e.n ? arena_alloc_raw(a, e.n * sizeof **elems) : NULL;
-        *offs = e.n ? arena_alloc_raw(a, e.n * sizeof **offs) : NULL;
-        if (e.n) {
+        *elems = NULL;
+        *offs = NULL;
+        if (e.n) { /* one block: the slices, then the offsets */
+            *elems = arena_alloc_raw(a, e.n * (sizeof **elems + sizeof **offs));
+            *offs = (size_t *)(*elems + e.n);
             memcpy(*elems, e.v, e.n * sizeof *e.v);
             memcpy(*offs, e.off, e.n * sizeof *e.off);
         }

@@ -77,17 +77,12 @@ static size_t trim_left(const char *p, size_t n)
     return lex_trim_left_space(p, n);
 }
 
-static size_t trim_newline(const char *p, size_t n)
-{
-    while (n > 0 && (p[n - 1] == '\r' || p[n - 1] == '\n'))
-        n--;
-    return n;
-}
-
 /* BuildKit's continuation rule; *n is shortened when the line continues. */
 static inline bool continues(const char *p, size_t *n, char esc)
 {
     size_t m = *n;
+    if (m == 0 || (p[m - 1] != esc && p[m - 1] != ' ' && p[m - 1] != '\t'))
+        return false; /* the usual line: its last byte says it */
     while (m > 0 && (p[m - 1] == ' ' || p[m - 1] == '\t'))
         m--;
     if (m == 0 || p[m - 1] != esc)
@@ -127,10 +122,34 @@ typedef struct lexer {
     bool synth; /* text of a rewritten instruction, not the source */
 } lexer;
 
-static size_t line_end(const lexer *lx, size_t from)
+/* A lexer over s (len bytes); not `= {...}`, which would zero seg_room for every rewritten
+ * instruction read (lex_one), though only add_piece's copies are ever read from it. */
+static void lexer_init(lexer *lx, df_doc *doc, df_diags *d, const char *s, size_t len, bool synth)
 {
-    const char *nl = memchr(lx->s + from, '\n', lx->len - from);
-    return nl ? (size_t)(nl - lx->s) + 1 : lx->len;
+    lx->doc = doc;
+    lx->d = d;
+    lx->s = s;
+    lx->len = len;
+    lx->pos = lx->lineno = 0;
+    lx->directives_done = synth; /* rewritten text has no directives */
+    lx->seen_syntax = lx->seen_escape = lx->seen_check = false;
+    lx->segs = NULL;
+    lx->nsegs = lx->capsegs = lx->loglen = 0;
+    lx->synth = synth;
+}
+
+/* The line starting at from: returns where the next line starts, and sets *n to the line's
+ * length without its line break (the '\n' and the '\r's before it). */
+static inline size_t next_line(const lexer *lx, size_t from, size_t *n)
+{
+    const char *p = lx->s + from;
+    const char *nl = memchr(p, '\n', lx->len - from);
+    size_t m = nl ? (size_t)(nl - p) : lx->len - from;
+    size_t next = from + m + (nl != NULL);
+    while (m > 0 && p[m - 1] == '\r')
+        m--;
+    *n = m;
+    return next;
 }
 
 /*
@@ -257,11 +276,10 @@ static bool heredoc_bodies(lexer *lx, df_node *n)
         size_t body = lx->pos;
         bool done = false;
         while (lx->pos < lx->len) {
-            size_t ls = lx->pos, le = line_end(lx, ls);
-            lx->pos = le;
+            size_t ls = lx->pos, m;
+            lx->pos = next_line(lx, ls, &m);
             lx->lineno++;
             const char *p = lx->s + ls;
-            size_t m = trim_newline(p, le - ls);
             if (hd->chomp)
                 while (m > 0 && *p == '\t')
                     p++, m--;
@@ -291,10 +309,17 @@ static bool has_double_lt(df_slice s) /* contains "<<" (memchr is much faster th
     return false;
 }
 
+/* KP_HEREDOC of each kind (kinds.h): looked up for every instruction, without a call */
+static const bool kind_heredoc[DF_NKINDS] = {
+#define X(id, kw, r, p) [DF_##id] = ((p) & KP_HEREDOC) != 0,
+    DF_KINDS(X)
+#undef X
+};
+
 static bool heredoc_capable(const df_node *n)
 {
     const df_node *k = n->kind == DF_ONBUILD && n->sub ? n->sub : n;
-    return (kind_props(k->kind) & KP_HEREDOC) && !(k->flags & DF_N_JSON);
+    return kind_heredoc[k->kind] && !(k->flags & DF_N_JSON);
 }
 
 /* instruction := first-line continuation-line* heredoc-body*  (first line already read)
@@ -317,11 +342,10 @@ instruction(lexer *lx, size_t ls, const char *tok, size_t tokn, bool cont, bool 
         lx->loglen = 0;
         add_piece(lx, tok, tokn, ls);
         while (cont && lx->pos < lx->len) {
-            size_t cs = lx->pos, ce = line_end(lx, cs);
-            lx->pos = ce;
+            size_t cs = lx->pos, m;
+            lx->pos = next_line(lx, cs, &m);
             lx->lineno++;
             const char *p = lx->s + cs;
-            size_t m = trim_newline(p, ce - cs);
             size_t sp = trim_left(p, m);
             if (sp == m || p[sp] == '#') /* an empty or comment line */
                 continue;
@@ -359,19 +383,18 @@ bool parse_document(df_doc *doc, df_diags *d)
 /* The document's nodes, in order, appended to its list or (each) handed over one at a time. */
 bool parse_document_each(df_doc *doc, df_diags *d, parse_each_fn each, void *ctx)
 {
-    lexer lx = {.doc = doc, .d = d, .s = doc->src.p, .len = doc->src.n};
+    lexer lx;
+    lexer_init(&lx, doc, d, doc->src.p, doc->src.n, false);
     bool ok = true;
     size_t lead = 0, count = 0;
     df_arena_mark mark = each ? arena_mark(&doc->arena) : (df_arena_mark){0};
     df_arena_mark node_mark = each ? arena_mark(&doc->nodes) : (df_arena_mark){0};
     while (lx.pos < lx.len) {
-        size_t ls = lx.pos, le = line_end(&lx, ls);
-        lx.pos = le;
-        if (ls == 0 && le >= 3 && memcmp(lx.s, "\xEF\xBB\xBF", 3) == 0)
-            ls = 3; /* the BOM belongs to the lead, not to the first instruction */
+        size_t ls = lx.pos, n;
+        lx.pos = next_line(&lx, ls, &n);
+        if (ls == 0 && n >= 3 && memcmp(lx.s, "\xEF\xBB\xBF", 3) == 0)
+            ls = 3, n -= 3; /* the BOM belongs to the lead, not to the first instruction */
         const char *p = lx.s + ls;
-        size_t n = le - ls;
-        n = trim_newline(p, n);
         size_t sp = trim_left(p, n);
         p += sp, n -= sp;
         if (!directive(&lx, p, n)) {
@@ -621,16 +644,15 @@ size_t lex_heredoc_openers(df_doc *doc, df_slice logical, df_heredoc **out)
 
 df_node *lex_one(df_doc *doc, df_slice text, df_diags *d)
 {
-    lexer lx = {.doc = doc, .d = d, .s = text.p, .len = text.n, .directives_done = true,
-               .synth = true};
+    lexer lx;
+    lexer_init(&lx, doc, d, text.p, text.n, true);
     bool ok = true;
     df_node *node = NULL;
     size_t lead = 0;
     while (lx.pos < lx.len && ok) {
-        size_t ls = lx.pos, le = line_end(&lx, ls);
-        lx.pos = le;
+        size_t ls = lx.pos, n;
+        lx.pos = next_line(&lx, ls, &n);
         const char *p = lx.s + ls;
-        size_t n = trim_newline(p, le - ls);
         size_t sp = trim_left(p, n);
         p += sp, n -= sp;
         if (n > 0 && p[0] == '#')

@@ -106,17 +106,17 @@ void kind_lower(df_buf *b, df_slice keyword)
 }
 
 /*
- * The kinds by the first letter of their keyword, built from kinds[] when the program starts:
- * at most three keywords share a letter, so a lookup compares the word with one to three
- * keywords.
+ * The kinds by the first byte of their keyword, in either ASCII case, built from kinds[] when
+ * the program starts: at most three keywords share a letter, so a lookup compares the word
+ * with one to three keywords. Indexed by any byte, so a lookup needs no test.
  */
-static unsigned char kinds_by_letter[26][4]; /* kind + 1, then 0 */
+static unsigned char kinds_by_byte[256][4]; /* kind + 1, then 0 */
 
 /* Each keyword's first eight bytes (zero-padded) and a mask of those it has, in memory order,
  * for kind_is to compare a word's first eight bytes at once. */
 static uint64_t kinds_head[DF_NKINDS], kinds_head_mask[DF_NKINDS];
 
-__attribute__((constructor)) static void kinds_by_letter_init(void)
+__attribute__((constructor)) static void kinds_by_byte_init(void)
 {
     for (int k = 0; k < DF_UNKNOWN; k++) {
         unsigned char head[8] = {0}, mask[8] = {0};
@@ -124,21 +124,21 @@ __attribute__((constructor)) static void kinds_by_letter_init(void)
             head[i] = (unsigned char)kinds[k].name[i], mask[i] = 0xFF;
         memcpy(&kinds_head[k], head, 8);
         memcpy(&kinds_head_mask[k], mask, 8);
-        unsigned char *l = kinds_by_letter[kinds[k].name[0] - 'a'];
+        unsigned char first = (unsigned char)kinds[k].name[0];
+        unsigned char *l = kinds_by_byte[first];
         while (*l)
             l++;
-        if (l == kinds_by_letter[kinds[k].name[0] - 'a'] + 3)
-            die("more than three keywords start with '%c'", kinds[k].name[0]);
+        if (l == kinds_by_byte[first] + 3)
+            die("more than three keywords start with '%c'", first);
         *l = (unsigned char)(k + 1);
+        memcpy(kinds_by_byte[first - 'a' + 'A'], kinds_by_byte[first], 4); /* the upper case */
     }
 }
 
 /* The keywords that may start with byte c (in either ASCII case): a list ending in 0. */
 static const unsigned char *kinds_starting(char c)
 {
-    static const unsigned char none[1];
-    unsigned lower = (unsigned char)c | 0x20;
-    return lower >= 'a' && lower <= 'z' ? kinds_by_letter[lower - 'a'] : none;
+    return kinds_by_byte[(unsigned char)c];
 }
 
 /* Does p (avail bytes readable) start with the keyword of kind k in any ASCII case, given that
@@ -231,6 +231,18 @@ __attribute__((constructor)) static void ctype_init(void)
             t |= C_FLAG_STOP;
         ctype[c] = (unsigned char)t;
     }
+}
+
+/* The first byte at or after i (before end) of a class in stop (C_WORD_STOP, C_FLAG_STOP): the
+ * table is read four bytes at a time, with one test for the four, while four remain. */
+static inline size_t skip_until(const unsigned char *u, size_t i, size_t end, unsigned stop)
+{
+    for (; end - i >= 4; i += 4)
+        if ((ctype[u[i]] | ctype[u[i + 1]] | ctype[u[i + 2]] | ctype[u[i + 3]]) & stop)
+            break;
+    while (i < end && !(ctype[u[i]] & stop))
+        i++;
+    return i;
 }
 
 static bool is_sep(char c) /* BuildKit's reWhitespace */
@@ -335,7 +347,8 @@ static void arglist_free(arglist *l)
     arglist_init(l);
 }
 
-static df_arg *to_arena(df_doc *doc, arglist *l, size_t *n)
+/* The arguments of l in the arena; l is spent. */
+static inline df_arg *to_arena(df_doc *doc, arglist *l, size_t *n)
 {
     *n = l->n;
     df_arg *a = NULL;
@@ -346,7 +359,8 @@ static df_arg *to_arena(df_doc *doc, arglist *l, size_t *n)
         a = arena_alloc_raw(&doc->arena, l->n * sizeof *a);
         memcpy(a, l->v, l->n * sizeof *a);
     }
-    arglist_free(l);
+    if (l->v != l->local)
+        free(l->v);
     return a;
 }
 
@@ -421,9 +435,10 @@ static df_slice word_value(const line *ln, const char *w, size_t wl, size_t star
 
 /*
  * flags := ('--' word)*   byte-wise words; quotes removed and backslash escapes applied.
- * Returns the offset where the arguments start.
+ * Returns the offset where the arguments start. Not inlined: few instructions have flags, and
+ * parse_line, which all of them go through, stays small.
  */
-static size_t builder_flags(const line *ln, size_t i, arglist *out)
+__attribute__((noinline)) static size_t builder_flags(const line *ln, size_t i, arglist *out)
 {
     const char *s = ln->p;
     size_t n = ln->len;
@@ -435,9 +450,7 @@ static size_t builder_flags(const line *ln, size_t i, arglist *out)
             i++;
         if (i >= n || s[i] != '-' || i + 1 >= n || s[i + 1] != '-')
             break;
-        size_t start = i, e = i;
-        while (e < n && !(ctype[(unsigned char)s[e]] & C_FLAG_STOP))
-            e++;
+        size_t start = i, e = skip_until((const unsigned char *)s, i, n, C_FLAG_STOP);
         if (e == n || is_byte_space(s[e])) { /* no quote or escape: the value is the text */
             i = e;
             if (e - start == 2)
@@ -541,9 +554,7 @@ static bool words_ascii(const line *ln, size_t i, size_t end, arglist *out)
         bool blank_ok = false;
         char quote = 0;
         for (;; i++) {
-            /* the bytes the loop below would pass over */
-            while (i < end && !(ctype[(unsigned char)s[i]] & C_WORD_STOP))
-                i++;
+            i = skip_until((const unsigned char *)s, i, end, C_WORD_STOP); /* what it passes over */
             if (i == end) {
                 vend = end;
                 break;
@@ -659,9 +670,10 @@ static bool name_val(const line *ln, size_t i, size_t end, const char *key, argl
     arglist_init(&ws);
     words(ln, i, end, &ws);
     bool ok = true;
+    const char *eq0 = ws.n ? memchr(ws.v[0].v.p, '=', ws.v[0].v.n) : NULL; /* decides the form */
     if (ws.n == 0) {
         /* nothing */
-    } else if (!memchr(ws.v[0].v.p, '=', ws.v[0].v.n)) {
+    } else if (!eq0) {
         size_t k = i;
         while (k < end && !is_sep(ln->p[k]))
             k++;
@@ -679,7 +691,7 @@ static bool name_val(const line *ln, size_t i, size_t end, const char *key, argl
     } else {
         for (size_t w = 0; w < ws.n && ok; w++) {
             df_slice word = ws.v[w].v;
-            const char *eq = memchr(word.p, '=', word.n);
+            const char *eq = w == 0 ? eq0 : memchr(word.p, '=', word.n);
             if (!eq) {
                 char *q = arena_strndup(&ln->doc->arena, word.p, word.n);
                 error_at(ln, ws.v[w].off - ln->base, word.n,
@@ -825,23 +837,27 @@ static bool parse_line(df_doc *doc, df_node *top, df_node *n, size_t base, df_sl
     size_t kn;
     n->kind = keyword_at(text.p + i, end - i, &kn);
     n->keyword = (df_slice){text.p + i, kn};
-    size_t k = i + kn;
-    while (k < end && (ctype[u[k]] & C_SEP))
-        k++;
+    size_t k = i + kn, as;
     ln.len = end;
-    arglist args;
-    arglist_init(&args);
-    size_t a = k;
     n->bflags = NULL;
     n->nbflags = 0;
-    if (k < end && (u[k] == '-' || is_byte_space(text.p[k]))) { /* flags start with "--" */
-        arglist fl;
-        arglist_init(&fl);
-        a = builder_flags(&ln, k, &fl);
-        n->bflags = to_arena(doc, &fl, &n->nbflags);
+    if (k + 1 < end && u[k] == ' ' && u[k + 1] > ' ' && u[k + 1] < 0x80 && u[k + 1] != '-') {
+        as = k + 1; /* the usual line: one space, then the arguments (no flags, no blanks) */
+    } else {
+        while (k < end && (ctype[u[k]] & C_SEP))
+            k++;
+        size_t a = k;
+        if (k < end && (u[k] == '-' || is_byte_space(text.p[k]))) { /* flags start with "--" */
+            arglist fl;
+            arglist_init(&fl);
+            a = builder_flags(&ln, k, &fl);
+            n->bflags = to_arena(doc, &fl, &n->nbflags);
+        }
+        as = a + trim_left_space(text.p + a, end - a);
     }
-    size_t as = a + trim_left_space(text.p + a, end - a);
     n->rest_off = base + as;
+    arglist args;
+    arglist_init(&args);
     bool ok = arguments(&ln, n, kinds[n->kind].rule, as, end, &args, d);
     n->args = to_arena(doc, &args, &n->nargs);
     return ok;
