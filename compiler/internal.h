@@ -153,6 +153,10 @@ struct df_doc {
     bool stages_stale;    /* a FROM or an instruction before the first FROM was added, removed
                            * or given new text since sema_stages (ir.c keeps the stage of the
                            * other nodes it links) */
+    /* The RUN scripts' readings (sh_parse_node) by their bytes, one per distinct script (ir.c):
+     * open addressing over readings_cap slots, a power of two (0 before the first reading). */
+    struct reading **readings;
+    size_t nreadings, readings_cap;
 };
 
 /* The document's build context, opened on first use (context.c); NULL when there is none. A

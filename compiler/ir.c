@@ -12,6 +12,7 @@
 #include "internal.h"
 #include "shell.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -28,23 +29,102 @@ df_doc *ir_doc_new(const char *name, const char *src, size_t len)
     return doc;
 }
 
-/* A node's script reading (sh_parse_node): keyed by the script slice it was read from. */
+/* One reading of a script, shared by the RUNs of the document whose scripts are these bytes
+ * (generated and multi-stage files repeat their `apt-get update && ...`). Word values that
+ * are slices of the script are slices of the first such text: the same bytes, at the same
+ * offsets, kept as long as the document. */
+typedef struct reading {
+    const char *p;
+    size_t n;
+    uint64_t hash;
+    sh_script sh;
+} reading;
+
+/* A node's script reading (sh_parse_node): keyed by the script slice it was read from. The
+ * notes are the node's own, as they may depend on more than the script's bytes (its flags,
+ * the instructions around it). */
 struct df_script {
     const char *p;
     size_t n;
-    sh_script sh;
+    const sh_script *sh; /* the shared reading's */
     void *note;
-    void *footprint; /* rw_run_footprint's results for this reading (rewrite.c) */
+    void *footprint;     /* rw_run_footprint's results for this reading (rewrite.c) */
 };
 
-/* sh_parse_node when n's script has not been read: reads it and keeps the reading on n. Kept
- * out of line so that the usual call, which finds the reading, stays a few instructions. */
+/* A hash of a script's bytes, eight at a time. */
+static uint64_t script_hash(const char *p, size_t n)
+{
+    const uint64_t k = 0xff51afd7ed558ccdu;
+    uint64_t h = n * 0x9e3779b97f4a7c15u;
+    size_t i = 0;
+    for (; i + 8 <= n; i += 8) {
+        uint64_t w;
+        memcpy(&w, p + i, 8);
+        h = (h ^ w) * k;
+        h ^= h >> 32;
+    }
+    if (i < n) {
+        uint64_t w = 0;
+        memcpy(&w, p + i, n - i);
+        h = (h ^ w) * k;
+    }
+    return h ^ (h >> 29);
+}
+
+/* The document's table of readings with room for one more (at most half full). */
+static void readings_room(df_doc *doc)
+{
+    if (2 * (doc->nreadings + 1) <= doc->readings_cap)
+        return;
+    size_t cap = doc->readings_cap ? 2 * doc->readings_cap : 16;
+    reading **v = arena_alloc(&doc->arena, cap * sizeof *v);
+    for (size_t i = 0; i < doc->readings_cap; i++) {
+        reading *r = doc->readings[i];
+        if (!r)
+            continue;
+        size_t k = r->hash & (cap - 1);
+        while (v[k])
+            k = (k + 1) & (cap - 1);
+        v[k] = r;
+    }
+    doc->readings = v;
+    doc->readings_cap = cap;
+}
+
+/* The document's reading of script s: found by its bytes, or read now and kept. */
+static const reading *reading_of(df_doc *doc, df_slice s)
+{
+    uint64_t h = script_hash(s.p, s.n);
+    readings_room(doc);
+    size_t mask = doc->readings_cap - 1, k = h & mask;
+    for (reading *r; (r = doc->readings[k]); k = (k + 1) & mask)
+        if (r->hash == h && r->n == s.n && memcmp(r->p, s.p, s.n) == 0)
+            return r;
+    reading *r = arena_alloc_raw(&doc->arena, sizeof *r);
+    *r = (reading){s.p, s.n, h, {0}};
+    sh_parse_stable(&doc->arena, s, &r->sh);
+    doc->readings[k] = r;
+    doc->nreadings++;
+    return r;
+}
+
+/* sh_parse_node when n's script has not been read: finds or makes its reading and keeps it on
+ * n. Kept out of line so that the usual call, which finds the reading, stays a few
+ * instructions. */
 __attribute__((noinline)) static struct df_script *script_read(df_doc *doc, const df_node *n,
                                                                df_slice s)
 {
     struct df_script *c = arena_alloc_raw(&doc->arena, sizeof *c);
-    *c = (struct df_script){s.p, s.n, {0}, NULL, NULL};
-    sh_parse_stable(&doc->arena, s, &c->sh);
+    *c = (struct df_script){s.p, s.n, NULL, NULL, NULL};
+    if (doc->head) {
+        c->sh = &reading_of(doc, s)->sh;
+    } else {
+        /* a document read one node at a time (parse_document_each) gives each node's memory
+         * back before the next: nothing of it is kept for later nodes */
+        sh_script *own = arena_alloc_raw(&doc->arena, sizeof *own);
+        sh_parse_stable(&doc->arena, s, own);
+        c->sh = own;
+    }
     ((df_node *)n)->script = c; /* a memo: the node's fields stay as they were */
     return c;
 }
@@ -55,7 +135,7 @@ bool sh_parse_node(df_doc *doc, const df_node *n, sh_script *out)
     struct df_script *c = n->script;
     if (!c || c->p != s.p || c->n != s.n)
         c = script_read(doc, n, s);
-    *out = c->sh;
+    *out = *c->sh;
     return out->ok;
 }
 

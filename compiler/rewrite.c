@@ -4,6 +4,7 @@
 #include "rewrite.h"
 #include "expand.h"
 
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
@@ -433,13 +434,20 @@ df_slice rw_line(df_doc *doc, const df_node *like, const char *upper, df_slice r
 
 /* ---- working directory ---- */
 
+/* The stage tables of a walk over more stages than this are the heap's, given back by
+ * rw_wd_free: every pass that walks the document makes its own, in every round, and the arena
+ * would keep a large document's until the document goes. Below it, a few bytes per stage in
+ * the arena cost less than a heap allocation. */
+enum { WD_ARENA_STAGES = 64 };
+
 void rw_wd_init(rw_wd *w, df_doc *doc)
 {
-    /* in the document's arena: every pass walking the document tracks its directory, and a
-     * few bytes per stage and walk cost less there than a heap allocation each */
+    /* both tables in one piece: final, then onbuild */
+    size_t n = doc->nstages + 1, size = n * (sizeof *w->final + sizeof *w->onbuild);
+    char *v = n > WD_ARENA_STAGES ? xcalloc(1, size) : arena_alloc(&doc->arena, size);
     w->nstages = doc->nstages;
-    w->final = arena_alloc(&doc->arena, (doc->nstages + 1) * sizeof *w->final);
-    w->onbuild = arena_alloc(&doc->arena, (doc->nstages + 1) * sizeof *w->onbuild);
+    w->final = (df_slice *)v;
+    w->onbuild = (bool *)(v + n * sizeof *w->final);
     w->cur = (df_slice){NULL, 0};
     w->stage = -1;
 }
@@ -481,6 +489,8 @@ bool *rw_stages_for(df_doc *doc, const df_node *first, bool (*wanted)(const df_n
 
 void rw_wd_free(rw_wd *w)
 {
+    if (w->nstages + 1 > WD_ARENA_STAGES)
+        free(w->final);
     w->final = NULL;
     w->onbuild = NULL;
 }
@@ -568,8 +578,9 @@ static bool add_path(fpb *f, df_slice p)
     if (!abs.n)
         return refuse(f, "a relative path and an unknown working directory");
     if (f->fp->npaths == f->cap) {
-        f->cap = f->cap ? f->cap * 2 : 8;
-        df_slice *v = arena_alloc(&f->doc->arena, f->cap * sizeof *v);
+        /* most scripts name a path or two, and their footprints are kept (rw_run_footprint) */
+        f->cap = f->cap ? f->cap * 2 : 2;
+        df_slice *v = arena_alloc_raw(&f->doc->arena, f->cap * sizeof *v);
         if (f->fp->npaths)
             memcpy(v, f->fp->paths, f->fp->npaths * sizeof *v);
         f->fp->paths = v;
@@ -874,22 +885,36 @@ static void footprint_of(df_doc *doc, const df_node *n, df_slice wd, rw_footprin
  * rounds ask again about RUNs that nothing changed. */
 typedef struct fp_memo {
     struct {
-        bool known;
-        df_slice wd;
-        rw_footprint fp;
-    } v[2];
+        df_slice wd;      /* wd.p == NULL: nothing known yet */
+        const char *why;
+        df_slice *paths;
+        uint32_t npaths;  /* paths are words of the script */
+        bool ok, system, config;
+    } v[2];               /* the footprint's fields but run, which is the node asking */
     unsigned next;
 } fp_memo;
+
+/* wd as the memo keeps it: the caller's may not last, but the source's slices and "/" do */
+static df_slice kept_dir(df_doc *doc, df_slice wd)
+{
+    if (wd.n == 0)
+        return (df_slice){"", 0};
+    if (wd.p >= doc->src.p && wd.p + wd.n <= doc->src.p + doc->src.n)
+        return wd;
+    if (wd.n == 1 && wd.p[0] == '/')
+        return SLICE("/");
+    return arena_slice(&doc->arena, wd.p, wd.n);
+}
 
 void rw_run_footprint(df_doc *doc, const df_node *n, df_slice wd, rw_footprint *fp)
 {
     void **slot = sh_footprint_note(n);
     fp_memo *m = slot ? *slot : NULL;
     for (size_t i = 0; m && i < 2; i++)
-        if (m->v[i].known && m->v[i].wd.n == wd.n &&
+        if (m->v[i].wd.p && m->v[i].wd.n == wd.n &&
             (wd.n == 0 || memcmp(m->v[i].wd.p, wd.p, wd.n) == 0)) {
-            *fp = m->v[i].fp;
-            fp->run = n;
+            *fp = (rw_footprint){m->v[i].ok, m->v[i].why, m->v[i].system, m->v[i].config,
+                                 m->v[i].paths, m->v[i].npaths, n};
             return;
         }
     footprint_of(doc, n, wd, fp);
@@ -899,9 +924,13 @@ void rw_run_footprint(df_doc *doc, const df_node *n, df_slice wd, rw_footprint *
         *slot = arena_alloc(&doc->arena, sizeof *m);
     m = *slot;
     unsigned k = m->next++ & 1;
-    m->v[k].known = true;
-    m->v[k].wd = wd.n ? arena_slice(&doc->arena, wd.p, wd.n) : (df_slice){"", 0};
-    m->v[k].fp = *fp;
+    m->v[k].wd = kept_dir(doc, wd);
+    m->v[k].why = fp->why;
+    m->v[k].paths = fp->paths;
+    m->v[k].npaths = (uint32_t)fp->npaths;
+    m->v[k].ok = fp->ok;
+    m->v[k].system = fp->system;
+    m->v[k].config = fp->config;
 }
 
 bool rw_env_read(df_slice name)

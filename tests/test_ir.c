@@ -6,6 +6,7 @@
 #include "testutil.h"
 
 #include "expand.h"
+#include "shell.h"
 
 /* A fresh unlinked node from one instruction's text; fails the test when it does not parse. */
 static df_node *make(df_doc *doc, const char *text)
@@ -242,6 +243,38 @@ static void test_from_text(void **state)
     df_doc_free(doc);
 }
 
+/* RUNs with the same script share one reading: each node still reads exactly what its own
+ * reading would give, and a node given new text gets a reading of the new text. */
+static void test_script_readings_shared(void **state)
+{
+    (void)state;
+    df_doc *doc = parse_ok("FROM a\nRUN apt-get update && apt-get install -y \"curl\"\n"
+                           "FROM b\n  RUN   apt-get update && apt-get install -y \"curl\"\n"
+                           "RUN apt-get update\n");
+    df_node *r1 = doc->head->next, *r2 = r1->next->next, *r3 = r2->next;
+    sh_script a, b, c;
+    assert_true(sh_parse_node(doc, r1, &a));
+    assert_true(sh_parse_node(doc, r2, &b));
+    assert_true(sh_parse_node(doc, r3, &c));
+    assert_ptr_equal(a.cmds, b.cmds); /* one reading */
+    assert_ptr_not_equal(a.cmds, c.cmds);
+    assert_int_equal(b.ncmds, 2);
+    const sh_cmd *k = &b.cmds[1];
+    assert_int_equal(k->nwords, 4);
+    assert_slice(k->words[3].value, "curl"); /* quotes removed */
+    /* offsets are into the script, the same in both texts */
+    assert_memory_equal(r2->args[0].v.p + k->words[2].off, "-y", 2);
+    assert_memory_equal(r1->args[0].v.p + k->words[2].off, "-y", 2);
+    df_diags *d = df_diags_new();
+    assert_true(ir_node_set_text(doc, r2, SLICE("RUN apt-get update && apt-get install -y jq\n"), d));
+    df_diags_free(d);
+    assert_true(sh_parse_node(doc, r2, &b));
+    assert_slice(b.cmds[1].words[3].value, "jq");
+    assert_true(sh_parse_node(doc, r1, &a)); /* the first node's reading is as it was */
+    assert_slice(a.cmds[1].words[3].value, "curl");
+    df_doc_free(doc);
+}
+
 static void test_check_parsed(void **state)
 {
     (void)state;
@@ -380,6 +413,7 @@ int main(void)
         cmocka_unit_test(test_set_text_with_comment),
         cmocka_unit_test(test_set_text_rejects),
         cmocka_unit_test(test_from_text),
+        cmocka_unit_test(test_script_readings_shared),
         cmocka_unit_test(test_check_parsed),
         cmocka_unit_test(test_quote_value),
         cmocka_unit_test(test_quote_value_reparses),
