@@ -91,7 +91,110 @@ typedef struct pcmd {
     int mgr;          /* M_*, or -1 */
     size_t prog, sub; /* word indexes; sub == nwords when it cannot be read */
     df_slice tool;    /* the program's basename: apt-get, apt, dnf, pip3, ... */
+    unsigned is;      /* IS_* of the tool and SUB_* of the subcommand (sub_props) */
 } pcmd;
+
+/* Is s the word w? Compared in place, as slice_eq_str would without a call: the lists this
+ * is used on are short, and most words differ from every entry in their first byte or two
+ * (the callers compare the first before). */
+static inline bool is_word(df_slice s, const char *w)
+{
+    size_t j = 0;
+    while (j < s.n && w[j] != '\0' && w[j] == s.p[j])
+        j++;
+    return j == s.n && w[j] == '\0';
+}
+
+/* Is s one of list (NULL-terminated)? */
+static bool in_list(df_slice s, const char *const *list)
+{
+    char first = s.n ? s.p[0] : '\0';
+    for (size_t i = 0; list[i]; i++)
+        if (list[i][0] == first && is_word(s, list[i]))
+            return true;
+    return false;
+}
+
+/* What a manager's command is, looked up once when it is recognised (pcmd.is). */
+enum {
+    IS_APT_GET = 1u << 0,       /* the tool is apt-get */
+    IS_APT = 1u << 1,           /* ... apt */
+    SUB_INSTALL = 1u << 2,      /* the subcommand is `install` */
+    SUB_INSTALL_LIKE = 1u << 3, /* the manager's cache or index is cleaned after it */
+    SUB_NEEDS_YES = 1u << 4,    /* it asks for confirmation (apt-get and yum: -y, zypper: -n) */
+    SUB_TO_APT_GET = 1u << 5,   /* `apt` becomes `apt-get` for it */
+    SUB_REFRESH = 1u << 6,      /* it refreshes the index (apt and apk update, zypper refresh) */
+    SUB_NO_INDEX = 1u << 7,     /* it reads no index: apt's lists, apk's, zypper's metadata */
+    SUB_ADDS = 1u << 8,         /* apk add, apk upgrade */
+};
+
+/* Per manager, its subcommands that have one of the SUB_* properties. */
+typedef struct sub_row {
+    const char *name;
+    unsigned is;
+} sub_row;
+
+enum { APT_INSTALL = SUB_INSTALL_LIKE | SUB_NEEDS_YES, APT_REMOVE = SUB_NEEDS_YES | SUB_NO_INDEX };
+static const sub_row apt_subs[] = {
+    {"install", APT_INSTALL | SUB_INSTALL | SUB_TO_APT_GET},
+    {"update", SUB_REFRESH | SUB_TO_APT_GET},
+    {"upgrade", APT_INSTALL}, {"dist-upgrade", APT_INSTALL}, {"full-upgrade", APT_INSTALL},
+    {"build-dep", APT_INSTALL}, {"reinstall", APT_INSTALL},
+    {"remove", APT_REMOVE | SUB_TO_APT_GET}, {"purge", APT_REMOVE | SUB_TO_APT_GET},
+    {"autoremove", APT_REMOVE | SUB_TO_APT_GET}, {"autopurge", APT_REMOVE},
+    {"clean", SUB_NO_INDEX}, {"autoclean", SUB_NO_INDEX}, {"mark", SUB_NO_INDEX},
+    {NULL, 0}};
+static const sub_row apk_subs[] = {
+    {"add", SUB_ADDS}, {"update", SUB_REFRESH}, {"upgrade", SUB_ADDS}, {"del", SUB_NO_INDEX},
+    {NULL, 0}};
+enum { YUM_INSTALL = SUB_INSTALL_LIKE | SUB_NEEDS_YES };
+static const sub_row yum_subs[] = {
+    {"install", YUM_INSTALL | SUB_INSTALL}, {"update", YUM_INSTALL}, {"upgrade", YUM_INSTALL},
+    {"groupinstall", YUM_INSTALL}, {"groupupdate", YUM_INSTALL}, {"reinstall", YUM_INSTALL},
+    {"localinstall", YUM_INSTALL}, {"localupdate", YUM_INSTALL}, {"downgrade", YUM_INSTALL},
+    {"distro-sync", YUM_INSTALL}, {"group", YUM_INSTALL}, {"module", YUM_INSTALL},
+    {"builddep", YUM_INSTALL}, {"makecache", SUB_INSTALL_LIKE},
+    {"remove", SUB_NEEDS_YES}, {"erase", SUB_NEEDS_YES}, {"groupremove", SUB_NEEDS_YES},
+    {"autoremove", SUB_NEEDS_YES},
+    {NULL, 0}};
+enum { ZYPPER_INSTALL = SUB_INSTALL_LIKE | SUB_NEEDS_YES };
+static const sub_row zypper_subs[] = {
+    {"install", ZYPPER_INSTALL | SUB_INSTALL}, {"in", ZYPPER_INSTALL},
+    {"update", ZYPPER_INSTALL}, {"up", ZYPPER_INSTALL}, {"dist-upgrade", ZYPPER_INSTALL},
+    {"dup", ZYPPER_INSTALL}, {"patch", ZYPPER_INSTALL}, {"source-install", ZYPPER_INSTALL},
+    {"si", ZYPPER_INSTALL},
+    {"refresh", SUB_REFRESH}, {"ref", SUB_REFRESH},
+    {"remove", SUB_NEEDS_YES | SUB_NO_INDEX}, {"rm", SUB_NEEDS_YES | SUB_NO_INDEX},
+    {"clean", SUB_NO_INDEX}, {"cc", SUB_NO_INDEX}, {"addrepo", SUB_NO_INDEX},
+    {"ar", SUB_NO_INDEX}, {"removerepo", SUB_NO_INDEX}, {"rr", SUB_NO_INDEX},
+    {"repos", SUB_NO_INDEX}, {"lr", SUB_NO_INDEX}, {"modifyrepo", SUB_NO_INDEX},
+    {"mr", SUB_NO_INDEX}, {"addlock", SUB_NO_INDEX}, {"al", SUB_NO_INDEX},
+    {"removelock", SUB_NO_INDEX}, {"rl", SUB_NO_INDEX}, {"locks", SUB_NO_INDEX},
+    {"ll", SUB_NO_INDEX},
+    {NULL, 0}};
+static const sub_row npm_subs[] = {
+    {"install", SUB_INSTALL_LIKE | SUB_INSTALL}, {"ci", SUB_INSTALL_LIKE},
+    {"i", SUB_INSTALL_LIKE}, {"in", SUB_INSTALL_LIKE}, {"add", SUB_INSTALL_LIKE},
+    {"isntall", SUB_INSTALL_LIKE}, {"install-clean", SUB_INSTALL_LIKE},
+    {"ic", SUB_INSTALL_LIKE}, {"install-ci-test", SUB_INSTALL_LIKE}, {"cit", SUB_INSTALL_LIKE},
+    {"install-test", SUB_INSTALL_LIKE}, {"it", SUB_INSTALL_LIKE},
+    {NULL, 0}};
+static const sub_row yarn_subs[] = {{"install", SUB_INSTALL_LIKE | SUB_INSTALL}, {NULL, 0}};
+static const sub_row install_only[] = {{"install", SUB_INSTALL}, {NULL, 0}}; /* pip, gem */
+static const sub_row *const subs_of[] = {
+    [M_APT] = apt_subs, [M_APK] = apk_subs,   [M_ZYPPER] = zypper_subs, [M_YUM] = yum_subs,
+    [M_NPM] = npm_subs, [M_YARN] = yarn_subs, [M_PIP] = install_only,   [M_GEM] = install_only,
+};
+
+/* The SUB_* of subcommand s of manager m (its row in subs_of[m]). */
+static unsigned sub_props(int m, df_slice s)
+{
+    char first = s.n ? s.p[0] : '\0';
+    for (const sub_row *row = subs_of[m]; row->name; row++)
+        if (row->name[0] == first && is_word(s, row->name))
+            return row->is;
+    return 0;
+}
 
 static const char *const apt_argopts[] = {
     "-o", "-c", "-t", "-a", "--option", "--config-file", "--target-release",
@@ -120,24 +223,6 @@ static const char *const yarn_argopts[] = {
     "--global-folder", "--link-folder", "--preferred-cache-folder", "--registry",
     "--use-yarnrc", NULL};
 static const char *const gem_argopts[] = {"--config-file", NULL};
-
-/* Is s one of list (NULL-terminated)? Compared in place, as slice_eq_str would: the lists are
- * short, and most words differ from every entry in their first byte or two. */
-static bool in_list(df_slice s, const char *const *list)
-{
-    char first = s.n ? s.p[0] : '\0';
-    for (size_t i = 0; list[i]; i++) {
-        const char *w = list[i];
-        if (w[0] != first)
-            continue;
-        size_t j = 0;
-        while (j < s.n && w[j] != '\0' && w[j] == s.p[j])
-            j++;
-        if (j == s.n && w[j] == '\0')
-            return true;
-    }
-    return false;
-}
 
 /* name is stem followed by version digits and dots only: pip, pip3, pip3.11, python3.9 */
 static bool versioned(df_slice name, const char *stem)
@@ -198,7 +283,7 @@ static program program_of(const sh_cmd *c)
 /* recognise, given c's program (program_of). */
 static bool recognise_program(const sh_cmd *c, const program *pr, pcmd *pc)
 {
-    *pc = (pcmd){-1, c->nwords, c->nwords, {"", 0}};
+    *pc = (pcmd){-1, c->nwords, c->nwords, {"", 0}, 0};
     size_t p = pr->at;
     if (p >= c->nwords || !c->words[p].literal)
         return false;
@@ -207,11 +292,12 @@ static bool recognise_program(const sh_cmd *c, const program *pr, pcmd *pc)
         const char *name;
         size_t n;
         int mgr;
+        unsigned is;
     } tools[] = {
-        {"apt-get", 7, M_APT}, {"apt", 3, M_APT},   {"apt-cache", 9, M_APT},
-        {"aptitude", 8, M_APT}, {"apk", 3, M_APK},  {"dnf", 3, M_YUM},
-        {"gem", 3, M_GEM},     {"microdnf", 8, M_YUM}, {"npm", 3, M_NPM},
-        {"yum", 3, M_YUM},     {"yarn", 4, M_YARN}, {"zypper", 6, M_ZYPPER},
+        {"apt-get", 7, M_APT, IS_APT_GET}, {"apt", 3, M_APT, IS_APT}, {"apt-cache", 9, M_APT, 0},
+        {"aptitude", 8, M_APT, 0}, {"apk", 3, M_APK, 0},  {"dnf", 3, M_YUM, 0},
+        {"gem", 3, M_GEM, 0},     {"microdnf", 8, M_YUM, 0}, {"npm", 3, M_NPM, 0},
+        {"yum", 3, M_YUM, 0},     {"yarn", 4, M_YARN, 0}, {"zypper", 6, M_ZYPPER, 0},
     };
     static const char *const *const argopts_of[] = {
         [M_APT] = apt_argopts, [M_APK] = apk_argopts,   [M_ZYPPER] = zypper_argopts,
@@ -220,6 +306,7 @@ static bool recognise_program(const sh_cmd *c, const program *pr, pcmd *pc)
     };
     df_slice name = pr->base;
     int m = -1;
+    unsigned is = 0;
     if (name.n < 3)
         return false;
     size_t lo = 0, hi = 0; /* 'p': pip and python, below */
@@ -237,7 +324,7 @@ static bool recognise_program(const sh_cmd *c, const program *pr, pcmd *pc)
     }
     for (size_t k = lo; k < hi && m < 0; k++)
         if (tools[k].n == name.n && memcmp(name.p, tools[k].name, name.n) == 0)
-            m = tools[k].mgr;
+            m = tools[k].mgr, is = tools[k].is;
     if (m < 0 && name.p[0] == 'p' && versioned(name, "python")) { /* python -m pip */
         size_t i = p + 1;
         while (i < c->nwords && c->words[i].literal && python_flag(c->words[i].value))
@@ -257,6 +344,7 @@ static bool recognise_program(const sh_cmd *c, const program *pr, pcmd *pc)
     pc->prog = p;
     pc->tool = name;
     pc->sub = find_sub(c, p + 1, argopts_of[m]);
+    pc->is = is | (pc->sub < c->nwords ? sub_props(m, c->words[pc->sub].value) : 0);
     return true;
 }
 
@@ -270,6 +358,12 @@ static bool recognise(const sh_cmd *c, pcmd *pc)
 static bool sub_in(const sh_cmd *c, const pcmd *pc, const char *const *names)
 {
     return pc->sub < c->nwords && in_list(c->words[pc->sub].value, names);
+}
+
+/* Has c's subcommand (pc: recognise's) one of the properties SUB_*? */
+static bool sub_is(const pcmd *pc, unsigned props)
+{
+    return pc->is & props;
 }
 
 /* Is one of names (options: each starts with '-') among the literal words after the program
@@ -286,12 +380,13 @@ static bool has_opt(const sh_cmd *c, const pcmd *pc, const char *const *names)
         if (v.n < 2 || v.p[0] != '-')
             continue; /* every name is an option of two bytes or more */
         for (size_t k = 0; names[k]; k++) {
-            if (names[k][0] != v.p[0] || names[k][1] != v.p[1])
+            const char *name = names[k];
+            if (name[0] != v.p[0] || name[1] != v.p[1])
                 continue;
-            size_t m = strlen(names[k]);
-            if (slice_eq_str(w->value, names[k]) ||
-                (m > 2 && names[k][1] == '-' && w->value.n > m && w->value.p[m] == '=' &&
-                 memcmp(w->value.p, names[k], m) == 0))
+            size_t j = 2; /* name matches v up to j */
+            while (j < v.n && name[j] != '\0' && name[j] == v.p[j])
+                j++;
+            if (name[j] == '\0' && (j == v.n || (j > 2 && name[1] == '-' && v.p[j] == '=')))
                 return true;
         }
     }
@@ -341,41 +436,7 @@ static bool any_unquoted_variable(const sh_cmd *c, size_t from)
     return false;
 }
 
-static const char *const apt_install_like[] = {
-    "install", "upgrade", "dist-upgrade", "full-upgrade", "build-dep", "reinstall", NULL};
-static const char *const apt_needs_yes[] = {
-    "install", "upgrade", "dist-upgrade", "full-upgrade", "remove", "purge", "autoremove",
-    "autopurge", "build-dep", "reinstall", NULL};
-static const char *const apt_to_apt_get[] = {
-    "install", "update", "remove", "purge", "autoremove", NULL};
-static const char *const apt_no_lists[] = {
-    "clean", "autoclean", "remove", "purge", "autoremove", "autopurge", "mark", NULL};
-static const char *const apk_adds[] = {"add", "upgrade", NULL};
-static const char *const apk_no_index[] = {"del", NULL};
 static const char *const apk_update_flags[] = {"-U", "--update-cache", "--update", NULL};
-static const char *const yum_install_like[] = {
-    "install", "update", "upgrade", "groupinstall", "groupupdate", "reinstall", "localinstall",
-    "localupdate", "downgrade", "distro-sync", "group", "module", "builddep", "makecache",
-    NULL};
-static const char *const yum_needs_yes[] = {
-    "install", "update", "upgrade", "remove", "erase", "reinstall", "downgrade",
-    "groupinstall", "groupupdate", "groupremove", "localinstall", "localupdate",
-    "distro-sync", "autoremove", "group", "module", "builddep", NULL};
-static const char *const zypper_install_like[] = {
-    "install", "in", "update", "up", "dist-upgrade", "dup", "patch", "source-install", "si",
-    NULL};
-static const char *const zypper_needs_n[] = {
-    "install", "in", "remove", "rm", "update", "up", "dist-upgrade", "dup", "patch",
-    "source-install", "si", NULL};
-static const char *const zypper_refresh[] = {"refresh", "ref", NULL};
-static const char *const zypper_no_metadata[] = {
-    "remove", "rm", "clean", "cc", "addrepo", "ar", "removerepo", "rr", "repos", "lr",
-    "modifyrepo", "mr", "addlock", "al", "removelock", "rl", "locks", "ll", NULL};
-static const char *const npm_install_like[] = {
-    "install", "i", "in", "ci", "add", "isntall", "install-clean", "ic", "install-ci-test",
-    "cit", "install-test", "it", NULL};
-static const char *const word_update[] = {"update", NULL};
-static const char *const word_install[] = {"install", NULL};
 static const char *const word_offline[] = {"--offline", NULL};
 
 /* What c does to its manager's index or cache, as later commands see it. */
@@ -383,26 +444,26 @@ static ev category(const sh_cmd *c, const pcmd *pc)
 {
     switch (pc->mgr) {
     case M_APT:
-        if (!slice_eq_str(pc->tool, "apt-get") && !slice_eq_str(pc->tool, "apt"))
+        if (!(pc->is & (IS_APT_GET | IS_APT)))
             return EV_USE; /* apt-cache, aptitude */
-        if (sub_in(c, pc, word_update))
+        if (sub_is(pc, SUB_REFRESH))
             return EV_REFRESH;
-        return sub_in(c, pc, apt_no_lists) ? EV_NONE : EV_USE;
+        return sub_is(pc, SUB_NO_INDEX) ? EV_NONE : EV_USE;
     case M_APK:
-        if (sub_in(c, pc, word_update))
+        if (sub_is(pc, SUB_REFRESH))
             return EV_REFRESH;
-        if (sub_in(c, pc, apk_adds)) {
+        if (sub_is(pc, SUB_ADDS)) {
             static const char *const nocache[] = {"--no-cache", NULL};
             if (has_opt(c, pc, nocache))
                 return EV_NONE;
             return has_opt(c, pc, apk_update_flags) || has_short(c, pc, 'U') ? EV_REFRESH
                                                                                : EV_USE;
         }
-        return sub_in(c, pc, apk_no_index) ? EV_NONE : EV_USE;
+        return sub_is(pc, SUB_NO_INDEX) ? EV_NONE : EV_USE;
     case M_ZYPPER:
-        if (sub_in(c, pc, zypper_refresh))
+        if (sub_is(pc, SUB_REFRESH))
             return EV_REFRESH;
-        return sub_in(c, pc, zypper_no_metadata) ? EV_NONE : EV_USE;
+        return sub_is(pc, SUB_NO_INDEX) ? EV_NONE : EV_USE;
     case M_YUM: {
         static const char *const cacheonly[] = {"-C", "--cacheonly", NULL};
         return has_opt(c, pc, cacheonly) ? EV_USE : EV_NONE;
@@ -571,7 +632,7 @@ typedef struct cmd_info {
     program pr;    /* its program (program_of) */
     unsigned bits; /* for any other command, once the entry is full */
     uint8_t cat;   /* for a manager's command: category's answer (ev) */
-    bool install;  /* ... and whether last_install counts it as an install (install_like) */
+    bool install;  /* ... and whether last_install counts it as an install (SUB_INSTALL_LIKE) */
 } cmd_info;
 
 /* What the pass keeps per script, beside its reading (sh_parse_node): a function of the
@@ -596,13 +657,7 @@ typedef struct run_entry {
     cmd_info *cmd;       /* per command */
 } run_entry;
 
-/* Per tracked manager, the subcommands after which its cache or index is cleaned (NULL: no
- * cleanup starts from one of its commands). */
-static const char *const *const install_like[NTRACK] = {
-    [M_APT] = apt_install_like, [M_ZYPPER] = zypper_install_like,
-    [M_YUM] = yum_install_like, [M_NPM] = npm_install_like, [M_YARN] = word_install};
-
-/* Fills ci's answers about c that the phases ask again and again (category, install_like),
+/* Fills ci's answers about c that the phases ask again and again (category, install-like),
  * once ci->pc is recognise's. */
 static void know_command(const sh_cmd *c, cmd_info *ci)
 {
@@ -612,11 +667,9 @@ static void know_command(const sh_cmd *c, cmd_info *ci)
     if (pc->mgr < 0 || pc->mgr >= NTRACK)
         return;
     ci->cat = (uint8_t)category(c, pc);
-    const char *const *names = install_like[pc->mgr];
-    if (names)
-        ci->install = sub_in(c, pc, names) ||
-                      (pc->mgr == M_YARN && pc->sub >= c->nwords && /* a bare `yarn` */
-                       !any_unquoted_variable(c, pc->prog + 1));
+    ci->install = sub_is(pc, SUB_INSTALL_LIKE) ||
+                  (pc->mgr == M_YARN && pc->sub >= c->nwords && /* a bare `yarn` */
+                   !any_unquoted_variable(c, pc->prog + 1));
 }
 
 /* The manager command i of e's script runs (recognise's pc.mgr), or -1. */
@@ -635,7 +688,9 @@ static unsigned read_bits(const rs_run *r, const sh_cmd *c, const program *pr)
 }
 
 /* Is command c of r the command d of was (an earlier reading of the same node) as summarise
- * and complete see it: the same place and bytes in both scripts, the same words? */
+ * and complete see it: the same place and bytes in both scripts, the same words? A word's
+ * value is read from its own bytes alone, so words at the same places within the same bytes
+ * have the same values. */
 static bool same_command(const rs_run *r, const sh_cmd *c, const rs_run *was, const sh_cmd *d)
 {
     if (c->off != d->off || c->end != d->end || c->nwords != d->nwords ||
@@ -645,7 +700,7 @@ static bool same_command(const rs_run *r, const sh_cmd *c, const rs_run *was, co
     for (size_t k = 0; k < c->nwords; k++) {
         const sh_word *v = &c->words[k], *w = &d->words[k];
         if (v->off != w->off || v->len != w->len || v->literal != w->literal ||
-            !slice_eq(v->value, w->value))
+            v->off < c->off || v->off + v->len > c->end)
             return false;
     }
     return true;
@@ -1013,7 +1068,8 @@ typedef struct ctx {
 
 /* The file's continuation style (rs_doc_style) as it was when the pass started, for the
  * commands append adds. It is worked out on first use, and every change the pass makes is
- * preceded by a call, so no change of the pass can alter it. */
+ * preceded by a call, but for an append to a RUN that shows its own style, which leaves the
+ * answer as it was (append): no change of the pass can alter it. */
 static rs_style file_style(ctx *x)
 {
     if (!x->have_style) {
@@ -1042,6 +1098,19 @@ static void put_edit(ir_edits *e, const rs_run *r, const sh_word *w, const char 
     ir_edit_add(e, r->base + w->off + w->len, 0, slice_from(ins));
 }
 
+/* Does apt command c (pc: recognise's) assume yes: -y, --yes, --assume-yes, -q=2, -qq, ...? */
+static bool apt_assumes_yes(const sh_cmd *c, const pcmd *pc)
+{
+    static const char *const yes[] = {"-y", "--yes", "--assume-yes", "-q=2", "--quiet=2", NULL};
+    if (has_opt(c, pc, yes) || has_short(c, pc, 'y'))
+        return true;
+    for (size_t i = pc->prog + 1; i < c->nwords; i++) /* -qq implies -y */
+        if (c->words[i].literal && c->words[i].value.n > 2 && c->words[i].value.p[1] != '-' &&
+            memmem(c->words[i].value.p, c->words[i].value.n, "qq", 2))
+            return true;
+    return false;
+}
+
 /* c: a package manager's command (known: what recognise found); flags: its RUN's RUN_*. */
 static void flag_command(const ctx *x, const rs_run *r, const sh_cmd *c, const pcmd *known,
                          unsigned flags, ir_edits *e)
@@ -1054,11 +1123,15 @@ static void flag_command(const ctx *x, const rs_run *r, const sh_cmd *c, const p
     const sh_word *prog = &c->words[pc.prog];
     switch (pc.mgr) {
     case M_APT: {
-        bool apt = slice_eq_str(prog->value, "apt") && slice_eq_str(pc.tool, "apt");
-        if (!sub || (!apt && !slice_eq_str(pc.tool, "apt-get")))
+        bool apt = (pc.is & IS_APT) && slice_eq_str(prog->value, "apt");
+        if (!sub || (!apt && !(pc.is & IS_APT_GET)))
             return;
-        if (apt && sub_in(c, &pc, apt_to_apt_get))
+        if (apt && sub_is(&pc, SUB_TO_APT_GET))
             ir_edit_add(e, r->base + prog->off, prog->len, SLICE("apt-get"));
+        bool yes_wanted = sub_is(&pc, SUB_NEEDS_YES);
+        bool rec_wanted = x->level >= 2 && sub_is(&pc, SUB_INSTALL);
+        if (!yes_wanted && !rec_wanted)
+            return; /* no option to add: update, clean, ... */
         static const char *const configured[] = {"-o", "-c", "--option", "--config-file", NULL};
         bool conf = has_opt(c, &pc, configured);
         for (size_t i = pc.prog + 1; i < c->nwords && !conf; i++) { /* -oX, -cFILE */
@@ -1068,18 +1141,11 @@ static void flag_command(const ctx *x, const rs_run *r, const sh_cmd *c, const p
         }
         if (conf)
             return;
-        static const char *const yes[] = {"-y", "--yes", "--assume-yes", "-q=2", "--quiet=2",
-                                          NULL};
-        bool has_yes = has_opt(c, &pc, yes) || has_short(c, &pc, 'y');
-        for (size_t i = pc.prog + 1; i < c->nwords && !has_yes; i++) /* -qq implies -y */
-            has_yes = c->words[i].literal && c->words[i].value.n > 2 &&
-                      c->words[i].value.p[1] != '-' &&
-                      memmem(c->words[i].value.p, c->words[i].value.n, "qq", 2);
         static const char *const recommends[] = {"--no-install-recommends",
                                                  "--install-recommends", NULL};
-        bool yes_needed = sub_in(c, &pc, apt_needs_yes) && !has_yes;
-        bool no_rec = x->level >= 2 && sub_in(c, &pc, word_install) &&
-                      !has_opt(c, &pc, recommends) && !any_unquoted_variable(c, pc.prog + 1);
+        bool yes_needed = yes_wanted && !apt_assumes_yes(c, &pc);
+        bool no_rec = rec_wanted && !has_opt(c, &pc, recommends) &&
+                      !any_unquoted_variable(c, pc.prog + 1);
         if (yes_needed)
             put_edit(e, r, sub, no_rec ? " -y --no-install-recommends" : " -y");
         else if (no_rec) /* after the options that follow the subcommand: install -y --no-... */
@@ -1089,14 +1155,14 @@ static void flag_command(const ctx *x, const rs_run *r, const sh_cmd *c, const p
     }
     case M_APK: {
         static const char *const nocache[] = {"--no-cache", NULL};
-        if (sub && !mount && sub_in(c, &pc, apk_adds) && !has_opt(c, &pc, nocache) &&
+        if (sub && !mount && sub_is(&pc, SUB_ADDS) && !has_opt(c, &pc, nocache) &&
             !has_opt(c, &pc, apk_update_flags) && !has_short(c, &pc, 'U'))
             put_edit(e, r, sub, " --no-cache");
         return;
     }
     case M_YUM: {
         static const char *const yes[] = {"-y", "--assumeyes", "--assume-yes", NULL};
-        if (sub && sub_in(c, &pc, yum_needs_yes) && !has_opt(c, &pc, yes) &&
+        if (sub && sub_is(&pc, SUB_NEEDS_YES) && !has_opt(c, &pc, yes) &&
             !has_short(c, &pc, 'y'))
             put_edit(e, r, sub, " -y");
         return;
@@ -1104,7 +1170,7 @@ static void flag_command(const ctx *x, const rs_run *r, const sh_cmd *c, const p
     case M_ZYPPER: {
         static const char *const nonint[] = {"-n", "--non-interactive", "-y", "--no-confirm",
                                              NULL};
-        if (sub && sub_in(c, &pc, zypper_needs_n) && !has_opt(c, &pc, nonint))
+        if (sub && sub_is(&pc, SUB_NEEDS_YES) && !has_opt(c, &pc, nonint))
             put_edit(e, r, prog, " -n");
         return;
     }
@@ -1113,14 +1179,14 @@ static void flag_command(const ctx *x, const rs_run *r, const sh_cmd *c, const p
         bool env = flags & RUN_PIP_ENV;
         for (size_t i = 0; i < pc.prog && !env; i++)
             env = slice_contains_nocase(c->words[i].value, "PIP_");
-        if (sub && !mount && !env && sub_in(c, &pc, word_install) && !has_opt(c, &pc, cache))
+        if (sub && !mount && !env && sub_is(&pc, SUB_INSTALL) && !has_opt(c, &pc, cache))
             put_edit(e, r, sub, " --no-cache-dir");
         return;
     }
     case M_GEM: {
         static const char *const doc[] = {"--no-document", "-N", "--document", "--no-rdoc",
                                           "--no-ri", "--rdoc", "--ri", NULL};
-        if (x->level >= 2 && sub && sub_in(c, &pc, word_install) && !has_opt(c, &pc, doc))
+        if (x->level >= 2 && sub && sub_is(&pc, SUB_INSTALL) && !has_opt(c, &pc, doc))
             put_edit(e, r, sub, " --no-document");
         return;
     }
@@ -1199,8 +1265,7 @@ static bool apt_inert(const rs_run *r, const sh_cmd *c)
             return false;
     pcmd pc;
     if (recognise(c, &pc)) {
-        if (pc.mgr != M_APT || !slice_eq_str(pc.tool, "apt-get") ||
-            !sub_in(c, &pc, apt_install_like))
+        if (pc.mgr != M_APT || !(pc.is & IS_APT_GET) || !sub_is(&pc, SUB_INSTALL_LIKE))
             return false;
         for (size_t i = pc.sub + 1; i < c->nwords; i++)
             if (names_any(c->words[i].value, risky_pkgs))
@@ -1280,8 +1345,7 @@ static bool update_insertable(const rs_run *r, size_t i)
     const sh_cmd *c = &r->sh.cmds[i];
     pcmd pc;
     return c->depth == 0 && !c->negated && recognise(c, &pc) && pc.mgr == M_APT &&
-           (slice_eq_str(pc.tool, "apt-get") || slice_eq_str(pc.tool, "apt")) &&
-           sub_in(c, &pc, apt_install_like);
+           (pc.is & (IS_APT_GET | IS_APT)) && sub_is(&pc, SUB_INSTALL_LIKE);
 }
 
 /* The `apt-get update` a later install of the stage may take, and whether what lies between
@@ -1380,7 +1444,7 @@ static int lone_update(const rs_run *r, const run_entry *e)
         const pcmd pc = e->cmd[i].pc;
         if (c->depth != 0 || (c->op != SH_AND && c->op != SH_SEQ && c->op != SH_END) ||
             (pc.mgr != M_APT && pc.mgr != M_APK) ||
-            !sub_in(c, &pc, word_update) || e->cmd[i].cat != EV_REFRESH ||
+            !sub_is(&pc, SUB_REFRESH) || e->cmd[i].cat != EV_REFRESH ||
             (mgr >= 0 && mgr != pc.mgr))
             return -1;
         mgr = pc.mgr;
@@ -1423,7 +1487,7 @@ static void drop_node(df_doc *doc, df_node *n, df_diags *d)
     buf_free(&b);
 }
 
-/* The last top-level command of manager m that is install-like (install_like[m]; for yarn
+/* The last top-level command of manager m that is install-like (SUB_INSTALL_LIKE; for yarn
  * also a bare `yarn`), SIZE_MAX when none; *last_any is the last command that may fill m's
  * cache or index again: install-like at any depth, one that reads or refreshes the index, or
  * an unread mention. e is r's entry: a script that neither runs nor mentions m has neither. */
@@ -1578,11 +1642,20 @@ static bool keeps_programs(const rs_run *r, const run_entry *e, size_t after,
 static bool append(ctx *x, df_node *n, rs_run *r, run_entry **en, df_slice prefix,
                    const char *cmd)
 {
+    /* n's own style, else the file's (file_style): a node that shows its own style shows the
+     * same one after new lines in that style at its end, so an append to it leaves the file's
+     * style as it was and need not work it out */
+    rs_style st;
+    if (!rs_own_style(x->doc, n, &st))
+        st = file_style(x);
     df_buf b = {0};
-    buf_put_slice(&b, prefix);
-    buf_puts(&b, cmd);
-    rs_style st = rs_node_style(x->doc, n, file_style(x));
-    bool ok = rs_append(x->doc, r, buf_to_arena(&b, &x->doc->arena), &st, x->d);
+    df_slice line = slice_from(cmd);
+    if (prefix.n) { /* rs_append copies the command: the buffer need not outlive it */
+        buf_put_slice(&b, prefix);
+        buf_puts(&b, cmd);
+        line = (df_slice){b.p, b.len};
+    }
+    bool ok = rs_append(x->doc, r, line, &st, x->d);
     buf_free(&b);
     rs_run was = *r; /* its reading stays in the arena: the commands before the new ones */
     *en = reopen_entry(x->doc, n, r, *en, *en ? &was : NULL);
@@ -1613,7 +1686,7 @@ static bool apk_cleanup(ctx *x, df_node *n, rs_run *r, bool later_use, bool moun
         const sh_cmd *c = &r->sh.cmds[i];
         const pcmd pc = en->cmd[i].pc;
         if (c->depth == 0 && !used && pc.mgr == M_APK &&
-            pc.sub < c->nwords && sub_in(c, &pc, apk_adds) && en->cmd[i].cat == EV_REFRESH)
+            pc.sub < c->nwords && sub_is(&pc, SUB_ADDS) && en->cmd[i].cat == EV_REFRESH)
             put_edit(&e, r, &c->words[pc.sub], " --no-cache"); /* keeps no index now */
         else
             used |= uses(en, i, M_APK);
@@ -1630,15 +1703,14 @@ static bool apk_cleanup(ctx *x, df_node *n, rs_run *r, bool later_use, bool moun
     size_t upd = SIZE_MAX, nupd = 0, last_use = 0;
     bool adds = false;
     for (size_t i = 0; i < r->sh.ncmds; i++) {
-        const sh_cmd *c = &r->sh.cmds[i];
         const pcmd pc = en->cmd[i].pc;
         if (uses(en, i, M_APK))
             last_use = i;
         if (pc.mgr != M_APK)
             continue;
-        if (sub_in(c, &pc, word_update))
+        if (sub_is(&pc, SUB_REFRESH))
             upd = i, nupd++;
-        else if (upd != SIZE_MAX && sub_in(c, &pc, apk_adds) && en->cmd[i].cat == EV_NONE)
+        else if (upd != SIZE_MAX && sub_is(&pc, SUB_ADDS) && en->cmd[i].cat == EV_NONE)
             adds = true;
     }
     if (nupd != 1 || !adds || upd + 1 >= r->sh.ncmds || r->sh.cmds[upd].op != SH_AND ||

@@ -38,14 +38,19 @@ static bool blank(char c)
 
 /* ---- continuation style ---- */
 
+/* Has n's text more than one line, and no heredoc: can it show a continuation style? */
+static inline bool several_lines(const df_node *n)
+{
+    df_slice t = n->text;
+    return !n->nheredocs && t.n >= 2 && memchr(t.p, '\n', t.n - 1);
+}
+
 /* The command-continuation style of one instruction's text, if it shows one. */
 static bool style_in(const df_doc *doc, const df_node *n, rs_style *st)
 {
-    if (n->nheredocs)
-        return false;
-    df_slice t = n->text;
-    if (t.n < 2 || !memchr(t.p, '\n', t.n - 1))
+    if (!several_lines(n))
         return false; /* one line: no continuation */
+    df_slice t = n->text;
     bool first = true, prev_and = false;
     for (size_t i = 0; i < t.n;) {
         const char *nl = memchr(t.p + i, '\n', t.n - i);
@@ -89,8 +94,8 @@ static bool style_in(const df_doc *doc, const df_node *n, rs_style *st)
 rs_style rs_doc_style(const df_doc *doc)
 {
     rs_style st;
-    for (const df_node *n = doc->head; n; n = n->next)
-        if (style_in(doc, n, &st))
+    for (const df_node *n = doc->head; n; n = n->next) /* most are one line: tested here */
+        if (several_lines(n) && style_in(doc, n, &st))
             return st;
     return (rs_style){SLICE("    "), false};
 }
@@ -114,20 +119,30 @@ static void put_bytes(df_buf *b, df_slice s)
         buf_putc(b, s.p[i]);
 }
 
+/* The pieces of the joint in style st, in the text: the operator (` && `, or ` ` before a
+ * leading one), the escape, the newline, the indent and the leading operator (or nothing). In
+ * the logical line the escape and the newline are gone: JOINT_AND, JOINT_INDENT and
+ * JOINT_LEAD. */
+enum { JOINT_AND, JOINT_ESCAPE, JOINT_NEWLINE, JOINT_INDENT, JOINT_LEAD, JOINT_PIECES };
+static void joint_pieces(const df_doc *doc, const rs_style *st, df_slice piece[JOINT_PIECES])
+{
+    piece[JOINT_AND] = st->leading ? SLICE(" ") : SLICE(" && ");
+    piece[JOINT_ESCAPE] = (df_slice){&doc->escape, 1};
+    piece[JOINT_NEWLINE] = ir_newline(doc);
+    piece[JOINT_INDENT] = st->indent;
+    piece[JOINT_LEAD] = st->leading ? SLICE("&& ") : SLICE("");
+}
+
 void rs_put_joint(df_buf *text, df_buf *want, const df_doc *doc, const rs_style *st)
 {
-    df_slice and = st->leading ? SLICE(" ") : SLICE(" && ");
-    put_bytes(text, and);
-    buf_putc(text, doc->escape);
-    put_bytes(text, ir_newline(doc));
-    put_bytes(text, st->indent);
-    if (st->leading)
-        put_bytes(text, SLICE("&& "));
+    df_slice piece[JOINT_PIECES];
+    joint_pieces(doc, st, piece);
+    for (size_t i = 0; i < JOINT_PIECES; i++)
+        put_bytes(text, piece[i]);
     if (want) {
-        put_bytes(want, and);
-        put_bytes(want, st->indent);
-        if (st->leading)
-            put_bytes(want, SLICE("&& "));
+        put_bytes(want, piece[JOINT_AND]);
+        put_bytes(want, piece[JOINT_INDENT]);
+        put_bytes(want, piece[JOINT_LEAD]);
     }
 }
 
@@ -222,28 +237,50 @@ bool rs_commit(df_doc *doc, df_node *n, df_slice text, df_slice want, df_diags *
     return ok;
 }
 
+/* The total length of the n slices of part. */
+static size_t parts_len(const df_slice *part, size_t n)
+{
+    size_t len = 0;
+    for (size_t i = 0; i < n; i++)
+        len += part[i].n;
+    return len;
+}
+
+/* Writes the n slices of part one after the other at dst (parts_len bytes). */
+static void put_parts(char *dst, const df_slice *part, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        if (part[i].n) /* an empty piece may have no pointer */
+            memcpy(dst, part[i].p, part[i].n);
+        dst += part[i].n;
+    }
+}
+
 bool rs_append(df_doc *doc, const rs_run *r, df_slice cmd, const rs_style *st, df_diags *d)
 {
     rs_tail t;
     if (!rs_tail_of(r, &t, NULL))
         return false;
-    df_buf text = {0}, want = {0};
-    buf_put_slice(&text, t.head);
-    buf_put(&want, r->script.p, t.end);
-    if (!memchr(t.head.p, '\n', t.head.n) && t.head.n + 4 + cmd.n <= 80) {
-        buf_puts(&text, " && ");
-        buf_puts(&want, " && ");
-    } else {
-        rs_put_joint(&text, &want, doc, st);
-    }
-    buf_put_slice(&text, cmd);
-    buf_put_slice(&want, cmd);
-    buf_put_slice(&text, t.newline);
-    /* rs_commit keeps its own copy of the text and only compares the script: neither needs a
-     * copy in the arena */
-    bool ok = rs_commit(doc, r->n, (df_slice){text.p, text.len}, (df_slice){want.p, want.len}, d);
-    buf_free(&text);
-    buf_free(&want);
+    df_slice joint[JOINT_PIECES] = {SLICE(" && ")}; /* the same line: the operator alone */
+    if (memchr(t.head.p, '\n', t.head.n) || t.head.n + 4 + cmd.n > 80)
+        joint_pieces(doc, st, joint);
+    df_slice text[] = {t.head, joint[JOINT_AND], joint[JOINT_ESCAPE], joint[JOINT_NEWLINE],
+                       joint[JOINT_INDENT], joint[JOINT_LEAD], cmd, t.newline};
+    df_slice want[] = {{r->script.p, t.end}, joint[JOINT_AND], joint[JOINT_INDENT],
+                       joint[JOINT_LEAD], cmd};
+    enum { NTEXT = sizeof text / sizeof *text, NWANT = sizeof want / sizeof *want };
+    /* the text goes straight to the arena, where the node rs_commit makes reads it without a
+     * copy; the script is only compared, on the stack when it fits */
+    size_t tn = parts_len(text, NTEXT), wn = parts_len(want, NWANT);
+    char *tp = arena_alloc_raw(&doc->arena, tn + 1);
+    put_parts(tp, text, NTEXT);
+    tp[tn] = '\0'; /* as arena_slice leaves text */
+    char room[512];
+    char *wp = wn <= sizeof room ? room : xmalloc(wn);
+    put_parts(wp, want, NWANT);
+    bool ok = rs_commit(doc, r->n, (df_slice){tp, tn}, (df_slice){wp, wn}, d);
+    if (wp != room)
+        free(wp);
     return ok;
 }
 
