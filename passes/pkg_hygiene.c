@@ -1040,6 +1040,7 @@ typedef struct runner {
 
 /* Per stage. */
 typedef struct stage_info {
+    size_t runners;      /* its RUNs that run a manager (phase 3) */
     unsigned facts;      /* ENV_*, YARN_UNSURE as of the node being looked at (phase 1) */
     unsigned runs;       /* bit M_* per manager its runners run */
     unsigned heirs;      /* ... the runners of the stages built on it, directly or not, run:
@@ -1051,7 +1052,6 @@ typedef struct stage_info {
     bool onb_user;       /* ONBUILD USER */
     bool upstream;       /* it, or a stage it builds on, has a runner: else no RUN that
                           * phase 3 acts on sees what read says */
-    size_t runners;      /* its RUNs that run a manager (phase 3) */
     bool base_runs;      /* a stage it builds on has such a RUN (phase 3) */
 } stage_info;
 
