@@ -181,8 +181,7 @@ static int optimize(df_doc *doc, const df_options *opt, df_diags *d)
                     sema_stages(doc, d);
                 if (opt->pass_fired)
                     opt->pass_fired(opt->pass_fired_arg, p->name);
-                if (opt->check) /* a pass that changes nothing leaves the IR as it was */
-                    ir_check(doc, p->name);
+                ir_check_pass(doc, p->name, opt->check);
             }
             if (opt->dump_after && strcmp(opt->dump_after, p->name) == 0) {
                 df_buf b = {0};
@@ -197,11 +196,7 @@ static int optimize(df_doc *doc, const df_options *opt, df_diags *d)
             drop_repeated(d, from, first_round_diags);
     }
     doc->opt = NULL;
-#ifndef NDEBUG
-    /* without the check after every pass, the IR is still checked before anyone prints it */
-    if (changed && !opt->check)
-        ir_check(doc, "the passes");
-#endif
+    ir_check_passes(doc, changed, opt->check);
     return changed;
 }
 

@@ -243,6 +243,12 @@ void ir_check(const df_doc *doc, const char *after);
 /* Whether the environment asks for the IR check after every pass (DFOPT_CHECK_IR set and not
  * "0"; the test scripts set it). Without it the commands check the IR once, after the passes. */
 bool ir_check_each_pass(void);
+/* The check policy of a run of passes, in one place for the optimizer and lint: after a pass
+ * that changed doc, ir_check_pass checks when each (every pass: the tests, the fuzzers); once
+ * they are done, ir_check_passes checks when something changed and each did not. Both do
+ * nothing in a build with NDEBUG. */
+void ir_check_pass(const df_doc *doc, const char *pass, bool each);
+void ir_check_passes(const df_doc *doc, bool changed, bool each);
 /* Like sh_note_node (shell.h), a second slot beside the node's script reading, kept for
  * rw_run_footprint; NULL when the script has not been read or n has new text since. */
 void **sh_footprint_note(const df_node *n);

@@ -378,6 +378,27 @@ bool ir_check_each_pass(void)
     return wanted;
 }
 
+void ir_check_pass(const df_doc *doc, const char *pass, bool each)
+{
+#ifndef NDEBUG
+    if (each) /* a pass that changes nothing leaves the IR as it was */
+        ir_check(doc, pass);
+#else
+    (void)doc, (void)pass, (void)each;
+#endif
+}
+
+void ir_check_passes(const df_doc *doc, bool changed, bool each)
+{
+#ifndef NDEBUG
+    /* without the check after every pass, the IR is still checked before anyone prints it */
+    if (changed && !each)
+        ir_check(doc, "the passes");
+#else
+    (void)doc, (void)changed, (void)each;
+#endif
+}
+
 void ir_quote_value(const df_doc *doc, df_buf *b, df_slice v)
 {
     bool plain = v.n > 0;

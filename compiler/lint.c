@@ -871,24 +871,19 @@ bool lint_pass_findings(lint_file *f, df_doc *doc, const df_pass *passes, size_t
 {
     size_t errors = d->nerrors;
     lint_tracker *t = lint_track_begin(f, doc);
-    bool changed = false;
+    bool changed = false, each = ir_check_each_pass();
     for (size_t pi = 0; pi < npasses; pi++) {
         if (!run[pi])
             continue;
         if (passes[pi].run(doc, d)) {
             changed = true;
-            sema_stages(doc, d);
+            if (doc->stages_stale)
+                sema_stages(doc, d);
             lint_track_pass(t, passes[pi].name, passes[pi].summary);
-#ifndef NDEBUG
-            if (ir_check_each_pass()) /* a pass that changes nothing leaves the IR as it was */
-                ir_check(doc, passes[pi].name);
-#endif
+            ir_check_pass(doc, passes[pi].name, each);
         }
     }
-#ifndef NDEBUG
-    if (changed && !ir_check_each_pass())
-        ir_check(doc, "the passes");
-#endif
+    ir_check_passes(doc, changed, each);
     lint_track_end(t, cfg);
     return d->nerrors == errors;
 }
