@@ -32,32 +32,15 @@ bool node_flag(const df_node *n, const char *name, df_slice *value)
     return false;
 }
 
-static unsigned char fold(unsigned char c) /* ASCII case */
-{
-    return c >= 'A' && c <= 'Z' ? (unsigned char)(c + 32) : c;
-}
-
 /* ASCII case-folded FNV-1a: stage names compare case-insensitively. */
 static size_t name_hash(df_slice name)
 {
     uint64_t h = 0xcbf29ce484222325u;
     for (size_t i = 0; i < name.n; i++) {
         unsigned char c = (unsigned char)name.p[i];
-        h = (h ^ fold(c)) * 0x100000001b3u;
+        h = (h ^ ascii_fold(c)) * 0x100000001b3u;
     }
     return (size_t)h;
-}
-
-/* Are a and b the same stage name, ASCII case ignored? Names are short: this loop costs less
- * than a call to strncasecmp. */
-static bool same_name(df_slice a, df_slice b)
-{
-    if (a.n != b.n)
-        return false;
-    for (size_t i = 0; i < a.n; i++)
-        if (a.p[i] != b.p[i] && fold((unsigned char)a.p[i]) != fold((unsigned char)b.p[i]))
-            return false;
-    return true;
 }
 
 /* The slot of name in doc->stage_names: the one holding a stage of that name, or the empty one
@@ -69,7 +52,7 @@ static int *name_slot(const df_doc *doc, df_slice name)
         int *slot = &doc->stage_names[i];
         if (*slot == 0)
             return slot;
-        if (same_name(doc->stages[*slot - 1].name, name))
+        if (slices_eq_nocase(doc->stages[*slot - 1].name, name))
             return slot;
     }
 }

@@ -27,19 +27,26 @@ bool slice_eq_str(df_slice a, const char *s)
     return s[a.n] == '\0';
 }
 
-static unsigned char fold(unsigned char c) /* ASCII case, as strncasecmp in the C locale */
-{
-    return c >= 'A' && c <= 'Z' ? (unsigned char)(c + 32) : c;
-}
-
 bool slice_eq_nocase(df_slice a, const char *s)
 {
     for (size_t i = 0; i < a.n; i++) {
         unsigned char x = (unsigned char)a.p[i], y = (unsigned char)s[i];
-        if (y == '\0' || (x != y && fold(x) != fold(y)))
+        if (y == '\0' || (x != y && ascii_fold(x) != ascii_fold(y)))
             return false;
     }
     return s[a.n] == '\0';
+}
+
+bool slices_eq_nocase(df_slice a, df_slice b)
+{
+    if (a.n != b.n)
+        return false;
+    for (size_t i = 0; i < a.n; i++) {
+        unsigned char x = (unsigned char)a.p[i], y = (unsigned char)b.p[i];
+        if (x != y && ascii_fold(x) != ascii_fold(y))
+            return false;
+    }
+    return true;
 }
 
 bool slice_has_prefix(df_slice a, const char *prefix)

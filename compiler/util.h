@@ -29,6 +29,12 @@ df_slice slice_from(const char *s);
 bool slice_eq(df_slice a, df_slice b);
 bool slice_eq_str(df_slice a, const char *s);
 bool slice_eq_nocase(df_slice a, const char *s);
+bool slices_eq_nocase(df_slice a, df_slice b); /* the same bytes, ASCII case ignored */
+/* c in lower case when it is an ASCII capital, as strncasecmp folds in the C locale */
+static inline unsigned char ascii_fold(unsigned char c)
+{
+    return c >= 'A' && c <= 'Z' ? (unsigned char)(c + 32) : c;
+}
 bool slice_has_prefix(df_slice a, const char *prefix);
 /* Does s contain needle, ignoring ASCII case? */
 bool slice_contains_nocase(df_slice s, const char *needle);
