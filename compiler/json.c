@@ -283,16 +283,9 @@ typedef struct elements {
 /* add_element when e is full: its room doubles, moving to the heap the first time */
 __attribute__((noinline)) static void elements_grow(elements *e)
 {
-    e->cap *= 2;
-    if (e->v == e->v_local) {
-        e->v = xmalloc(e->cap * sizeof *e->v);
-        e->off = xmalloc(e->cap * sizeof *e->off);
-        memcpy(e->v, e->v_local, e->n * sizeof *e->v);
-        memcpy(e->off, e->off_local, e->n * sizeof *e->off);
-    } else {
-        e->v = xrealloc(e->v, e->cap * sizeof *e->v);
-        e->off = xrealloc(e->off, e->cap * sizeof *e->off);
-    }
+    size_t cap = e->cap; /* the two arrays grow alike */
+    e->v = grow_from_local(e->v, e->v_local, &e->cap, e->n, sizeof *e->v);
+    e->off = grow_from_local(e->off, e->off_local, &cap, e->n, sizeof *e->off);
 }
 
 /* Adds the string just read (it started at offset at). */

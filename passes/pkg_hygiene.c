@@ -2057,11 +2057,8 @@ PASS(pkg_hygiene)
         runs |= e->runs;
         if (n->stage < 0)
             continue; /* phase 1 gives it no flags: no phase acts on it */
-        if (nrun == cap) {
-            cap *= 2;
-            run = run == run_small ? memcpy(xmalloc(cap * sizeof *run), run_small, sizeof run_small)
-                                   : xrealloc(run, cap * sizeof *run);
-        }
+        if (nrun == cap)
+            run = grow_from_local(run, run_small, &cap, nrun, sizeof *run);
         run[nrun++] = (runner){n, e->runs, e->runs, 0};
     }
     if (!runs)
