@@ -134,14 +134,6 @@ static df_slice directives_in_text(df_slice lead)
     return (df_slice){lead.p, keep};
 }
 
-/* Copies s to p; returns the end of the copy. */
-static char *put(char *p, df_slice s)
-{
-    if (s.n)
-        memcpy(p, s.p, s.n);
-    return p + s.n;
-}
-
 /* Renumbers `--from=N` of COPY/ADD node n to the stage's new index. */
 static bool renumber(df_doc *doc, df_node *n, int to, df_diags *d)
 {
@@ -258,12 +250,12 @@ PASS(dead_stage)
             gap = ir_newline(doc);
         if (header_kept) /* it ends in an empty line: one is enough */
             lead = rest_after_empty_lines(lead);
-        /* the new lead: carry, gap, lead, joined in the arena (NUL-terminated, as text that a
-         * pass builds) */
-        size_t len = carry.n + gap.n + lead.n;
-        char *p = arena_alloc_raw(&doc->arena, len + 1);
-        *put(put(put(p, carry), gap), lead) = '\0';
-        doc->head->lead = (df_slice){p, len};
+        df_buf b = {0};
+        buf_put_slice(&b, carry);
+        buf_put_slice(&b, gap);
+        buf_put_slice(&b, lead);
+        doc->head->lead = buf_to_arena(&b, &doc->arena);
+        buf_free(&b);
     }
     if (!local) {
         free(live);
