@@ -100,12 +100,6 @@ rs_style rs_doc_style(const df_doc *doc)
     return (rs_style){SLICE("    "), false};
 }
 
-rs_style rs_node_style(const df_doc *doc, const df_node *n, rs_style fallback)
-{
-    rs_style st;
-    return style_in(doc, n, &st) ? st : fallback;
-}
-
 bool rs_own_style(const df_doc *doc, const df_node *n, rs_style *st)
 {
     return style_in(doc, n, st);

@@ -46,9 +46,7 @@ typedef struct rs_style {
 /* The style of the first command continuation in the file (a continuation line starting with
  * `&&`, or one after a line ending in `&& \`), else 4 spaces, trailing `&&`. */
 rs_style rs_doc_style(const df_doc *doc);
-/* n's own command-continuation style when it has one, else fallback. */
-rs_style rs_node_style(const df_doc *doc, const df_node *n, rs_style fallback);
-/* Fills st with n's own command-continuation style; false when n shows none. */
+/* Fills st with n's own command-continuation style; false (st as it was) when n shows none. */
 bool rs_own_style(const df_doc *doc, const df_node *n, rs_style *st);
 /* Appends the joint between two commands in style st: ` && \` newline indent, or ` \` newline
  * indent `&& ` (the document's escape character and newline). want, when not NULL, receives

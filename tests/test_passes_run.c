@@ -68,9 +68,10 @@ static void test_style(void **state)
     rs_style st = rs_doc_style(doc);
     assert_true(st.leading); /* the package list is not a command continuation */
     assert_slice(st.indent, "\t");
-    rs_style own = rs_node_style(doc, nth(doc, 1), (rs_style){SLICE("  "), false});
+    rs_style own = {SLICE("  "), false};
+    assert_false(rs_own_style(doc, nth(doc, 1), &own)); /* no command continuation of its own */
     assert_false(own.leading);
-    assert_slice(own.indent, "  "); /* no command continuation of its own: the fallback */
+    assert_slice(own.indent, "  "); /* the caller's fallback stays */
     df_doc_free(doc);
 
     doc = parse_ok("FROM x\nRUN a && \\\n  # note\n\t  b\n");
@@ -149,7 +150,7 @@ static void test_append(void **state)
     rs_run r = open_nth(doc, 1);
     assert_true(rs_append(doc, &r, SLICE("rm -rf /x"), &st, d));
     r = open_nth(doc, 2);
-    st = rs_node_style(doc, nth(doc, 2), st);
+    rs_own_style(doc, nth(doc, 2), &st); /* its own style, else the one before */
     assert_true(rs_append(doc, &r, SLICE("c"), &st, d));
     r = open_nth(doc, 3);
     st = (rs_style){SLICE("    "), false};
