@@ -75,19 +75,25 @@ static bool names_known(const char *list, df_diags *d)
     return ok;
 }
 
-/* Drops the diagnostics from index from on that repeat one of the first `upto` (a pass that
- * refuses says so again in a later round). */
-static void drop_repeated(df_diags *d, size_t from, size_t upto)
+/* Do g and h say the same thing at the same place? A rewritten instruction's diagnostic points at
+ * its line only (diag.whole_line), so there any column of that line is the same place. */
+static bool same_diag(const diag *g, const diag *h)
+{
+    return h->level == g->level && h->line == g->line &&
+           (h->col == g->col || h->whole_line || g->whole_line) &&
+           strcmp(h->message, g->message) == 0;
+}
+
+/* Drops the diagnostics from index from on that repeat an earlier one (a pass that refuses says
+ * so again in a later round). */
+static void drop_repeated(df_diags *d, size_t from)
 {
     size_t k = from;
     for (size_t i = from; i < d->n; i++) {
         const diag *g = &d->v[i];
         bool seen = false;
-        for (size_t j = 0; j < upto && !seen; j++) {
-            const diag *h = &d->v[j];
-            seen = h->level == g->level && h->line == g->line && h->col == g->col &&
-                   strcmp(h->message, g->message) == 0;
-        }
+        for (size_t j = 0; j < k && !seen; j++)
+            seen = same_diag(&d->v[j], g);
         if (seen) {
             if (g->level == DIAG_ERROR)
                 d->nerrors--;
@@ -156,7 +162,7 @@ static int optimize(df_doc *doc, const df_options *opt, df_diags *d)
     if (pipeline_len > MAX_PASSES)
         die("the pass table outgrew MAX_PASSES");
     bool chosen[MAX_PASSES]; /* the selection, worked out once (--passes and --skip are lists) */
-    size_t first_round_diags = d->n, selected = 0, quiet = 0;
+    size_t selected = 0, quiet = 0;
     for (size_t i = 0; i < pipeline_len; i++)
         selected += chosen[i] = selected_pass(opt, &pipeline[i]);
     for (int round = 0, before = -1; round < MAX_ROUNDS && changed != before; round++) {
@@ -190,10 +196,8 @@ static int optimize(df_doc *doc, const df_options *opt, df_diags *d)
                 buf_free(&b);
             }
         }
-        if (round == 0)
-            first_round_diags = d->n;
-        else
-            drop_repeated(d, from, first_round_diags);
+        if (round > 0)
+            drop_repeated(d, from);
     }
     doc->opt = NULL;
     ir_check_passes(doc, changed, opt->check);

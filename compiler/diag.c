@@ -69,17 +69,15 @@ static char *vformat(const char *fmt, va_list ap)
     return b.p;
 }
 
-void diag_add(df_diags *d, diag_level level, const df_doc *doc, size_t off, size_t len,
-              const char *fmt, ...)
+/* A diagnostic at source offset off (len bytes), or at none when off is SIZE_MAX. */
+static diag *vadd(df_diags *d, diag_level level, const df_doc *doc, size_t off, size_t len,
+                  const char *fmt, va_list ap)
 {
     diag *g = new_diag(d, level);
-    va_list ap;
-    va_start(ap, fmt);
     g->message = vformat(fmt, ap);
-    va_end(ap);
     g->file = doc->name;
     if (off == SIZE_MAX || off > doc->src.n)
-        return;
+        return g;
     ir_line_col(doc, off, &g->line, &g->col);
     size_t ls = off - (g->col - 1), le = ls;
     while (le < doc->src.n && doc->src.p[le] != '\n')
@@ -88,12 +86,47 @@ void diag_add(df_diags *d, diag_level level, const df_doc *doc, size_t off, size
     while (shown > ls && doc->src.p[shown - 1] == '\r')
         shown--;
     if (shown == ls)
-        return; /* an empty line: the position says it all */
+        return g; /* an empty line: the position says it all */
     g->source_line = xmalloc(shown - ls + 1);
     memcpy(g->source_line, doc->src.p + ls, shown - ls);
     g->source_line[shown - ls] = '\0';
     size_t room = shown > off ? shown - off : 0;
     g->end_col = g->col + (len < room ? len : room);
+    return g;
+}
+
+void diag_add(df_diags *d, diag_level level, const df_doc *doc, size_t off, size_t len,
+              const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vadd(d, level, doc, off, len, fmt, ap);
+    va_end(ap);
+}
+
+void diag_node(df_diags *d, diag_level level, const df_doc *doc, const df_node *n, size_t off,
+               size_t len, const char *fmt, ...)
+{
+    bool whole = false;
+    if (off == SIZE_MAX && n->line) {
+        /* rewritten: the keyword of the line it came from */
+        off = ir_line_start(doc, n->line);
+        if (off != SIZE_MAX) {
+            const char *p = doc->src.p, *e = p + doc->src.n;
+            while (off < doc->src.n && (p[off] == ' ' || p[off] == '\t'))
+                off++;
+            len = 0;
+            while (p + off + len < e && p[off + len] != ' ' && p[off + len] != '\t' &&
+                   p[off + len] != '\n' && p[off + len] != '\r')
+                len++;
+            whole = true;
+        }
+    }
+    va_list ap;
+    va_start(ap, fmt);
+    diag *g = vadd(d, level, doc, off, len, fmt, ap);
+    va_end(ap);
+    g->whole_line = whole && g->line;
 }
 
 void diag_addf_plain(df_diags *d, diag_level level, const char *fmt, ...)

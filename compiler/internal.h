@@ -175,6 +175,8 @@ typedef struct diag {
     size_t end_col;         /* exclusive, on the same line; == col for a point */
     char *message;
     char *source_line;      /* the line's text without its newline, NULL when unknown */
+    bool whole_line;        /* the position is the instruction's line (it was rewritten since),
+                             * col is where its keyword was */
 } diag;
 
 struct df_diags {
@@ -188,6 +190,10 @@ struct df_diags {
 void diags_release(df_diags *d);
 void diag_add(df_diags *d, diag_level level, const df_doc *doc, size_t src_off, size_t len,
               const char *fmt, ...) __attribute__((format(printf, 6, 7)));
+/* diag_add about node n at source offset off (SIZE_MAX: none): a node a pass rewrote has no
+ * source offsets, so the diagnostic then points at the keyword of the line it came from. */
+void diag_node(df_diags *d, diag_level level, const df_doc *doc, const df_node *n, size_t off,
+               size_t len, const char *fmt, ...) __attribute__((format(printf, 7, 8)));
 void diag_addf_plain(df_diags *d, diag_level level, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 void diag_render(const df_diags *d, df_buf *out, bool color);
@@ -276,6 +282,8 @@ bool ir_edit_apply(df_doc *doc, df_node *n, ir_edits *e, df_diags *d);
 df_slice ir_newline(const df_doc *doc);
 /* Line and column (1-based, byte columns) of a source offset. */
 void ir_line_col(const df_doc *doc, size_t off, size_t *line, size_t *col);
+/* The source offset where 1-based line `line` starts; SIZE_MAX past the end. */
+size_t ir_line_start(const df_doc *doc, size_t line);
 
 /* ---- semantics (sema.c) ---- */
 

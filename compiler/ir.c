@@ -279,8 +279,10 @@ void ir_node_adopt(df_doc *doc, df_node *n, const df_node *fresh)
         buf_free(&b);
     }
     unsigned merged = n->flags & DF_N_MERGED;
+    size_t line = n->line;
     *n = *fresh;
     n->flags |= merged;
+    n->line = line; /* where the instruction came from, for diagnostics */
     n->prev = prev;
     n->next = next;
     n->lead = lead;
@@ -332,6 +334,13 @@ void ir_line_col(const df_doc *cdoc, size_t off, size_t *line, size_t *col)
     *col = off - ls[lo] + 1;
     if (lo == 0 && doc->src.n >= 3 && memcmp(doc->src.p, "\xEF\xBB\xBF", 3) == 0 && off >= 3)
         *col -= 3;
+}
+
+size_t ir_line_start(const df_doc *cdoc, size_t line)
+{
+    df_doc *doc = (df_doc *)cdoc; /* the index is a cache */
+    size_t *ls = line_index(doc);
+    return line && line <= doc->nlines ? ls[line - 1] : SIZE_MAX;
 }
 
 void ir_check(const df_doc *doc, const char *after)

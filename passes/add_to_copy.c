@@ -129,10 +129,10 @@ PASS(add_to_copy)
         if (!node_flag(n, "checksum", &v))
             for (size_t i = 0; i + 1 < n->nargs; i++)
                 if (remote(n->args[i].v))
-                    diag_add(d, DIAG_WARNING, doc, node_src_offset(n, n->args[i].off),
-                             n->args[i].v.n,
-                             "ADD of a remote file without --checksum: its content is not "
-                             "verified");
+                    diag_node(d, DIAG_WARNING, doc, n, node_src_offset(n, n->args[i].off),
+                              n->args[i].v.n,
+                              "ADD of a remote file without --checksum: its content is not "
+                              "verified");
         if (n->nheredocs)
             continue;
         bool ok = true;

@@ -172,8 +172,8 @@ PASS(dead_stage)
     graph_build(doc, &g);
     if (g.uncertain) {
         if (notes)
-            diag_add(d, DIAG_NOTE, doc, g.why_node->src_off, g.why_node->keyword.n,
-                     "dead-stage: %s; every stage is kept", g.why);
+            diag_node(d, DIAG_NOTE, doc, g.why_node, g.why_node->src_off,
+                      g.why_node->keyword.n, "dead-stage: %s; every stage is kept", g.why);
         return false;
     }
     enum { LOCAL_STAGES = 32 }; /* the usual handful of stages: no allocation */
@@ -207,9 +207,10 @@ PASS(dead_stage)
             }
             if (numeric) {
                 if (notes)
-                    diag_add(d, DIAG_NOTE, doc, e->node->src_off, e->node->keyword.n,
-                             "dead-stage: a --mount names a stage by a number that would "
-                             "change; every stage is kept");
+                    diag_node(d, DIAG_NOTE, doc, e->node, e->node->src_off,
+                              e->node->keyword.n,
+                              "dead-stage: a --mount names a stage by a number that would "
+                              "change; every stage is kept");
                 ok = false;
             }
         }

@@ -38,13 +38,13 @@ PASS(dup_config)
         if (!old)
             continue;
         if (n->line)
-            diag_add(d, DIAG_WARNING, doc, old->src_off, old->keyword.n,
-                     "%s is set again on line %zu; only the last one takes effect, this one is "
-                     "removed", upper_name(n->kind), n->line);
+            diag_node(d, DIAG_WARNING, doc, old, old->src_off, old->keyword.n,
+                      "%s is set again on line %zu; only the last one takes effect, this one "
+                      "is removed", upper_name(n->kind), n->line);
         else
-            diag_add(d, DIAG_WARNING, doc, old->src_off, old->keyword.n,
-                     "%s is set again later in the stage; only the last one takes effect, this "
-                     "one is removed", upper_name(n->kind));
+            diag_node(d, DIAG_WARNING, doc, old, old->src_off, old->keyword.n,
+                      "%s is set again later in the stage; only the last one takes effect, "
+                      "this one is removed", upper_name(n->kind));
         rw_remove(doc, old, d);
         changed = true;
     }

@@ -1272,9 +1272,9 @@ PASS(multistage)
     bool changed = split(&m, d);
     if (!changed && m.why && asked(doc)) {
         const df_node *n = m.why_node;
-        if (n && n->src_off != SIZE_MAX && !(n->flags & DF_N_EDITED))
-            diag_add(d, DIAG_NOTE, doc, n->src_off, n->keyword.n, "multistage: not split: %s",
-                     m.why);
+        if (n && (n->src_off != SIZE_MAX || n->line))
+            diag_node(d, DIAG_NOTE, doc, n, n->src_off, n->keyword.n, "multistage: not split: %s",
+                      m.why);
         else
             diag_addf_plain(d, DIAG_NOTE, "multistage: not split: %s", m.why);
     }

@@ -99,6 +99,17 @@ check "-o writes the result" bash -c "'$bin' -o '$tmp/out.Dockerfile' '$tmp/dirt
 
 # errors
 check "parse error exits 2" test "$(status "$bin" "$tmp/bad.Dockerfile")" = 2
+# A pass warns again in each round; an instruction another pass has rewritten since (keyword-case
+# here) keeps its line: the warning is said once, where the user wrote the instruction.
+printf 'FROM alpine\nadd https://example.com/x /x\nCOPY --from=${X} /a /a\n' >"$tmp/recased.Dockerfile"
+check "a warning about a rewritten instruction: once, at its place" bash -c "
+    '$bin' -O1 '$tmp/recased.Dockerfile' 2>'$tmp/recased.err' >/dev/null
+    test \$(grep -c 'warning:' '$tmp/recased.err') = 1 &&
+    grep -q '^$tmp/recased.Dockerfile:2:5: warning: ADD of a remote file' '$tmp/recased.err'"
+printf 'FROM golang:1.22\nworkdir /src\nCOPY . .\nshell ["/bin/bash", "-c"]\nRUN go build -o /app .\n' >"$tmp/ms-shell.Dockerfile"
+check "a note about a rewritten instruction names its line" bash -c "
+    '$bin' -O2 --passes=keyword-case,multistage '$tmp/ms-shell.Dockerfile' 2>&1 >/dev/null |
+        grep -q '^$tmp/ms-shell.Dockerfile:4:1: note: multistage: not split: line 4: SHELL'"
 check "parse error format" bash -c "'$bin' '$tmp/bad.Dockerfile' 2>&1 >/dev/null | head -1 | grep -q '^$tmp/bad.Dockerfile:2:5: error: '"
 check "missing file exits 2" test "$(status "$bin" "$tmp/nope")" = 2
 check "directory exits 2" bash -c "'$bin' '$tmp' 2>&1 | grep -q 'is a directory'; test \${PIPESTATUS[0]} = 2"

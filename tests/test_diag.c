@@ -183,6 +183,34 @@ static void test_color(void **state)
     df_doc_free(doc);
 }
 
+/* A rewritten instruction has no source offsets: diag_node points at the keyword of the line it
+ * came from, which the node keeps, and a node with no source at all gets no position. */
+static void test_rewritten_node(void **state)
+{
+    (void)state;
+    df_doc *doc = parse_ok("FROM a\n  add https://x.io/y /y\n");
+    df_diags *d = df_diags_new();
+    df_node *n = doc->head->next;
+    assert_true(ir_node_set_text(doc, n, SLICE("ADD https://x.io/y /y\n"), d));
+    assert_int_equal(n->src_off, SIZE_MAX);
+    assert_int_equal(n->line, 2);
+    diag_node(d, DIAG_WARNING, doc, n, node_src_offset(n, n->args[0].off), n->args[0].v.n,
+              "remote");
+    df_node *fresh = ir_node_from_text(doc, SLICE("RUN true\n"), d);
+    assert_non_null(fresh);
+    diag_node(d, DIAG_NOTE, doc, fresh, fresh->src_off, fresh->keyword.n, "new");
+    assert_true(d->v[0].whole_line);
+    assert_false(d->v[1].whole_line);
+    char *got = render(d, false);
+    assert_string_equal(got, "Dockerfile:2:3: warning: remote\n"
+                             "  add https://x.io/y /y\n"
+                             "  ^~~\n"
+                             "Dockerfile: note: new\n");
+    free(got);
+    df_diags_free(d);
+    df_doc_free(doc);
+}
+
 /* df_diags_print writes what diag_render renders. */
 static void test_print_to_file(void **state)
 {
@@ -219,6 +247,7 @@ int main(void)
         cmocka_unit_test(test_several),
         cmocka_unit_test(test_levels_and_plain),
         cmocka_unit_test(test_color),
+        cmocka_unit_test(test_rewritten_node),
         cmocka_unit_test(test_print_to_file),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
