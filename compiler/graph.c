@@ -85,16 +85,47 @@ static void uncertain(graph *g, const df_node *n, const char *why)
     }
 }
 
-/* An edge from stage `from` to what ref names (a stage, else an image). */
-static void ref_edge(df_doc *doc, graph *g, edge_list *l, int from, df_slice ref,
-                     graph_edge_kind kind, const df_node *n)
+const char *graph_node_refs(const df_node *n, graph_ref_fn ref, void *ctx)
 {
-    if (memchr(ref.p, '$', ref.n)) {
-        uncertain(g, n, "a --from value holds a variable");
-        return;
+    const char *why = NULL;
+    df_slice v;
+    bool quoted;
+    if ((n->kind == DF_COPY || n->kind == DF_ADD) && node_flag(n, "from", &v)) {
+        if (memchr(v.p, '$', v.n))
+            return "a --from value holds a variable";
+        ref(ctx, n, v, GE_COPY);
+    } else if (n->kind == DF_RUN) {
+        for (size_t i = 0; i < n->nbflags; i++) {
+            df_slice f = n->bflags[i].v, from;
+            if (!slice_has_prefix(f, "--mount="))
+                continue;
+            f.p += 8, f.n -= 8;
+            if (!mount_from(f, &from, &quoted))
+                continue;
+            if (quoted || memchr(from.p, '$', from.n)) {
+                if (!why)
+                    why = quoted ? "a --mount value is quoted" : "a --from value holds a variable";
+            } else {
+                ref(ctx, n, from, GE_MOUNT);
+            }
+        }
+    } else if (n->kind == DF_ONBUILD && n->sub && refers_to_stage(n->sub)) {
+        return "ONBUILD refers to another stage";
     }
-    int to = sema_stage_ref(doc, ref, doc->nstages);
-    add_edge(l, (graph_edge){from, to, to < 0 ? ref : (df_slice){"", 0}, kind, n});
+    return why;
+}
+
+typedef struct build_ctx {
+    df_doc *doc;
+    edge_list *l;
+} build_ctx;
+
+/* An edge from n's stage to what ref names (a stage, else an image). */
+static void ref_edge(void *ctx, const df_node *n, df_slice ref, graph_edge_kind kind)
+{
+    build_ctx *b = ctx;
+    int to = sema_stage_ref(b->doc, ref, b->doc->nstages);
+    add_edge(b->l, (graph_edge){n->stage, to, to < 0 ? ref : (df_slice){"", 0}, kind, n});
 }
 
 bool graph_base_may_name_stage(df_slice base)
@@ -136,11 +167,10 @@ void graph_build(df_doc *doc, graph *g)
     l.v = l.local;
     l.n = 0;
     l.cap = LOCAL_EDGES;
+    build_ctx b = {doc, &l};
     for (df_node *n = doc->head; n; n = n->next) {
         if (n->stage < 0)
             continue;
-        df_slice v;
-        bool quoted;
         if (n->kind == DF_FROM) {
             const df_stage *s = &doc->stages[n->stage];
             /* the default picks one stage, a --build-arg may pick another */
@@ -149,23 +179,10 @@ void graph_build(df_doc *doc, graph *g)
             add_edge(&l, (graph_edge){n->stage, s->base_stage,
                                       s->base_stage < 0 ? s->base_expanded : (df_slice){"", 0},
                                       GE_FROM, n});
-        } else if ((n->kind == DF_COPY || n->kind == DF_ADD) && node_flag(n, "from", &v)) {
-            ref_edge(doc, g, &l, n->stage, v, GE_COPY, n);
-        } else if (n->kind == DF_RUN) {
-            for (size_t i = 0; i < n->nbflags; i++) {
-                df_slice f = n->bflags[i].v, from;
-                if (!slice_has_prefix(f, "--mount="))
-                    continue;
-                f.p += 8, f.n -= 8;
-                if (!mount_from(f, &from, &quoted))
-                    continue;
-                if (quoted)
-                    uncertain(g, n, "a --mount value is quoted");
-                else
-                    ref_edge(doc, g, &l, n->stage, from, GE_MOUNT, n);
-            }
-        } else if (n->kind == DF_ONBUILD && n->sub && refers_to_stage(n->sub)) {
-            uncertain(g, n, "ONBUILD refers to another stage");
+        } else {
+            const char *why = graph_node_refs(n, ref_edge, &b);
+            if (why)
+                uncertain(g, n, why);
         }
     }
     if (l.n) {

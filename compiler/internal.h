@@ -324,6 +324,12 @@ typedef enum { GRAPH_DOT, GRAPH_MERMAID } graph_format;
 
 /* Computes the edges of doc's stage graph (stages must be current). */
 void graph_build(df_doc *doc, graph *g);
+/* The stage references of node n other than a FROM's base (COPY/ADD --from, RUN --mount
+ * from=), in order: each one that names a stage or an image as written goes to ref(); returns
+ * the first reason n makes the graph uncertain (a variable, a quoted --mount value, ONBUILD with
+ * --from), else NULL. */
+typedef void (*graph_ref_fn)(void *ctx, const df_node *n, df_slice ref, graph_edge_kind kind);
+const char *graph_node_refs(const df_node *n, graph_ref_fn ref, void *ctx);
 /* Does a FROM image as written hold a variable and, outside it, only characters a stage name
  * may have (so a build argument could make it name a stage)? */
 bool graph_base_may_name_stage(df_slice base);
