@@ -85,7 +85,9 @@ static void uncertain(graph *g, const df_node *n, const char *why)
     }
 }
 
-const char *graph_node_refs(const df_node *n, graph_ref_fn ref, void *ctx)
+/* graph_node_refs, inlined where the caller's ref is known (graph_build) */
+static inline __attribute__((always_inline)) const char *
+node_refs(const df_node *n, graph_ref_fn ref, void *ctx)
 {
     const char *why = NULL;
     df_slice v;
@@ -113,6 +115,11 @@ const char *graph_node_refs(const df_node *n, graph_ref_fn ref, void *ctx)
         return "ONBUILD refers to another stage";
     }
     return why;
+}
+
+const char *graph_node_refs(const df_node *n, graph_ref_fn ref, void *ctx)
+{
+    return node_refs(n, ref, ctx);
 }
 
 typedef struct build_ctx {
@@ -179,8 +186,9 @@ void graph_build(df_doc *doc, graph *g)
             add_edge(&l, (graph_edge){n->stage, s->base_stage,
                                       s->base_stage < 0 ? s->base_expanded : (df_slice){"", 0},
                                       GE_FROM, n});
-        } else {
-            const char *why = graph_node_refs(n, ref_edge, &b);
+        } else if (n->kind == DF_COPY || n->kind == DF_ADD || n->kind == DF_RUN ||
+                   n->kind == DF_ONBUILD) {
+            const char *why = node_refs(n, ref_edge, &b);
             if (why)
                 uncertain(g, n, why);
         }
