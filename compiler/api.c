@@ -108,6 +108,199 @@ static void drop_repeated(df_diags *d, size_t from)
 
 static int optimize(df_doc *doc, const df_options *opt, df_diags *d);
 
+/*
+ * Which stages a PASS_BY_STAGE pass must look at again (df_pass.flags). A pass's run leaves
+ * what it acts on at its own fixpoint, so run again it can change something only in a stage
+ * that has changed since, or in a stage whose result depends on one that has: a stage tied to
+ * it by a FROM, a --from or a mount's from= (in either direction: heirs and readers tell a
+ * stage what to keep; every stage of a name counts). The stages so tied form groups
+ * (union-find, recomputed when an instruction that may name a stage changes); the pass walks
+ * the groups holding a changed stage, and every stage holding a reference no text resolves (a
+ * variable in --from, a quoted mount, ONBUILD with --from: its effect may reach any stage, so
+ * the walk must see it), unless that stage changed itself: then it walks everything. A change
+ * to the stages themselves or to the global ARGs makes every stage changed.
+ */
+/* Below TRACK_STAGES stages the bookkeeping costs more than the walks it saves. */
+enum { MAX_PASSES = 64, LOCAL_STAGES = 16, TRACK_STAGES = 32 };
+typedef struct stage_track {
+    uint64_t seen[MAX_PASSES]; /* doc->edits when each pass last ran to its end */
+    bool ran[MAX_PASSES];
+    bool on;                   /* a document of one stage is not tracked: nothing to skip */
+    df_node **from;            /* the FROM of each stage when the arrays were sized */
+    size_t n, cap;             /* stages; room in the arrays */
+    int *group;                /* union-find parent of each stage */
+    bool *loose;               /* the stage holds a reference no text resolves */
+    bool *walk;
+    void *mem;                 /* the arrays: local, or on the heap for more stages */
+    uint64_t group_edit;       /* doc->graph_edit the groups were computed at */
+    bool grouped;
+    uint64_t local[LOCAL_STAGES * 3]; /* 8 + 8 + 4 + 1 + 1 bytes per stage */
+} stage_track;
+
+static int group_of(int *g, int s)
+{
+    while (g[s] != s)
+        s = g[s] = g[g[s]];
+    return s;
+}
+
+static void tie(int *g, int a, int b)
+{
+    if (a < 0 || b < 0)
+        return;
+    a = group_of(g, a), b = group_of(g, b);
+    if (a != b)
+        g[a < b ? b : a] = a < b ? a : b;
+}
+
+typedef struct tie_ctx {
+    df_doc *doc;
+    int *group;
+    int stage;
+} tie_ctx;
+
+static void tie_ref(void *ctx, const df_node *n, df_slice ref, graph_edge_kind kind)
+{
+    (void)n, (void)kind;
+    tie_ctx *t = ctx;
+    tie(t->group, t->stage, sema_stage_ref(t->doc, ref, t->doc->nstages));
+}
+
+static void track_group(df_doc *doc, stage_track *t)
+{
+    for (size_t s = 0; s < t->n; s++) {
+        t->group[s] = (int)s;
+        t->loose[s] = graph_base_may_name_stage(doc->stages[s].base);
+    }
+    for (size_t s = 0; s < t->n; s++) {
+        tie(t->group, (int)s, doc->stages[s].base_stage);
+        tie(t->group, (int)s, doc->stages[s].prev_same); /* a name is looked up before or after */
+    }
+    tie_ctx c = {doc, t->group, -1};
+    for (df_node *n = doc->head; n; n = n->next) {
+        if (n->stage < 0 || (n->kind != DF_COPY && n->kind != DF_ADD && n->kind != DF_RUN &&
+                             n->kind != DF_ONBUILD))
+            continue;
+        c.stage = n->stage;
+        const df_node *k = n->kind == DF_ONBUILD ? n->sub : n;
+        if (k && graph_node_refs(k, tie_ref, &c))
+            t->loose[n->stage] = true;
+    }
+    t->group_edit = doc->graph_edit;
+    t->grouped = true;
+}
+
+/* Room for n stages in the arrays (their contents are set afresh by track_stages). */
+static void track_room(df_doc *doc, stage_track *t, size_t n)
+{
+    if (n <= t->cap)
+        return;
+    if (t->mem != t->local)
+        free(t->mem);
+    size_t cap = n <= LOCAL_STAGES ? LOCAL_STAGES : n;
+    char *m = t->mem = cap == LOCAL_STAGES ? (void *)t->local
+                                           : xmalloc(cap * (2 * sizeof(uint64_t) + sizeof(int) + 2));
+    doc->stage_edit = (uint64_t *)m;
+    t->from = (df_node **)(m + cap * sizeof(uint64_t));
+    t->group = (int *)(m + 2 * cap * sizeof(uint64_t));
+    t->loose = (bool *)(m + cap * (2 * sizeof(uint64_t) + sizeof(int)));
+    t->walk = t->loose + cap;
+    t->cap = cap;
+}
+
+/* The stages are as they were read (sema_stages): when they are not the same FROMs as before,
+ * every stage counts as changed. */
+static void track_stages(df_doc *doc, stage_track *t)
+{
+    if (!t->on)
+        return;
+    bool same = doc->nstages == t->n;
+    for (size_t s = 0; same && s < t->n; s++)
+        same = doc->stages[s].from == t->from[s];
+    if (same)
+        return;
+    track_room(doc, t, doc->nstages);
+    t->n = doc->nstages;
+    for (size_t s = 0; s < t->n; s++) {
+        t->from[s] = doc->stages[s].from;
+        doc->stage_edit[s] = 0;
+    }
+    doc->nstage_edit = t->n;
+    doc->stages_edit = ++doc->edits;
+    t->grouped = false;
+}
+
+/* How the passes walk (optimize_walk): the environment's DFOPT_WALK is read once. */
+static int walk_mode = -1;
+
+void optimize_walk(optimize_walk_mode mode)
+{
+    walk_mode = (int)mode;
+}
+
+static optimize_walk_mode walk_how(void)
+{
+    if (walk_mode < 0) {
+        const char *v = getenv("DFOPT_WALK");
+        walk_mode = v && strcmp(v, "all") == 0       ? WALK_EVERY_STAGE
+                    : v && strcmp(v, "changed") == 0 ? WALK_CHANGED_STAGES
+                                                     : WALK_DEFAULT;
+    }
+    return (optimize_walk_mode)walk_mode;
+}
+
+static void track_init(df_doc *doc, stage_track *t)
+{
+    t->n = t->cap = 0;
+    t->mem = NULL;
+    t->grouped = false;
+    memset(t->ran, 0, sizeof t->ran);
+    doc->edits = doc->graph_edit = doc->stages_edit = 0;
+    doc->stage_edit = NULL; /* NULL: stages not told apart (ir.c) */
+    doc->nstage_edit = 0;
+    optimize_walk_mode how = walk_how();
+    t->on = how == WALK_CHANGED_STAGES ? doc->nstages > 1
+                                       : how == WALK_DEFAULT && doc->nstages >= TRACK_STAGES;
+    track_stages(doc, t);
+}
+
+static void track_free(df_doc *doc, stage_track *t)
+{
+    if (t->mem != t->local)
+        free(t->mem);
+    doc->stage_edit = NULL;
+    doc->nstage_edit = 0;
+}
+
+enum { RUN_ALL, RUN_SOME, RUN_NONE };
+
+/* How pass i runs now: on every stage, on the stages t->walk marks, or not at all. */
+static int track_walk(df_doc *doc, stage_track *t, size_t i)
+{
+    if (!t->on || !(pipeline[i].flags & PASS_BY_STAGE) || !t->ran[i] ||
+        doc->stages_edit > t->seen[i])
+        return RUN_ALL;
+    uint64_t seen = t->seen[i];
+    bool any = false;
+    for (size_t s = 0; s < t->n && !any; s++)
+        any = doc->stage_edit[s] > seen;
+    if (!any)
+        return RUN_NONE;
+    if (!t->grouped || t->group_edit != doc->graph_edit)
+        track_group(doc, t);
+    memset(t->walk, 0, t->n * sizeof *t->walk);
+    for (size_t s = 0; s < t->n; s++) {
+        if (doc->stage_edit[s] <= seen)
+            continue;
+        if (t->loose[s])
+            return RUN_ALL;
+        t->walk[group_of(t->group, (int)s)] = true;
+    }
+    for (size_t s = 0; s < t->n; s++)
+        t->walk[s] = t->walk[group_of(t->group, (int)s)] || t->loose[s];
+    return RUN_SOME;
+}
+
 int df_doc_optimize(df_doc *doc, const df_options *opt, df_diags *d)
 {
     /* The context is opened when a pass first asks for it (doc_context): -O0 runs no pass,
@@ -158,13 +351,15 @@ static int optimize(df_doc *doc, const df_options *opt, df_diags *d)
      * joined ENV moves on in the next round, so a run of ENV groups between RUNs takes about one
      * round per group. The bound is there only against two passes undoing each other (a bug
      * the pipeline fuzzer reports as output that changes when optimized again). */
-    enum { MAX_ROUNDS = 32, MAX_PASSES = 64 };
+    enum { MAX_ROUNDS = 32 };
     if (pipeline_len > MAX_PASSES)
         die("the pass table outgrew MAX_PASSES");
     bool chosen[MAX_PASSES]; /* the selection, worked out once (--passes and --skip are lists) */
     size_t selected = 0, quiet = 0;
     for (size_t i = 0; i < pipeline_len; i++)
         selected += chosen[i] = selected_pass(opt, &pipeline[i]);
+    stage_track track;
+    track_init(doc, &track);
     for (int round = 0, before = -1; round < MAX_ROUNDS && changed != before; round++) {
         before = changed;
         size_t from = d->n;
@@ -175,7 +370,15 @@ static int optimize(df_doc *doc, const df_options *opt, df_diags *d)
             if (round > 0 && quiet >= selected && !opt->dump_after)
                 break;
             quiet++;
-            if (p->run(doc, d)) {
+            /* nothing it looks at may have changed since its last run: it would change nothing
+             * (and say again only what it said) */
+            int walk = track_walk(doc, &track, i);
+            doc->walk = walk == RUN_SOME ? track.walk : NULL;
+            bool fired = walk != RUN_NONE && p->run(doc, d);
+            doc->walk = NULL;
+            track.seen[i] = doc->edits;
+            track.ran[i] = true;
+            if (fired) {
                 changed++;
                 /* Every pass reaches its own fixpoint in one run (cd-workdir and late-metadata
                  * repeat their walk until nothing changes): run again on its own result, it
@@ -185,6 +388,7 @@ static int optimize(df_doc *doc, const df_options *opt, df_diags *d)
                 quiet = 1;
                 if (doc->stages_stale)
                     sema_stages(doc, d);
+                track_stages(doc, &track);
                 if (opt->pass_fired)
                     opt->pass_fired(opt->pass_fired_arg, p->name);
                 ir_check_pass(doc, p->name, opt->check);
@@ -199,6 +403,7 @@ static int optimize(df_doc *doc, const df_options *opt, df_diags *d)
         if (round > 0)
             drop_repeated(d, from);
     }
+    track_free(doc, &track);
     doc->opt = NULL;
     ir_check_passes(doc, changed, opt->check);
     return changed;

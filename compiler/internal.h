@@ -157,6 +157,18 @@ struct df_doc {
      * open addressing over readings_cap slots, a power of two (0 before the first reading). */
     struct reading **readings;
     size_t nreadings, readings_cap;
+    /* What changed where while the passes run on a document of many stages (ir.c counts), so
+     * that a pass run again looks only at the stages changed since its last run
+     * (PASS_BY_STAGE; api.c): edits counts the changes to the list; stage_edit[s] is its value
+     * after the last change in stage s (nstage_edit entries; NULL: nothing is tracked),
+     * graph_edit after the last change to an instruction that may name another stage,
+     * stages_edit after the last change to the stages themselves or to the global ARGs. */
+    uint64_t edits, graph_edit, stages_edit;
+    uint64_t *stage_edit;
+    size_t nstage_edit;
+    /* While a PASS_BY_STAGE pass runs: the stages it must look at (ir_walk_first), NULL for
+     * all. */
+    const bool *walk;
 };
 
 /* The document's build context, opened on first use (context.c); NULL when there is none. A
@@ -354,7 +366,40 @@ typedef struct df_pass {
     pass_fn run;
     const char *summary;  /* one line */
     const char *explain;  /* what it does, when it refuses, an example */
+    /* PASS_BY_STAGE: whether and what the pass changes in a stage depends only on that
+     * stage, the stages tied to it by FROM, --from or a mount's from=, and what no pass
+     * changes (the escape, the build context; the file's continuation style may shape the
+     * text it writes, not whether it writes), and it walks the document with
+     * ir_walk_first/ir_walk_next. Run again, it looks only at the stages changed since its
+     * last run and the stages tied to them (api.c). */
+    unsigned flags;
 } df_pass;
+enum { PASS_BY_STAGE = 1u << 0 };
+
+/* The walk of a PASS_BY_STAGE pass: the nodes before the first FROM, then the stages
+ * doc->walk marks (every stage when it is NULL), in document order. */
+df_node *ir_walk_stage(const df_doc *doc, size_t s); /* the FROM of the first marked stage >= s */
+static inline df_node *ir_walk_first(const df_doc *doc)
+{
+    df_node *n = doc->head;
+    if (n && doc->walk && n->kind == DF_FROM && n->stage >= 0 && !doc->walk[n->stage])
+        return ir_walk_stage(doc, (size_t)n->stage + 1);
+    return n;
+}
+static inline df_node *ir_walk_next(const df_doc *doc, const df_node *n)
+{
+    df_node *m = n->next;
+    if (m && m->kind == DF_FROM && doc->walk && m->stage >= 0 && !doc->walk[m->stage])
+        return ir_walk_stage(doc, (size_t)m->stage + 1);
+    return m;
+}
+
+/* How PASS_BY_STAGE passes walk when run again (the tests and the pipeline fuzzer compare the
+ * ways): only the changed stages in a document of TRACK_STAGES (api.c) stages or more (the
+ * default), in any document of two stages or more (DFOPT_WALK=changed), or every stage
+ * (DFOPT_WALK=all). */
+typedef enum { WALK_DEFAULT, WALK_CHANGED_STAGES, WALK_EVERY_STAGE } optimize_walk_mode;
+void optimize_walk(optimize_walk_mode mode);
 
 extern const df_pass pipeline[];
 extern const size_t pipeline_len;

@@ -166,17 +166,65 @@ df_node *ir_node_new(df_doc *doc)
     return n;
 }
 
+/* May n name another stage (a FROM, ONBUILD, COPY/ADD --from, RUN --mount)? */
+static bool names_stage(const df_node *n)
+{
+    if (n->kind == DF_FROM || n->kind == DF_ONBUILD)
+        return true;
+    if (!n->nbflags)
+        return false;
+    bool copy = n->kind == DF_COPY || n->kind == DF_ADD;
+    if (!copy && n->kind != DF_RUN)
+        return false;
+    const char *flag = copy ? "--from" : "--mount";
+    size_t len = copy ? 6 : 7;
+    for (size_t i = 0; i < n->nbflags; i++)
+        if (n->bflags[i].v.n >= len && memcmp(n->bflags[i].v.p, flag, len) == 0)
+            return true;
+    return false;
+}
+
+/* Node n (in the list) is being changed: its stage has changed (see df_doc.edits). */
+static void touched_tracked(df_doc *doc, const df_node *n)
+{
+    uint64_t e = ++doc->edits;
+    if (n->stage < 0 || (size_t)n->stage >= doc->nstage_edit) {
+        /* before the first FROM (the global ARGs every FROM reads), or a new stage */
+        doc->stages_edit = doc->graph_edit = e;
+        return;
+    }
+    doc->stage_edit[n->stage] = e;
+    if (names_stage(n))
+        doc->graph_edit = e;
+}
+
+static inline void touched(df_doc *doc, const df_node *n)
+{
+    if (doc->stage_edit) /* while the passes run on a document of many stages (api.c) */
+        touched_tracked(doc, n);
+}
+
+df_node *ir_walk_stage(const df_doc *doc, size_t s)
+{
+    for (; s < doc->nstages; s++)
+        if (doc->walk[s])
+            return doc->stages[s].from;
+    return NULL;
+}
+
 /* n was just linked in: it belongs to the stage of the node before it, unless it changes the
  * stages (a FROM) or what they are computed from (the global ARGs before the first FROM). */
 static void placed(df_doc *doc, df_node *n)
 {
     if (n->kind == DF_FROM) {
         doc->stages_stale = true;
+        touched(doc, n);
         return;
     }
     n->stage = n->prev ? n->prev->stage : -1;
     if (n->stage < 0)
         doc->stages_stale = true;
+    touched(doc, n);
 }
 
 void ir_append(df_doc *doc, df_node *n)
@@ -220,6 +268,7 @@ void ir_insert_after(df_doc *doc, df_node *at, df_node *n)
 
 void ir_unlink(df_doc *doc, df_node *n)
 {
+    touched(doc, n);
     if (n->prev)
         n->prev->next = n->next;
     else
@@ -280,6 +329,7 @@ void ir_node_adopt(df_doc *doc, df_node *n, const df_node *fresh)
     }
     unsigned merged = n->flags & DF_N_MERGED;
     size_t line = n->line;
+    touched(doc, n);
     *n = *fresh;
     n->flags |= merged;
     n->line = line; /* where the instruction came from, for diagnostics */
@@ -287,6 +337,7 @@ void ir_node_adopt(df_doc *doc, df_node *n, const df_node *fresh)
     n->next = next;
     n->lead = lead;
     n->stage = stage;
+    touched(doc, n); /* the new text may name a stage */
     /* fresh is spent: when it is the last node made (an ONBUILD instruction of its own would
      * have been made after it), its room goes back to the node arena, so that a node given
      * new text again and again leaves no dead copies behind */

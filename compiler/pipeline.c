@@ -29,7 +29,7 @@ const df_pass pipeline[] = {
      "    FROM golang:1.22 AS debug      <- nothing uses it: removed\n"
      "    RUN go install github.com/go-delve/delve/cmd/dlv@latest\n"
      "    FROM gcr.io/distroless/static-debian12\n"
-     "    COPY --from=build /app /app\n"},
+     "    COPY --from=build /app /app\n", 0},
     {"maintainer", 1, pass_maintainer_run,
      "MAINTAINER becomes LABEL maintainer=...",
      "maintainer (-O1)\n"
@@ -40,7 +40,8 @@ const df_pass pipeline[] = {
      "  Example:\n"
      "    MAINTAINER Jane Doe <jane@example.com>\n"
      "  becomes\n"
-     "    LABEL maintainer=\"Jane Doe <jane@example.com>\"\n"},
+     "    LABEL maintainer=\"Jane Doe <jane@example.com>\"\n",
+     PASS_BY_STAGE},
     {"env-form", 1, pass_env_form_run,
      "legacy `ENV k v` / `LABEL k v` become k=v, quoted exactly",
      "env-form (-O1)\n"
@@ -54,7 +55,8 @@ const df_pass pipeline[] = {
      "  Example:\n"
      "    ENV CATALINA_OPTS -Xms512m -Xmx1024m\n"
      "  becomes\n"
-     "    ENV CATALINA_OPTS=\"-Xms512m -Xmx1024m\"\n"},
+     "    ENV CATALINA_OPTS=\"-Xms512m -Xmx1024m\"\n",
+     PASS_BY_STAGE},
     {"add-to-copy", 1, pass_add_to_copy_run,
      "ADD of local files and directories becomes COPY",
      "add-to-copy (-O1)\n"
@@ -76,7 +78,8 @@ const df_pass pipeline[] = {
      "  Example:\n"
      "    ADD conf/server.xml /usr/local/tomcat/conf/server.xml\n"
      "  becomes\n"
-     "    COPY conf/server.xml /usr/local/tomcat/conf/server.xml\n"},
+     "    COPY conf/server.xml /usr/local/tomcat/conf/server.xml\n",
+     PASS_BY_STAGE},
     {"workdir-abs", 1, pass_workdir_abs_run,
      "a relative WORKDIR with a known base becomes absolute",
      "workdir-abs (-O1)\n"
@@ -93,7 +96,8 @@ const df_pass pipeline[] = {
      "    WORKDIR app/../web\n"
      "  becomes\n"
      "    WORKDIR /srv\n"
-     "    WORKDIR /srv/web\n"},
+     "    WORKDIR /srv/web\n",
+     PASS_BY_STAGE},
     {"cd-workdir", 1, pass_cd_workdir_run,
      "RUN cd /abs && ... becomes WORKDIR /abs + RUN ... when exactly equivalent",
      "cd-workdir (-O1)\n"
@@ -117,7 +121,7 @@ const df_pass pipeline[] = {
      "  becomes\n"
      "    WORKDIR /src/app\n"
      "    RUN make\n"
-     "    WORKDIR /srv\n"},
+     "    WORKDIR /srv\n", 0},
     {"copy-chown", 1, pass_copy_chown_run,
      "COPY + RUN chown/chmod of exactly the copied files becomes COPY --chown/--chmod",
      "copy-chown (-O1)\n"
@@ -144,7 +148,7 @@ const df_pass pipeline[] = {
      "    RUN chown app:app /app/entrypoint.sh\n"
      "  becomes\n"
      "    WORKDIR /app\n"
-     "    COPY --chown=app:app entrypoint.sh /app/\n"},
+     "    COPY --chown=app:app entrypoint.sh /app/\n", 0},
     {"hoist", 1, pass_hoist_run,
      "a RUN independent of the COPY/ADD before it moves above them (better caching)",
      "hoist (-O1)\n"
@@ -172,7 +176,8 @@ const df_pass pipeline[] = {
      "    RUN apt-get update && apt-get install -y curl\n"
      "  becomes\n"
      "    RUN apt-get update && apt-get install -y curl\n"
-     "    COPY . /app\n"},
+     "    COPY . /app\n",
+     PASS_BY_STAGE},
     {"copy-order", 2, pass_copy_order_run,
      "copy dependency manifests first, install, then copy the rest",
      "copy-order (-O2)\n"
@@ -231,7 +236,7 @@ const df_pass pipeline[] = {
      "    COPY package.json package-lock.json ./\n"
      "    RUN npm ci\n"
      "    COPY . .\n"
-     "    RUN npm run build\n"},
+     "    RUN npm run build\n", 0},
     {"merge-run", 1, pass_merge_run_run,
      "joins consecutive RUNs of a stage into one (one layer)",
      "merge-run (-O1)\n"
@@ -267,7 +272,8 @@ const df_pass pipeline[] = {
      "  becomes\n"
      "    # the compiler\n"
      "    RUN apt-get update && \\\n"
-     "        apt-get install -y gcc\n"},
+     "        apt-get install -y gcc\n",
+     PASS_BY_STAGE},
     {"pkg-hygiene", 1, pass_pkg_hygiene_run,
      "package installs and their cache cleanup in the same RUN",
      "pkg-hygiene (-O1; the two additions marked -O2 only at -O2)\n"
@@ -321,7 +327,8 @@ const df_pass pipeline[] = {
      "  Example:\n"
      "    RUN apt update && apt install curl\n"
      "  becomes\n"
-     "    RUN apt-get update && apt-get install -y curl && rm -rf /var/lib/apt/lists/*\n"},
+     "    RUN apt-get update && apt-get install -y curl && rm -rf /var/lib/apt/lists/*\n",
+     PASS_BY_STAGE},
     {"late-metadata", 1, pass_late_metadata_run,
      "build-varying LABEL/ENV after the expensive steps; ARG just before its first use",
      "late-metadata (-O1)\n"
@@ -350,7 +357,8 @@ const df_pass pipeline[] = {
      "    RUN apt-get update && apt-get install -y curl\n"
      "    COPY . /app\n"
      "    ARG BUILD_DATE\n"
-     "    LABEL org.opencontainers.image.created=$BUILD_DATE\n"},
+     "    LABEL org.opencontainers.image.created=$BUILD_DATE\n",
+     PASS_BY_STAGE},
     {"env-merge", 1, pass_env_merge_run,
      "adjacent ENV instructions merge when no value depends on the order",
      "env-merge (-O1)\n"
@@ -366,7 +374,8 @@ const df_pass pipeline[] = {
      "  becomes\n"
      "    ENV NODE_ENV=production \\\n"
      "        PORT=3000\n"
-     "    ENV URL=http://localhost:$PORT\n"},
+     "    ENV URL=http://localhost:$PORT\n",
+     PASS_BY_STAGE},
     {"label-merge", 1, pass_label_merge_run,
      "adjacent LABEL instructions merge into one",
      "label-merge (-O1)\n"
@@ -380,7 +389,8 @@ const df_pass pipeline[] = {
      "    LABEL org.opencontainers.image.vendor=acme\n"
      "  becomes\n"
      "    LABEL org.opencontainers.image.title=api \\\n"
-     "        org.opencontainers.image.vendor=acme\n"},
+     "        org.opencontainers.image.vendor=acme\n",
+     PASS_BY_STAGE},
     {"dup-config", 1, pass_dup_config_run,
      "duplicate CMD/ENTRYPOINT/HEALTHCHECK in a stage: all but the last removed (warned)",
      "dup-config (-O1)\n"
@@ -392,7 +402,8 @@ const df_pass pipeline[] = {
      "  to the child build).\n"
      "  Example:\n"
      "    CMD [\"npm\", \"run\", \"dev\"]     <- removed, with a warning\n"
-     "    CMD [\"node\", \"server.js\"]\n"},
+     "    CMD [\"node\", \"server.js\"]\n",
+     PASS_BY_STAGE},
     {"exec-form", 2, pass_exec_form_run,
      "shell-form CMD/ENTRYPOINT with a plain command becomes JSON exec form",
      "exec-form (-O2)\n"
@@ -415,7 +426,7 @@ const df_pass pipeline[] = {
      "  Example:\n"
      "    CMD gunicorn --bind 0.0.0.0:5000 wsgi:app\n"
      "  becomes\n"
-     "    CMD [\"gunicorn\", \"--bind\", \"0.0.0.0:5000\", \"wsgi:app\"]\n"},
+     "    CMD [\"gunicorn\", \"--bind\", \"0.0.0.0:5000\", \"wsgi:app\"]\n", 0},
     {"keyword-case", 1, pass_keyword_case_run,
      "one letter case for keywords and AS: the file's majority",
      "keyword-case (-O1)\n"
@@ -430,7 +441,7 @@ const df_pass pipeline[] = {
      "  becomes\n"
      "    from node:20 as build\n"
      "    run npm ci\n"
-     "    copy . .\n"},
+     "    copy . .\n", 0},
     {"multistage", 2, pass_multistage_run,
      "splits a build-then-run stage into a builder and a runtime stage",
      "multistage (-O2)\n"
@@ -487,7 +498,7 @@ const df_pass pipeline[] = {
      "    COPY go.mod main.go ./            FROM gcr.io/distroless/static-debian12\n"
      "    ENV CGO_ENABLED=0                 WORKDIR, ENV\n"
      "    RUN go build -o /out/app .        COPY --from=build /out/app /out/app\n"
-     "    ENTRYPOINT [\"/out/app\"]           ENTRYPOINT [\"/out/app\"]\n"},
+     "    ENTRYPOINT [\"/out/app\"]           ENTRYPOINT [\"/out/app\"]\n", 0},
     {"heredoc-form", 1, pass_heredoc_form_run,
      "under --heredoc, RUNs merge-run made are written as heredocs",
      "heredoc-form (-O1, only with --heredoc)\n"
@@ -504,7 +515,8 @@ const df_pass pipeline[] = {
      "  becomes\n"
      "    RUN <<EOF\n"
      "    apt-get update &&     apt-get install -y curl && rm -rf /var/lib/apt/lists/*\n"
-     "    EOF\n"},
+     "    EOF\n",
+     PASS_BY_STAGE},
 };
 const size_t pipeline_len = sizeof pipeline / sizeof pipeline[0];
 

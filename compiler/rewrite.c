@@ -476,7 +476,7 @@ df_node *rw_wd_skip_to(rw_wd *w, const df_doc *doc, const bool *walk, const df_n
 bool *rw_stages_for(df_doc *doc, const df_node *first, bool (*wanted)(const df_node *))
 {
     bool *walk = arena_alloc(&doc->arena, doc->nstages + 1);
-    for (const df_node *n = first; n; n = n->next)
+    for (const df_node *n = first; n; n = ir_walk_next(doc, n))
         if (n->stage >= 0 && (size_t)n->stage < doc->nstages && wanted(n))
             walk[n->stage] = true;
     for (size_t s = doc->nstages; s-- > 0;) { /* a base stage comes before the stages on it */
@@ -1094,7 +1094,7 @@ bool rw_merge_kv(df_doc *doc, df_kind kind, bool independent, df_diags *d)
 {
     bool changed = false;
     keyset keys = {0};
-    for (df_node *n = doc->head; n; n = n->next) {
+    for (df_node *n = ir_walk_first(doc); n; n = ir_walk_next(doc, n)) {
         /* only a run of at least two can merge */
         if (n->kind != kind || !n->next || n->next->kind != kind || n->next->stage != n->stage ||
             !kv_form(doc, n))

@@ -6,7 +6,9 @@
  *   -O1      the output parses and gives the last stage the same image configuration
  *            (config.c); without dead-stage (the one -O1 pass meant to remove stages: unused
  *            ones) it also has as many stages; optimizing the output again changes nothing;
- *   -O2      the output parses; optimizing it again at -O2 changes nothing;
+ *   -O2      the output parses; optimizing it again at -O2 changes nothing; running every
+ *            pass on every stage in each round gives the same output as running the passes
+ *            that work stage by stage only on the stages changed since their last run;
  *   passes   report no error on a document that parsed, and the IR checker (run after every
  *            pass) finds nothing.
  */
@@ -98,8 +100,19 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                   "configuration:\n--- input\n%s--- -O1\n%s", o0.config, config1);
     free(config1);
 
+    /* the changed stages only in any document of two stages or more, so that small inputs
+     * try it; then every stage */
+    optimize_walk(WALK_CHANGED_STAGES);
     run("input", src, size, 2, NULL, &o2);
     free(settled(&o2, 2, NULL));
+    result all = {0};
+    optimize_walk(WALK_EVERY_STAGE);
+    run("input", src, size, 2, NULL, &all);
+    optimize_walk(WALK_DEFAULT);
+    if (!same(&o2, &all))
+        fuzz_fail("-O2: passes on the changed stages only differ from passes on every "
+                  "stage:\n--- changed stages\n%s--- every stage\n%s", o2.text, all.text);
+    result_free(&all);
 
     result_free(&o0);
     result_free(&o1);

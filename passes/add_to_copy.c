@@ -122,7 +122,7 @@ static bool remote(df_slice s)
 PASS(add_to_copy)
 {
     bool changed = false;
-    for (df_node *n = doc->head; n; n = n->next) {
+    for (df_node *n = ir_walk_first(doc); n; n = ir_walk_next(doc, n)) {
         if (n->kind != DF_ADD || n->nargs < 2)
             continue;
         df_slice v;

@@ -23,8 +23,8 @@ PASS(dup_config)
 {
     bool changed = false;
     df_node *last[3] = {NULL, NULL, NULL};
-    for (df_node *n = doc->head, *next; n; n = next) {
-        next = n->next;
+    for (df_node *n = ir_walk_first(doc), *next; n; n = next) {
+        next = ir_walk_next(doc, n);
         if (n->kind == DF_FROM) {
             last[0] = last[1] = last[2] = NULL;
             continue;

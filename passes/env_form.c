@@ -74,7 +74,7 @@ PASS(env_form)
 {
     (void)d; /* a value rewritten here is read back before it is kept: nothing to report */
     bool changed = false;
-    for (df_node *n = doc->head; n; n = n->next) {
+    for (df_node *n = ir_walk_first(doc); n; n = ir_walk_next(doc, n)) {
         if ((n->kind != DF_ENV && n->kind != DF_LABEL) || n->nargs != 3 ||
             slice_eq_str(n->args[2].v, "="))
             continue;

@@ -74,7 +74,7 @@ PASS(heredoc_form)
     if (!doc->opt || !doc->opt->heredoc)
         return false;
     bool changed = false;
-    for (df_node *n = doc->head; n; n = n->next)
+    for (df_node *n = ir_walk_first(doc); n; n = ir_walk_next(doc, n))
         if (n->kind == DF_RUN)
             changed |= rewrite(doc, n, d);
     return changed;

@@ -160,9 +160,9 @@ static bool is_candidate(const df_node *n)
  * nothing in them can move, and nothing walked depends on them. */
 static bool *any_candidate(df_doc *doc)
 {
-    const df_node *first = doc->head;
+    const df_node *first = ir_walk_first(doc);
     while (first && !is_candidate(first))
-        first = first->next;
+        first = ir_walk_next(doc, first);
     if (!first)
         return NULL;
     return rw_stages_for(doc, first, is_candidate);

@@ -353,7 +353,8 @@ PASS(late_metadata)
     enum { LOCAL_STAGES = 64 }; /* most files: no allocation */
     unsigned char local[LOCAL_STAGES];
     unsigned char *mark = doc->nstages <= LOCAL_STAGES ? local : xmalloc(doc->nstages);
-    memset(mark, VISIT, doc->nstages);
+    for (size_t s = 0; s < doc->nstages; s++)
+        mark[s] = !doc->walk || doc->walk[s] ? VISIT : 0;
     bool changed = false;
     for (int i = 0; i < 64 && sweep(doc, mark, d); i++) {
         changed = true;

@@ -13,7 +13,7 @@ PASS(maintainer)
 {
     bool changed = false;
     df_buf b = {0};
-    for (df_node *n = doc->head; n; n = n->next) {
+    for (df_node *n = ir_walk_first(doc); n; n = ir_walk_next(doc, n)) {
         if (n->kind != DF_MAINTAINER || n->nargs != 1)
             continue;
         b.len = 0;

@@ -462,9 +462,9 @@ static bool run_follows(const df_node *n)
 PASS(merge_run)
 {
     /* without two RUNs in a row (so in most later rounds) there is nothing to read */
-    const df_node *first = doc->head;
+    const df_node *first = ir_walk_first(doc);
     while (first && !run_follows(first))
-        first = first->next;
+        first = ir_walk_next(doc, first);
     if (!first)
         return false;
     bool changed = false;
@@ -481,7 +481,7 @@ PASS(merge_run)
     part *p = local;
     size_t cap = LOCAL_PARTS;
     joiner j = {{0}, {0}, NULL, {0}, {0}, {{0}, false}};
-    for (df_node *n = doc->head; n; n = n->next) {
+    for (df_node *n = ir_walk_first(doc); n; n = ir_walk_next(doc, n)) {
         rs_shells_step(&shells, doc, n);
         if (!run_follows(n) || !rs_shells_posix(&shells, n))
             continue;

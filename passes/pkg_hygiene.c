@@ -2050,7 +2050,7 @@ PASS(pkg_hygiene)
     enum { SMALL = 16 }; /* a small document's runners and stages stay on the stack */
     runner run_small[SMALL], *run = run_small;
     size_t nrun = 0, cap = SMALL;
-    for (df_node *n = doc->head; n; n = n->next) {
+    for (df_node *n = ir_walk_first(doc); n; n = ir_walk_next(doc, n)) {
         run_entry *e = n->kind == DF_RUN ? entry_of(doc, n) : NULL;
         if (!e || !e->runs)
             continue;
@@ -2088,7 +2088,7 @@ PASS(pkg_hygiene)
     bool changed = false;
     /* phase 1, in document order: per-stage facts, and flags on each command */
     size_t k = 0; /* the runners before n */
-    for (df_node *n = doc->head; n; n = n->next) {
+    for (df_node *n = ir_walk_first(doc); n; n = ir_walk_next(doc, n)) {
         rs_shells_step(&shells, doc, n);
         if (n->kind == DF_COPY || n->kind == DF_ADD || n->kind == DF_RUN || n->kind == DF_ONBUILD)
             copies_out(doc, n, st); /* the stages others copy package metadata out of */

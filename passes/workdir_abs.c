@@ -27,9 +27,9 @@ PASS(workdir_abs)
     bool changed = false;
     if (doc->escape != '\\')
         return false; /* a backtick escape: Windows paths, resolved by other rules */
-    const df_node *first = doc->head;
+    const df_node *first = ir_walk_first(doc);
     while (first && !relative_workdir(first))
-        first = first->next;
+        first = ir_walk_next(doc, first);
     if (!first)
         return false; /* most documents: every WORKDIR absolute, nothing to track */
     /* The directories are worked out only in the stages holding a relative WORKDIR and the

@@ -100,7 +100,34 @@ invariants)
             if cmp -s "$tmp/once" "$tmp/twice"; then ok "$f $p alone: one run is a fixpoint"
             else bad "$f $p alone: one run is a fixpoint" "a second run changed:"; diff -u "$tmp/once" "$tmp/twice" | head -20; fi
         done
-    done < <(corpus_files) ;;
+    done < <(corpus_files)
+    # A pass run again looks only at the stages changed since its last run and those tied to
+    # them (api.c, df_pass.flags): it must give what running every pass on every stage gives
+    # (DFOPT_WALK=all), stdout, diagnostics and exit status alike, over every corpus file (with
+    # DFOPT_WALK=changed, as the default does it only from 32 stages on) and over files of
+    # many stages (the corpus files joined, twelve at a time).
+    same_walks() { # same_walks NAME CONTEXT FILE
+        for level in O1 O2; do
+            DFOPT_WALK=changed "$bin" "-$level" --context "$2" "$3" >"$tmp/some.out" 2>"$tmp/some.err"
+            local rs=$?
+            DFOPT_WALK=all "$bin" "-$level" --context "$2" "$3" >"$tmp/all.out" 2>"$tmp/all.err"
+            local ra=$?
+            if [ $rs = $ra ] && cmp -s "$tmp/some.out" "$tmp/all.out" && cmp -s "$tmp/some.err" "$tmp/all.err"; then
+                ok "$1 -$level: changed stages only = every stage"
+            else
+                bad "$1 -$level: changed stages only = every stage" "exit $rs / $ra:"
+                diff -u "$tmp/all.out" "$tmp/some.out" | head -20; diff -u "$tmp/all.err" "$tmp/some.err" | head -10
+            fi
+        done
+    }
+    while read -r f; do same_walks "$f" "$(context_of "$f")" "$f"; done < <(corpus_files)
+    corpus_files | grep -v -x -F -f <(grep -l -i '^# *escape *=' corpus/*.Dockerfile) |
+        split -l 12 - "$tmp/group."
+    for g in "$tmp"/group.*; do
+        xargs cat <"$g" >"$tmp/joined.Dockerfile"
+        same_walks "$(head -1 "$g") and $(($(wc -l <"$g") - 1)) more, joined" corpus "$tmp/joined.Dockerfile"
+    done
+    rm -f "$tmp"/group.* ;;
 graph)
     # tests/graph/<stem>.dot and .mmd: `dfopt graph` of corpus/<stem>.Dockerfile, DOT and Mermaid
     for want in tests/graph/*.dot tests/graph/*.mmd; do

@@ -275,6 +275,54 @@ static void test_script_readings_shared(void **state)
     df_doc_free(doc);
 }
 
+/* The walk of a pass that looks at some stages: the nodes before the first FROM, then the
+ * marked stages; and the changes ir.c counts per stage for it. */
+static void test_walk_and_changes(void **state)
+{
+    (void)state;
+    df_doc *doc = parse_ok("ARG V=1\nFROM a\nRUN x\nFROM b\nRUN y\nFROM c\nRUN z\n");
+    size_t lines[8], n = 0;
+    bool some[3] = {true, false, true}, none[3] = {false, false, false};
+    doc->walk = some;
+    for (const df_node *m = ir_walk_first(doc); m; m = ir_walk_next(doc, m))
+        lines[n++] = m->line;
+    assert_int_equal(n, 5);
+    assert_int_equal(lines[0], 1);
+    assert_int_equal(lines[2], 3);
+    assert_int_equal(lines[3], 6);
+    assert_int_equal(lines[4], 7);
+    doc->walk = none;
+    n = 0;
+    for (const df_node *m = ir_walk_first(doc); m; m = ir_walk_next(doc, m))
+        lines[n++] = m->line;
+    assert_int_equal(n, 1); /* the global ARG alone */
+    doc->walk = NULL;
+    n = 0;
+    for (const df_node *m = ir_walk_first(doc); m; m = ir_walk_next(doc, m))
+        n++;
+    assert_int_equal(n, 7);
+
+    uint64_t edit[3] = {0, 0, 0};
+    doc->stage_edit = edit;
+    doc->nstage_edit = 3;
+    df_diags *d = df_diags_new();
+    df_node *y = doc->head->next->next->next->next, *z = y->next->next;
+    assert_true(ir_node_set_text(doc, y, SLICE("RUN yy\n"), d));
+    assert_true(edit[1] > 0 && edit[1] == doc->edits);
+    assert_int_equal(edit[0], 0);
+    assert_int_equal(edit[2], 0);
+    assert_int_equal(doc->graph_edit, 0); /* a RUN without a mount names no stage */
+    assert_true(ir_node_set_text(doc, z, SLICE("RUN --mount=from=a,target=/m z\n"), d));
+    assert_true(edit[2] == doc->edits && doc->graph_edit == doc->edits);
+    assert_int_equal(doc->stages_edit, 0);
+    ir_unlink(doc, doc->head); /* the global ARG: every stage may read it */
+    assert_int_equal(doc->stages_edit, doc->edits);
+    assert_int_equal(doc->graph_edit, doc->edits); /* and a FROM's base may now be another */
+    df_diags_free(d);
+    doc->stage_edit = NULL;
+    df_doc_free(doc);
+}
+
 static void test_check_parsed(void **state)
 {
     (void)state;
@@ -414,6 +462,7 @@ int main(void)
         cmocka_unit_test(test_set_text_rejects),
         cmocka_unit_test(test_from_text),
         cmocka_unit_test(test_script_readings_shared),
+        cmocka_unit_test(test_walk_and_changes),
         cmocka_unit_test(test_check_parsed),
         cmocka_unit_test(test_quote_value),
         cmocka_unit_test(test_quote_value_reparses),
