@@ -353,8 +353,10 @@ PASS(late_metadata)
     enum { LOCAL_STAGES = 64 }; /* most files: no allocation */
     unsigned char local[LOCAL_STAGES];
     unsigned char *mark = doc->nstages <= LOCAL_STAGES ? local : xmalloc(doc->nstages);
-    for (size_t s = 0; s < doc->nstages; s++)
-        mark[s] = !doc->walk || doc->walk[s] ? VISIT : 0;
+    memset(mark, VISIT, doc->nstages);
+    for (size_t s = 0; doc->walk && s < doc->nstages; s++)
+        if (!doc->walk[s])
+            mark[s] = 0; /* unchanged since the last run (PASS_BY_STAGE) */
     bool changed = false;
     for (int i = 0; i < 64 && sweep(doc, mark, d); i++) {
         changed = true;
