@@ -125,7 +125,7 @@ enum { MAX_PASSES = 64, LOCAL_STAGES = 16, TRACK_STAGES = 32 };
 typedef struct stage_track {
     uint64_t seen[MAX_PASSES]; /* doc->edits when each pass last ran to its end */
     bool ran[MAX_PASSES];
-    bool on;                   /* a document of one stage is not tracked: nothing to skip */
+    bool on;                   /* the stages are told apart (TRACK_STAGES or more) */
     df_node **from;            /* the FROM of each stage when the arrays were sized */
     size_t n, cap;             /* stages; room in the arrays */
     int *group;                /* union-find parent of each stage */
@@ -296,7 +296,9 @@ static int track_walk(df_doc *doc, stage_track *t, size_t i)
             return RUN_ALL;
         t->walk[group_of(t->group, (int)s)] = true;
     }
-    for (size_t s = 0; s < t->n; s++)
+    /* down from the end: a group's root is its first stage, whose mark the others read before
+     * it gets its own */
+    for (size_t s = t->n; s-- > 0;)
         t->walk[s] = t->walk[group_of(t->group, (int)s)] || t->loose[s];
     return RUN_SOME;
 }
