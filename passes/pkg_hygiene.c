@@ -1673,8 +1673,9 @@ static bool uses(const run_entry *e, size_t i, int m)
 }
 
 /* apk: --no-cache for `apk add -U` (its index is then not kept), and drop `apk update` when
- * every add after it keeps no index. later_use: a later RUN reads the index; mount: n has a
- * --mount. */
+ * every add after it keeps no index; with the update gone, an `apk add -U` before it may keep
+ * no index either, so the first step runs again (the pass's own fixpoint). later_use: a later
+ * RUN reads the index; mount: n has a --mount. */
 static bool apk_cleanup(ctx *x, df_node *n, rs_run *r, bool later_use, bool mount)
 {
     if (later_use || mount || !r->ok)
@@ -1721,8 +1722,9 @@ static bool apk_cleanup(ctx *x, df_node *n, rs_run *r, bool later_use, bool moun
             return changed;
     file_style(x);
     if (rs_splice(x->doc, r, r->sh.cmds[upd].off, r->sh.cmds[upd + 1].off, SLICE(""), x->d)) {
-        changed = true;
         open_run(x->doc, n, r);
+        apk_cleanup(x, n, r, later_use, mount); /* no update left: it stops there */
+        changed = true;
     }
     return changed;
 }
