@@ -186,7 +186,11 @@ static bool quoted_word(sh *p, sh_word *w)
         }
         char c = p->s[p->i++];
         if (c == '\\') {
-            if (p->i < p->n && p->s[p->i] != '\n')
+            if (p->i == p->n) {
+                literal = false; /* a backslash that ends the script escapes nothing known */
+                break;
+            }
+            if (p->s[p->i] != '\n')
                 buf_putc(&p->val, p->s[p->i]);
             p->i++;
         } else if (c == '\'') {

@@ -41,6 +41,24 @@ static void test_quotes_and_expansions(void **state)
     assert_false(sc.cmds[0].words[5].literal);
 }
 
+/* A script that ends in a backslash (a file whose escape is the backtick, where `\` does not
+ * continue the line): the command and its last word end with the script, and the word is not
+ * taken at its face value. */
+static void test_trailing_backslash(void **state)
+{
+    (void)state;
+    sh_script sc = parse("apt-get update \\");
+    assert_true(sc.ok);
+    assert_int_equal(sc.ncmds, 1);
+    assert_int_equal(sc.cmds[0].nwords, 3);
+    assert_int_equal(sc.cmds[0].end, 16);
+    assert_false(sc.cmds[0].words[2].literal);
+    sc = parse("echo a\\");
+    assert_true(sc.ok);
+    assert_int_equal(sc.cmds[0].end, 7);
+    assert_false(sc.cmds[0].words[1].literal);
+}
+
 static void test_unbalanced(void **state)
 {
     (void)state;
@@ -196,6 +214,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_and_chain),
         cmocka_unit_test(test_quotes_and_expansions),
+        cmocka_unit_test(test_trailing_backslash),
         cmocka_unit_test(test_unbalanced),
         cmocka_unit_test(test_comment_background_trailing),
         cmocka_unit_test(test_compound),
