@@ -108,19 +108,19 @@ void diag_node(df_diags *d, diag_level level, const df_doc *doc, const df_node *
                size_t len, const char *fmt, ...)
 {
     bool whole = false;
-    if (off == SIZE_MAX && n->line) {
-        /* rewritten: the keyword of the line it came from */
-        off = ir_line_start(doc, n->line);
-        if (off != SIZE_MAX) {
-            const char *p = doc->src.p, *e = p + doc->src.n;
-            while (off < doc->src.n && (p[off] == ' ' || p[off] == '\t'))
-                off++;
-            len = 0;
-            while (p + off + len < e && p[off + len] != ' ' && p[off + len] != '\t' &&
-                   p[off + len] != '\n' && p[off + len] != '\r')
-                len++;
-            whole = true;
-        }
+    size_t ls = off == SIZE_MAX && n->line ? ir_line_start(doc, n->line) : SIZE_MAX;
+    if (ls != SIZE_MAX) {
+        /* rewritten: the keyword of the line it came from, found as the lexer found it */
+        const char *p = doc->src.p + ls;
+        const char *nl = memchr(p, '\n', doc->src.n - ls);
+        size_t m = nl ? (size_t)(nl - p) : doc->src.n - ls, k = 0;
+        if (ls == 0 && m >= 3 && memcmp(p, "\xEF\xBB\xBF", 3) == 0)
+            k = 3; /* the BOM */
+        k += lex_trim_left_space(p + k, m - k);
+        off = ls + k;
+        for (len = 0; k + len < m && !strchr(" \t\r", p[k + len]); len++)
+            ;
+        whole = true;
     }
     va_list ap;
     va_start(ap, fmt);
