@@ -121,7 +121,7 @@ static int optimize(df_doc *doc, const df_options *opt, df_diags *d);
  * to the stages themselves or to the global ARGs makes every stage changed.
  */
 /* Below TRACK_STAGES stages the bookkeeping costs more than the walks it saves. */
-enum { MAX_PASSES = 64, LOCAL_STAGES = 16, TRACK_STAGES = 32 };
+enum { MAX_PASSES = 64, TRACK_STAGES = 32 };
 typedef struct stage_track {
     uint64_t seen[MAX_PASSES]; /* doc->edits when each pass last ran to its end */
     bool ran[MAX_PASSES];
@@ -131,10 +131,9 @@ typedef struct stage_track {
     int *group;                /* union-find parent of each stage */
     bool *loose;               /* the stage holds a reference no text resolves */
     bool *walk;
-    void *mem;                 /* the arrays: local, or on the heap for more stages */
+    void *mem;                 /* the arrays, one allocation */
     uint64_t group_edit;       /* doc->graph_edit the groups were computed at */
     bool grouped;
-    uint64_t local[LOCAL_STAGES * 3]; /* 8 + 8 + 4 + 1 + 1 bytes per stage */
 } stage_track;
 
 static int group_of(int *g, int s)
@@ -195,11 +194,9 @@ static void track_room(df_doc *doc, stage_track *t, size_t n)
 {
     if (n <= t->cap)
         return;
-    if (t->mem != t->local)
-        free(t->mem);
-    size_t cap = n <= LOCAL_STAGES ? LOCAL_STAGES : n;
-    char *m = t->mem = cap == LOCAL_STAGES ? (void *)t->local
-                                           : xmalloc(cap * (2 * sizeof(uint64_t) + sizeof(int) + 2));
+    free(t->mem);
+    size_t cap = n;
+    char *m = t->mem = xmalloc(cap * (2 * sizeof(uint64_t) + sizeof(int) + 2));
     doc->stage_edit = (uint64_t *)m;
     t->from = (df_node **)(m + cap * sizeof(uint64_t));
     t->group = (int *)(m + 2 * cap * sizeof(uint64_t));
@@ -266,8 +263,7 @@ static void track_init(df_doc *doc, stage_track *t)
 
 static void track_free(df_doc *doc, stage_track *t)
 {
-    if (t->mem != t->local)
-        free(t->mem);
+    free(t->mem);
     doc->stage_edit = NULL;
     doc->nstage_edit = 0;
 }
@@ -282,20 +278,21 @@ static int track_walk(df_doc *doc, stage_track *t, size_t i)
         return RUN_ALL;
     uint64_t seen = t->seen[i];
     bool any = false;
-    for (size_t s = 0; s < t->n && !any; s++)
-        any = doc->stage_edit[s] > seen;
-    if (!any)
-        return RUN_NONE;
-    if (!t->grouped || t->group_edit != doc->graph_edit)
-        track_group(doc, t);
-    memset(t->walk, 0, t->n * sizeof *t->walk);
     for (size_t s = 0; s < t->n; s++) {
         if (doc->stage_edit[s] <= seen)
             continue;
+        if (!any) { /* the first changed stage: the groups are wanted */
+            any = true;
+            if (!t->grouped || t->group_edit != doc->graph_edit)
+                track_group(doc, t);
+            memset(t->walk, 0, t->n * sizeof *t->walk);
+        }
         if (t->loose[s])
             return RUN_ALL;
         t->walk[group_of(t->group, (int)s)] = true;
     }
+    if (!any)
+        return RUN_NONE;
     /* down from the end: a group's root is its first stage, whose mark the others read before
      * it gets its own */
     for (size_t s = t->n; s-- > 0;)
