@@ -370,8 +370,8 @@ typedef struct df_pass {
      * stage, the stages tied to it by FROM, --from or a mount's from=, and what no pass
      * changes (the escape, the build context; the file's continuation style may shape the
      * text it writes, not whether it writes), and it walks the document with
-     * ir_walk_first/ir_walk_next. Run again, it looks only at the stages changed since its
-     * last run and the stages tied to them (api.c). */
+     * ir_walk_first/ir_walk_next (ir_walk_last/ir_walk_prev backwards). Run again, it looks
+     * only at the stages changed since its last run and the stages tied to them (api.c). */
     unsigned flags;
 } df_pass;
 enum { PASS_BY_STAGE = 1u << 0 };
@@ -379,6 +379,9 @@ enum { PASS_BY_STAGE = 1u << 0 };
 /* The walk of a PASS_BY_STAGE pass: the nodes before the first FROM, then the stages
  * doc->walk marks (every stage when it is NULL), in document order. */
 df_node *ir_walk_stage(const df_doc *doc, size_t s); /* the FROM of the first marked stage >= s */
+/* Backwards (stage s unmarked): the last node of the last marked stage before s, else
+ * the last node before the first FROM (NULL when there is none). */
+df_node *ir_walk_back_stage(const df_doc *doc, size_t s);
 static inline df_node *ir_walk_first(const df_doc *doc)
 {
     df_node *n = doc->head;
@@ -392,6 +395,20 @@ static inline df_node *ir_walk_next(const df_doc *doc, const df_node *n)
     if (m && m->kind == DF_FROM && doc->walk && m->stage >= 0 && !doc->walk[m->stage])
         return ir_walk_stage(doc, (size_t)m->stage + 1);
     return m;
+}
+static inline df_node *ir_walk_prev(const df_doc *doc, const df_node *n)
+{
+    df_node *m = n->prev;
+    if (m && doc->walk && m->stage >= 0 && !doc->walk[m->stage])
+        return ir_walk_back_stage(doc, (size_t)m->stage);
+    return m;
+}
+static inline df_node *ir_walk_last(const df_doc *doc)
+{
+    df_node *n = doc->tail;
+    if (n && doc->walk && n->stage >= 0 && !doc->walk[n->stage])
+        return ir_walk_back_stage(doc, (size_t)n->stage);
+    return n;
 }
 
 /* How PASS_BY_STAGE passes walk when run again (the tests and the pipeline fuzzer compare the

@@ -212,6 +212,14 @@ df_node *ir_walk_stage(const df_doc *doc, size_t s)
     return NULL;
 }
 
+df_node *ir_walk_back_stage(const df_doc *doc, size_t s)
+{
+    while (s-- > 0)
+        if (doc->walk[s])
+            return doc->stages[s + 1].from->prev;
+    return doc->nstages ? doc->stages[0].from->prev : doc->tail;
+}
+
 /* n was just linked in: it belongs to the stage of the node before it, unless it changes the
  * stages (a FROM) or what they are computed from (the global ARGs before the first FROM). */
 static void placed(df_doc *doc, df_node *n)

@@ -1979,8 +1979,8 @@ static bool phase_cleanup(ctx *x)
     size_t left = 0; /* the RUNs of stage cur that run a manager, from its start up to n */
     size_t k = x->nrun; /* the runners before n */
     count_runners(x);
-    for (df_node *n = doc->tail, *prev; n; n = prev) {
-        prev = n->prev;
+    for (df_node *n = ir_walk_last(doc), *prev; n; n = prev) {
+        prev = ir_walk_prev(doc, n);
         if (n->stage != cur) {
             if (cur >= 0 && doc->stages[cur].base_stage >= 0)
                 for (int m = 0; m < NTRACK; m++)

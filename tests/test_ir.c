@@ -291,11 +291,32 @@ static void test_walk_and_changes(void **state)
     assert_int_equal(lines[2], 3);
     assert_int_equal(lines[3], 6);
     assert_int_equal(lines[4], 7);
+    n = 0; /* backwards: the same nodes */
+    for (const df_node *m = ir_walk_last(doc); m; m = ir_walk_prev(doc, m))
+        lines[n++] = m->line;
+    assert_int_equal(n, 5);
+    assert_int_equal(lines[0], 7);
+    assert_int_equal(lines[1], 6);
+    assert_int_equal(lines[2], 3);
+    assert_int_equal(lines[4], 1);
+    bool middle[3] = {false, true, false};
+    doc->walk = middle;
+    n = 0;
+    for (const df_node *m = ir_walk_last(doc); m; m = ir_walk_prev(doc, m))
+        lines[n++] = m->line;
+    assert_int_equal(n, 3);
+    assert_int_equal(lines[0], 5);
+    assert_int_equal(lines[1], 4);
+    assert_int_equal(lines[2], 1);
     doc->walk = none;
     n = 0;
     for (const df_node *m = ir_walk_first(doc); m; m = ir_walk_next(doc, m))
         lines[n++] = m->line;
     assert_int_equal(n, 1); /* the global ARG alone */
+    n = 0;
+    for (const df_node *m = ir_walk_last(doc); m; m = ir_walk_prev(doc, m))
+        lines[n++] = m->line;
+    assert_int_equal(n, 1);
     doc->walk = NULL;
     n = 0;
     for (const df_node *m = ir_walk_first(doc); m; m = ir_walk_next(doc, m))
