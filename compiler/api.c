@@ -125,6 +125,7 @@ enum { MAX_PASSES = 64, TRACK_STAGES = 32 };
 typedef struct stage_track {
     uint64_t seen[MAX_PASSES]; /* doc->edits when each pass last ran to its end */
     bool ran[MAX_PASSES];
+    bool all_next[MAX_PASSES]; /* the pass set doc->walk_all_next in its last run */
     bool on;                   /* the stages are told apart (TRACK_STAGES or more) */
     df_node **from;            /* the FROM of each stage when the arrays were sized */
     size_t n, cap;             /* stages; room in the arrays */
@@ -252,6 +253,7 @@ static void track_init(df_doc *doc, stage_track *t)
     t->mem = NULL;
     t->grouped = false;
     memset(t->ran, 0, sizeof t->ran);
+    memset(t->all_next, 0, sizeof t->all_next);
     doc->edits = doc->graph_edit = doc->stages_edit = 0;
     doc->stage_edit = NULL; /* NULL: stages not told apart (ir.c) */
     doc->nstage_edit = 0;
@@ -273,7 +275,7 @@ enum { RUN_ALL, RUN_SOME, RUN_NONE };
 /* How pass i runs now: on every stage, on the stages t->walk marks, or not at all. */
 static int track_walk(df_doc *doc, stage_track *t, size_t i)
 {
-    if (!t->on || !(pipeline[i].flags & PASS_BY_STAGE) || !t->ran[i] ||
+    if (!t->on || !(pipeline[i].flags & PASS_BY_STAGE) || !t->ran[i] || t->all_next[i] ||
         doc->stages_edit > t->seen[i])
         return RUN_ALL;
     uint64_t seen = t->seen[i];
@@ -373,10 +375,12 @@ static int optimize(df_doc *doc, const df_options *opt, df_diags *d)
              * (and say again only what it said) */
             int walk = track_walk(doc, &track, i);
             doc->walk = walk == RUN_SOME ? track.walk : NULL;
+            doc->walk_all_next = false;
             bool fired = walk != RUN_NONE && p->run(doc, d);
             doc->walk = NULL;
             track.seen[i] = doc->edits;
             track.ran[i] = true;
+            track.all_next[i] = doc->walk_all_next; /* false when it did not run */
             if (fired) {
                 changed++;
                 /* Every pass reaches its own fixpoint in one run (cd-workdir and late-metadata

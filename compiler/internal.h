@@ -167,8 +167,11 @@ struct df_doc {
     uint64_t *stage_edit;
     size_t nstage_edit;
     /* While a PASS_BY_STAGE pass runs: the stages it must look at (ir_walk_first), NULL for
-     * all. */
+     * all. It sets walk_all_next when it refused something for a fact of the whole file that
+     * a change elsewhere may turn (copy-chown's --chmod, refused for want of BuildKit syntax):
+     * its next run then looks at every stage. */
     const bool *walk;
+    bool walk_all_next;
 };
 
 /* The document's build context, opened on first use (context.c); NULL when there is none. A
@@ -369,9 +372,10 @@ typedef struct df_pass {
     /* PASS_BY_STAGE: whether and what the pass changes in a stage depends only on that
      * stage, the stages tied to it by FROM, --from or a mount's from=, and what no pass
      * changes (the escape, the build context; the file's continuation style may shape the
-     * text it writes, not whether it writes), and it walks the document with
-     * ir_walk_first/ir_walk_next (ir_walk_last/ir_walk_prev backwards). Run again, it looks
-     * only at the stages changed since its last run and the stages tied to them (api.c). */
+     * text it writes, not whether it writes), or it sets doc->walk_all_next; and it walks the
+     * document with ir_walk_first/ir_walk_next (ir_walk_last/ir_walk_prev backwards). Run
+     * again, it looks only at the stages changed since its last run and the stages tied to
+     * them (api.c). */
     unsigned flags;
 } df_pass;
 enum { PASS_BY_STAGE = 1u << 0 };

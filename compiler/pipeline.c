@@ -148,7 +148,8 @@ const df_pass pipeline[] = {
      "    RUN chown app:app /app/entrypoint.sh\n"
      "  becomes\n"
      "    WORKDIR /app\n"
-     "    COPY --chown=app:app entrypoint.sh /app/\n", 0},
+     "    COPY --chown=app:app entrypoint.sh /app/\n",
+     PASS_BY_STAGE},
     {"hoist", 1, pass_hoist_run,
      "a RUN independent of the COPY/ADD before it moves above them (better caching)",
      "hoist (-O1)\n"

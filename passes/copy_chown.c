@@ -172,6 +172,8 @@ static bool fold(df_doc *doc, df_node *c, df_node *r, df_slice cur, const rw_dir
         return false;
     if (chmod && !has_chmod && *buildkit < 0)
         *buildkit = rw_buildkit_syntax(doc);
+    if (chmod && !has_chmod && !*buildkit)
+        doc->walk_all_next = true; /* BuildKit syntax elsewhere would allow it */
     if (chmod && (has_chmod || !*buildkit || !mode_ok(who)))
         return false;
     df_slice files[MAX_FILES];
@@ -202,31 +204,35 @@ static bool fold(df_doc *doc, df_node *c, df_node *r, df_slice cur, const rw_dir
     return true;
 }
 
-/* Is a COPY followed directly by a RUN anywhere whose script may start with chown or chmod
- * (judged from its text, rw_may_start_with)? Else nothing can fold. */
-static bool any_candidate(const df_doc *doc)
+/* Is n a COPY followed directly by a RUN whose script may start with chown or chmod (judged
+ * from its text, rw_may_start_with)? Only such a pair can fold. */
+static bool candidate(const df_node *n)
 {
-    for (const df_node *n = doc->head; n; n = n->next) {
-        const df_node *r = n->next;
-        if (n->kind == DF_COPY && r && r->kind == DF_RUN && !(r->flags & DF_N_JSON) &&
-            r->nargs == 1 && !r->nheredocs && rw_may_start_with(r->args[0].v, 'c'))
-            return true;
-    }
-    return false;
+    const df_node *r = n->next;
+    return n->kind == DF_COPY && r && r->kind == DF_RUN && !(r->flags & DF_N_JSON) &&
+           r->nargs == 1 && !r->nheredocs && rw_may_start_with(r->args[0].v, 'c');
 }
 
 PASS(copy_chown)
 {
-    if (!any_candidate(doc) || !doc_context(doc))
+    const df_node *first = ir_walk_first(doc);
+    while (first && !candidate(first))
+        first = ir_walk_next(doc, first);
+    if (!first || !doc_context(doc))
         return false;
+    /* the directories are worked out only in the stages holding a candidate and the stages
+     * they build on (as workdir-abs does) */
+    bool *walk = rw_stages_for(doc, first, candidate);
     int buildkit = -1;
     bool changed = false;
     rw_dirs dirs = {0};
     rw_wd wd;
     rw_wd_init(&wd, doc);
     for (df_node *n = doc->head; n; n = n->next) {
-        if (n->kind == DF_COPY && n->next && n->next->kind == DF_RUN &&
-            fold(doc, n, n->next, wd.cur, &dirs, &buildkit, d))
+        if (n->kind == DF_FROM && n->stage >= 0 && !walk[n->stage] &&
+            !(n = rw_wd_skip_to(&wd, doc, walk, n)))
+            break;
+        if (candidate(n) && fold(doc, n, n->next, wd.cur, &dirs, &buildkit, d))
             changed = true;
         rw_wd_step(&wd, doc, n);
         if (n->kind == DF_FROM) {

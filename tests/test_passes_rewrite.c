@@ -377,6 +377,35 @@ static void test_copy_chown_conditions(void **state)
                 dir);
 }
 
+/* Run on some stages only (a document of many stages run again), copy-chown asks to look at
+ * every stage next time when it refused --chmod for want of BuildKit syntax, which a change in
+ * another stage could bring; and it looks at the stages doc->walk marks, not the others. */
+static void test_copy_chown_by_stage(void **state)
+{
+    (void)state;
+    put("run.sh", "#!/bin/sh\n");
+    const char *src = "FROM x\nWORKDIR /app\nCOPY run.sh /app/\nRUN chown u:g /app/run.sh\n"
+                      "FROM y\nWORKDIR /app\nCOPY run.sh /app/\nRUN chmod 755 /app/run.sh\n";
+    df_doc *doc = parse_ok(src);
+    df_diags *d = df_diags_new();
+    doc->context_dir = dir;
+    bool second[2] = {false, true};
+    doc->walk = second;
+    doc->walk_all_next = false;
+    assert_false(pass_copy_chown_run(doc, d)); /* the chown of stage 0 is not looked at */
+    assert_true(doc->walk_all_next);
+    assert_prints(doc, src);
+    doc->walk = NULL;
+    doc->walk_all_next = false;
+    assert_true(pass_copy_chown_run(doc, d));
+    assert_true(doc->walk_all_next); /* the chmod is still refused */
+    assert_prints(doc, "FROM x\nWORKDIR /app\nCOPY --chown=u:g run.sh /app/\n"
+                       "FROM y\nWORKDIR /app\nCOPY run.sh /app/\nRUN chmod 755 /app/run.sh\n");
+    doc->context_dir = NULL;
+    df_diags_free(d);
+    df_doc_free(doc);
+}
+
 static void test_add_to_copy_content(void **state)
 {
     (void)state;
@@ -470,6 +499,7 @@ int main(void)
         cmocka_unit_test(test_cd_workdir_conditions),
         cmocka_unit_test(test_exec_form_conditions),
         cmocka_unit_test(test_copy_chown_conditions),
+        cmocka_unit_test(test_copy_chown_by_stage),
         cmocka_unit_test(test_add_to_copy_content),
         cmocka_unit_test(test_hoist_conditions),
         cmocka_unit_test(test_late_metadata_uses),
