@@ -255,6 +255,7 @@ static void track_init(df_doc *doc, stage_track *t)
     memset(t->ran, 0, sizeof t->ran);
     memset(t->all_next, 0, sizeof t->all_next);
     doc->edits = doc->graph_edit = doc->stages_edit = 0;
+    memset(doc->kind_edit, 0, sizeof doc->kind_edit);
     doc->stage_edit = NULL; /* NULL: stages not told apart (ir.c) */
     doc->nstage_edit = 0;
     optimize_walk_mode how = walk_how();
@@ -275,10 +276,18 @@ enum { RUN_ALL, RUN_SOME, RUN_NONE };
 /* How pass i runs now: on every stage, on the stages t->walk marks, or not at all. */
 static int track_walk(df_doc *doc, stage_track *t, size_t i)
 {
-    if (!t->on || !(pipeline[i].flags & PASS_BY_STAGE) || !t->ran[i] || t->all_next[i] ||
-        doc->stages_edit > t->seen[i])
+    if (!t->on || !(pipeline[i].flags & PASS_BY_STAGE) || !t->ran[i] || t->all_next[i])
         return RUN_ALL;
     uint64_t seen = t->seen[i];
+    if (pipeline[i].kinds) {
+        bool any = false;
+        for (int k = 0; k < DF_NKINDS && !any; k++)
+            any = (pipeline[i].kinds & KIND_BIT(k)) && doc->kind_edit[k] > seen;
+        if (!any)
+            return RUN_NONE; /* none of the instructions it acts on changed */
+    }
+    if (doc->stages_edit > seen)
+        return RUN_ALL;
     bool any = false;
     for (size_t s = 0; s < t->n; s++) {
         if (doc->stage_edit[s] <= seen)

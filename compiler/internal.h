@@ -164,6 +164,7 @@ struct df_doc {
      * graph_edit after the last change to an instruction that may name another stage,
      * stages_edit after the last change to the stages themselves or to the global ARGs. */
     uint64_t edits, graph_edit, stages_edit;
+    uint64_t kind_edit[DF_NKINDS]; /* after the last change to an instruction of each kind */
     uint64_t *stage_edit;
     size_t nstage_edit;
     /* While a PASS_BY_STAGE pass runs: the stages it must look at (ir_walk_first), NULL for
@@ -377,8 +378,15 @@ typedef struct df_pass {
      * again, it looks only at the stages changed since its last run and the stages tied to
      * them (api.c). */
     unsigned flags;
+    /* A PASS_BY_STAGE pass whose outcome at an instruction depends on that instruction alone
+     * (and what no pass changes) acts only on the instructions of these kinds (bit 1 << kind;
+     * an ONBUILD's instruction counts as ONBUILD): run again when none of them changed since
+     * its last run, it would change nothing (api.c). 0: any. */
+    uint64_t kinds;
 } df_pass;
 enum { PASS_BY_STAGE = 1u << 0 };
+#define KIND_BIT(k) ((uint64_t)1 << (k))
+_Static_assert(DF_NKINDS <= 64, "df_pass.kinds holds a bit per kind");
 
 /* The walk of a PASS_BY_STAGE pass: the nodes before the first FROM, then the stages
  * doc->walk marks (every stage when it is NULL), in document order. */

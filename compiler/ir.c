@@ -188,6 +188,7 @@ static bool names_stage(const df_node *n)
 static void touched_tracked(df_doc *doc, const df_node *n)
 {
     uint64_t e = ++doc->edits;
+    doc->kind_edit[n->kind] = e;
     if (n->stage < 0 || (size_t)n->stage >= doc->nstage_edit) {
         /* before the first FROM (the global ARGs every FROM reads), or a new stage */
         doc->stages_edit = doc->graph_edit = e;

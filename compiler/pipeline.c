@@ -29,7 +29,7 @@ const df_pass pipeline[] = {
      "    FROM golang:1.22 AS debug      <- nothing uses it: removed\n"
      "    RUN go install github.com/go-delve/delve/cmd/dlv@latest\n"
      "    FROM gcr.io/distroless/static-debian12\n"
-     "    COPY --from=build /app /app\n", 0},
+     "    COPY --from=build /app /app\n", 0, 0},
     {"maintainer", 1, pass_maintainer_run,
      "MAINTAINER becomes LABEL maintainer=...",
      "maintainer (-O1)\n"
@@ -41,7 +41,7 @@ const df_pass pipeline[] = {
      "    MAINTAINER Jane Doe <jane@example.com>\n"
      "  becomes\n"
      "    LABEL maintainer=\"Jane Doe <jane@example.com>\"\n",
-     PASS_BY_STAGE},
+     PASS_BY_STAGE, KIND_BIT(DF_MAINTAINER)},
     {"env-form", 1, pass_env_form_run,
      "legacy `ENV k v` / `LABEL k v` become k=v, quoted exactly",
      "env-form (-O1)\n"
@@ -56,7 +56,7 @@ const df_pass pipeline[] = {
      "    ENV CATALINA_OPTS -Xms512m -Xmx1024m\n"
      "  becomes\n"
      "    ENV CATALINA_OPTS=\"-Xms512m -Xmx1024m\"\n",
-     PASS_BY_STAGE},
+     PASS_BY_STAGE, KIND_BIT(DF_ENV) | KIND_BIT(DF_LABEL)},
     {"add-to-copy", 1, pass_add_to_copy_run,
      "ADD of local files and directories becomes COPY",
      "add-to-copy (-O1)\n"
@@ -79,7 +79,7 @@ const df_pass pipeline[] = {
      "    ADD conf/server.xml /usr/local/tomcat/conf/server.xml\n"
      "  becomes\n"
      "    COPY conf/server.xml /usr/local/tomcat/conf/server.xml\n",
-     PASS_BY_STAGE},
+     PASS_BY_STAGE, KIND_BIT(DF_ADD)},
     {"workdir-abs", 1, pass_workdir_abs_run,
      "a relative WORKDIR with a known base becomes absolute",
      "workdir-abs (-O1)\n"
@@ -97,7 +97,7 @@ const df_pass pipeline[] = {
      "  becomes\n"
      "    WORKDIR /srv\n"
      "    WORKDIR /srv/web\n",
-     PASS_BY_STAGE},
+     PASS_BY_STAGE, 0},
     {"cd-workdir", 1, pass_cd_workdir_run,
      "RUN cd /abs && ... becomes WORKDIR /abs + RUN ... when exactly equivalent",
      "cd-workdir (-O1)\n"
@@ -121,7 +121,7 @@ const df_pass pipeline[] = {
      "  becomes\n"
      "    WORKDIR /src/app\n"
      "    RUN make\n"
-     "    WORKDIR /srv\n", 0},
+     "    WORKDIR /srv\n", 0, 0},
     {"copy-chown", 1, pass_copy_chown_run,
      "COPY + RUN chown/chmod of exactly the copied files becomes COPY --chown/--chmod",
      "copy-chown (-O1)\n"
@@ -149,7 +149,7 @@ const df_pass pipeline[] = {
      "  becomes\n"
      "    WORKDIR /app\n"
      "    COPY --chown=app:app entrypoint.sh /app/\n",
-     PASS_BY_STAGE},
+     PASS_BY_STAGE, 0},
     {"hoist", 1, pass_hoist_run,
      "a RUN independent of the COPY/ADD before it moves above them (better caching)",
      "hoist (-O1)\n"
@@ -178,7 +178,7 @@ const df_pass pipeline[] = {
      "  becomes\n"
      "    RUN apt-get update && apt-get install -y curl\n"
      "    COPY . /app\n",
-     PASS_BY_STAGE},
+     PASS_BY_STAGE, 0},
     {"copy-order", 2, pass_copy_order_run,
      "copy dependency manifests first, install, then copy the rest",
      "copy-order (-O2)\n"
@@ -237,7 +237,7 @@ const df_pass pipeline[] = {
      "    COPY package.json package-lock.json ./\n"
      "    RUN npm ci\n"
      "    COPY . .\n"
-     "    RUN npm run build\n", 0},
+     "    RUN npm run build\n", 0, 0},
     {"merge-run", 1, pass_merge_run_run,
      "joins consecutive RUNs of a stage into one (one layer)",
      "merge-run (-O1)\n"
@@ -274,7 +274,7 @@ const df_pass pipeline[] = {
      "    # the compiler\n"
      "    RUN apt-get update && \\\n"
      "        apt-get install -y gcc\n",
-     PASS_BY_STAGE},
+     PASS_BY_STAGE, 0},
     {"pkg-hygiene", 1, pass_pkg_hygiene_run,
      "package installs and their cache cleanup in the same RUN",
      "pkg-hygiene (-O1; the two additions marked -O2 only at -O2)\n"
@@ -329,7 +329,7 @@ const df_pass pipeline[] = {
      "    RUN apt update && apt install curl\n"
      "  becomes\n"
      "    RUN apt-get update && apt-get install -y curl && rm -rf /var/lib/apt/lists/*\n",
-     PASS_BY_STAGE},
+     PASS_BY_STAGE, 0},
     {"late-metadata", 1, pass_late_metadata_run,
      "build-varying LABEL/ENV after the expensive steps; ARG just before its first use",
      "late-metadata (-O1)\n"
@@ -359,7 +359,7 @@ const df_pass pipeline[] = {
      "    COPY . /app\n"
      "    ARG BUILD_DATE\n"
      "    LABEL org.opencontainers.image.created=$BUILD_DATE\n",
-     PASS_BY_STAGE},
+     PASS_BY_STAGE, 0},
     {"env-merge", 1, pass_env_merge_run,
      "adjacent ENV instructions merge when no value depends on the order",
      "env-merge (-O1)\n"
@@ -376,7 +376,7 @@ const df_pass pipeline[] = {
      "    ENV NODE_ENV=production \\\n"
      "        PORT=3000\n"
      "    ENV URL=http://localhost:$PORT\n",
-     PASS_BY_STAGE},
+     PASS_BY_STAGE, 0},
     {"label-merge", 1, pass_label_merge_run,
      "adjacent LABEL instructions merge into one",
      "label-merge (-O1)\n"
@@ -391,7 +391,7 @@ const df_pass pipeline[] = {
      "  becomes\n"
      "    LABEL org.opencontainers.image.title=api \\\n"
      "        org.opencontainers.image.vendor=acme\n",
-     PASS_BY_STAGE},
+     PASS_BY_STAGE, 0},
     {"dup-config", 1, pass_dup_config_run,
      "duplicate CMD/ENTRYPOINT/HEALTHCHECK in a stage: all but the last removed (warned)",
      "dup-config (-O1)\n"
@@ -404,7 +404,7 @@ const df_pass pipeline[] = {
      "  Example:\n"
      "    CMD [\"npm\", \"run\", \"dev\"]     <- removed, with a warning\n"
      "    CMD [\"node\", \"server.js\"]\n",
-     PASS_BY_STAGE},
+     PASS_BY_STAGE, 0},
     {"exec-form", 2, pass_exec_form_run,
      "shell-form CMD/ENTRYPOINT with a plain command becomes JSON exec form",
      "exec-form (-O2)\n"
@@ -427,7 +427,7 @@ const df_pass pipeline[] = {
      "  Example:\n"
      "    CMD gunicorn --bind 0.0.0.0:5000 wsgi:app\n"
      "  becomes\n"
-     "    CMD [\"gunicorn\", \"--bind\", \"0.0.0.0:5000\", \"wsgi:app\"]\n", 0},
+     "    CMD [\"gunicorn\", \"--bind\", \"0.0.0.0:5000\", \"wsgi:app\"]\n", 0, 0},
     {"keyword-case", 1, pass_keyword_case_run,
      "one letter case for keywords and AS: the file's majority",
      "keyword-case (-O1)\n"
@@ -442,7 +442,7 @@ const df_pass pipeline[] = {
      "  becomes\n"
      "    from node:20 as build\n"
      "    run npm ci\n"
-     "    copy . .\n", 0},
+     "    copy . .\n", 0, 0},
     {"multistage", 2, pass_multistage_run,
      "splits a build-then-run stage into a builder and a runtime stage",
      "multistage (-O2)\n"
@@ -499,7 +499,7 @@ const df_pass pipeline[] = {
      "    COPY go.mod main.go ./            FROM gcr.io/distroless/static-debian12\n"
      "    ENV CGO_ENABLED=0                 WORKDIR, ENV\n"
      "    RUN go build -o /out/app .        COPY --from=build /out/app /out/app\n"
-     "    ENTRYPOINT [\"/out/app\"]           ENTRYPOINT [\"/out/app\"]\n", 0},
+     "    ENTRYPOINT [\"/out/app\"]           ENTRYPOINT [\"/out/app\"]\n", 0, 0},
     {"heredoc-form", 1, pass_heredoc_form_run,
      "under --heredoc, RUNs merge-run made are written as heredocs",
      "heredoc-form (-O1, only with --heredoc)\n"
@@ -517,7 +517,7 @@ const df_pass pipeline[] = {
      "    RUN <<EOF\n"
      "    apt-get update &&     apt-get install -y curl && rm -rf /var/lib/apt/lists/*\n"
      "    EOF\n",
-     PASS_BY_STAGE},
+     PASS_BY_STAGE, 0},
 };
 const size_t pipeline_len = sizeof pipeline / sizeof pipeline[0];
 

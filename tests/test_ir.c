@@ -333,6 +333,8 @@ static void test_walk_and_changes(void **state)
     assert_int_equal(edit[0], 0);
     assert_int_equal(edit[2], 0);
     assert_int_equal(doc->graph_edit, 0); /* a RUN without a mount names no stage */
+    assert_true(doc->kind_edit[DF_RUN] == doc->edits); /* and the kind changed */
+    assert_int_equal(doc->kind_edit[DF_ENV], 0);
     assert_true(ir_node_set_text(doc, z, SLICE("RUN --mount=from=a,target=/m z\n"), d));
     assert_true(edit[2] == doc->edits && doc->graph_edit == doc->edits);
     assert_int_equal(doc->stages_edit, 0);
