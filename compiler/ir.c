@@ -321,9 +321,43 @@ bool ir_node_set_text(df_doc *doc, df_node *n, df_slice text, df_diags *d)
     return true;
 }
 
+/* Do FROMs a and b make the same stage: the same flags and arguments, but for the case of AS
+ * (keyword-case gives a FROM a new case, and the stages need not be read again)? */
+static bool same_stage(const df_node *a, const df_node *b)
+{
+    if (a->kind != DF_FROM || b->kind != DF_FROM || a->nargs != b->nargs ||
+        a->nbflags != b->nbflags || a->sub || b->sub)
+        return false;
+    for (size_t i = 0; i < a->nbflags; i++)
+        if (!slice_eq(a->bflags[i].v, b->bflags[i].v))
+            return false;
+    for (size_t i = 0; i < a->nargs; i++)
+        if (i == 1 ? !slice_eq_nocase(a->args[i].v, "as") || !slice_eq_nocase(b->args[i].v, "as")
+                   : !slice_eq(a->args[i].v, b->args[i].v))
+            return false;
+    return true;
+}
+
+/* The stage of FROM n, read from its old text, now reads its new text (same_stage). */
+static void stage_rebind(df_doc *doc, const df_node *n)
+{
+    df_stage *s = &doc->stages[n->stage];
+    bool expanded = s->base_expanded.p != s->base.p;
+    if (n->nargs > 0) {
+        s->base = n->args[0].v;
+        if (!expanded)
+            s->base_expanded = s->base;
+    }
+    if (n->nargs >= 3)
+        s->name = n->args[2].v;
+    node_flag(n, "platform", &s->platform);
+}
+
 void ir_node_adopt(df_doc *doc, df_node *n, const df_node *fresh)
 {
-    if (n->kind == DF_FROM || fresh->kind == DF_FROM || n->stage < 0)
+    bool rebind = !doc->stages_stale && n->stage >= 0 && (size_t)n->stage < doc->nstages &&
+                  doc->stages[n->stage].from == n && same_stage(n, fresh);
+    if (!rebind && (n->kind == DF_FROM || fresh->kind == DF_FROM || n->stage < 0))
         doc->stages_stale = true;
     df_node *prev = n->prev, *next = n->next;
     df_slice lead = n->lead;
@@ -346,6 +380,8 @@ void ir_node_adopt(df_doc *doc, df_node *n, const df_node *fresh)
     n->next = next;
     n->lead = lead;
     n->stage = stage;
+    if (rebind)
+        stage_rebind(doc, n);
     touched(doc, n); /* the new text may name a stage */
     /* fresh is spent: when it is the last node made (an ONBUILD instruction of its own would
      * have been made after it), its room goes back to the node arena, so that a node given
@@ -426,6 +462,12 @@ void ir_check(const df_doc *doc, const char *after)
             stage = nfrom++;
             if ((size_t)stage >= doc->nstages || doc->stages[stage].from != n)
                 die("IR check after %s: FROM at node %zu is not stage %d", after, count, stage);
+            /* the stage reads the FROM's text as it is now (sema_stages, stage_rebind) */
+            const df_stage *st = &doc->stages[stage];
+            bool named = n->nargs >= 3 && slice_eq_nocase(n->args[1].v, "as");
+            if (st->base.p != (n->nargs ? n->args[0].v.p : NULL) ||
+                st->name.p != (named ? n->args[2].v.p : NULL))
+                die("IR check after %s: stage %d does not read its FROM's text", after, stage);
         }
         if (n->stage != stage)
             die("IR check after %s: node %zu has stage %d, expected %d", after, count, n->stage,
