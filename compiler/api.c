@@ -255,12 +255,13 @@ static void track_init(df_doc *doc, stage_track *t)
     memset(t->ran, 0, sizeof t->ran);
     memset(t->all_next, 0, sizeof t->all_next);
     doc->edits = doc->graph_edit = doc->stages_edit = 0;
-    memset(doc->kind_edit, 0, sizeof doc->kind_edit);
     doc->stage_edit = NULL; /* NULL: stages not told apart (ir.c) */
     doc->nstage_edit = 0;
     optimize_walk_mode how = walk_how();
     t->on = how == WALK_CHANGED_STAGES ? doc->nstages > 1
                                        : how == WALK_DEFAULT && doc->nstages >= TRACK_STAGES;
+    if (t->on)
+        memset(doc->kind_edit, 0, sizeof doc->kind_edit);
     track_stages(doc, t);
 }
 

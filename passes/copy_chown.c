@@ -216,7 +216,7 @@ static bool candidate(const df_node *n)
 PASS(copy_chown)
 {
     const df_node *first = ir_walk_first(doc);
-    while (first && !candidate(first))
+    while (first && !(first->kind == DF_COPY && candidate(first)))
         first = ir_walk_next(doc, first);
     if (!first || !doc_context(doc))
         return false;
@@ -232,7 +232,8 @@ PASS(copy_chown)
         if (n->kind == DF_FROM && n->stage >= 0 && !walk[n->stage] &&
             !(n = rw_wd_skip_to(&wd, doc, walk, n)))
             break;
-        if (candidate(n) && fold(doc, n, n->next, wd.cur, &dirs, &buildkit, d))
+        if (n->kind == DF_COPY && candidate(n) &&
+            fold(doc, n, n->next, wd.cur, &dirs, &buildkit, d))
             changed = true;
         rw_wd_step(&wd, doc, n);
         if (n->kind == DF_FROM) {
