@@ -84,25 +84,52 @@ static bool same_diag(const diag *g, const diag *h)
            strcmp(h->message, g->message) == 0;
 }
 
+/* Where same_diag looks: the level, line and message (the column is compared on a hit). */
+static size_t diag_hash(const diag *g)
+{
+    uint64_t h = 1469598103934665603u ^ ((uint64_t)g->line * 0x9E3779B97F4A7C15u) ^
+                 (uint64_t)g->level;
+    for (const unsigned char *p = (const unsigned char *)g->message; *p; p++)
+        h = (h ^ *p) * 1099511628211u;
+    return (size_t)(h ^ (h >> 29));
+}
+
 /* Drops the diagnostics from index from on that repeat an earlier one (a pass that refuses says
- * so again in a later round). */
+ * so again in a later round). The earlier ones, and each kept, go into a hash table of their
+ * places: linear in the diagnostics, however many a document has. */
 static void drop_repeated(df_diags *d, size_t from)
 {
+    if (from >= d->n)
+        return;
+    size_t cap = 16;
+    while (cap < 2 * d->n)
+        cap *= 2;
+    size_t *slot = xcalloc(cap, sizeof *slot); /* 1 + index in d->v, 0 empty */
+    size_t mask = cap - 1;
+    for (size_t j = 0; j < from; j++) {
+        size_t h = diag_hash(&d->v[j]) & mask;
+        while (slot[h])
+            h = (h + 1) & mask;
+        slot[h] = j + 1;
+    }
     size_t k = from;
     for (size_t i = from; i < d->n; i++) {
         const diag *g = &d->v[i];
+        size_t h = diag_hash(g) & mask;
         bool seen = false;
-        for (size_t j = 0; j < k && !seen; j++)
-            seen = same_diag(&d->v[j], g);
+        for (; slot[h] && !seen; h = (h + 1) & mask)
+            seen = same_diag(&d->v[slot[h] - 1], g);
         if (seen) {
             if (g->level == DIAG_ERROR)
                 d->nerrors--;
             free(g->message);
             free(g->source_line);
         } else {
+            slot[h] = k + 1; /* h: the empty slot the probe ended at */
             d->v[k++] = *g;
         }
     }
+    free(slot);
     d->n = k;
 }
 
