@@ -660,16 +660,17 @@ typedef struct globals {
     df_slice *names, *values;
     bool *has_default;
     size_t n;
+    name_index index; /* where the last of each name is */
 } globals;
 
 static bool global_lookup(void *ctx, df_slice name, df_slice *value)
 {
     globals *g = ctx;
-    for (size_t i = g->n; i-- > 0;)
-        if (slice_eq(g->names[i], name)) {
-            *value = g->has_default[i] ? g->values[i] : (df_slice){"", 0};
-            return true;
-        }
+    size_t i = name_index_get(&g->index, g->names, name);
+    if (i) {
+        *value = g->has_default[i - 1] ? g->values[i - 1] : (df_slice){"", 0};
+        return true;
+    }
     for (const char *const *p = platform_args; *p; p++)
         if (slice_eq_str(name, *p)) {
             *value = SLICE("linux/amd64");
@@ -703,7 +704,7 @@ static void collect_globals(df_doc *doc, globals *g)
                                 doc->escape, global_lookup, g, false, &v, &err))
                     g->values[g->n] = v;
             }
-            g->n++;
+            name_index_add(&g->index, g->names, g->n++);
         }
     }
 }
@@ -1249,4 +1250,5 @@ void lint_checks_run(lint_ctx *cx)
     free(g.names);
     free(g.values);
     free(g.has_default);
+    name_index_free(&g.index);
 }

@@ -98,25 +98,37 @@ static bool plain_word(df_slice w, char escape)
     return true;
 }
 
+/* The global ARGs with a default, in order, and where the last of each name is. */
 typedef struct globals {
     df_slice *names, *values;
-    size_t n;
+    size_t n, cap;
+    name_index index;
 } globals;
 
 static bool global_lookup(void *ctx, df_slice name, df_slice *value)
 {
     globals *g = ctx;
-    for (size_t i = g->n; i-- > 0;)
-        if (slice_eq(g->names[i], name)) {
-            *value = g->values[i];
-            return true;
-        }
-    return false;
+    size_t i = name_index_get(&g->index, g->names, name);
+    if (!i)
+        return false;
+    *value = g->values[i - 1];
+    return true;
+}
+
+static void global_add(globals *g, df_slice name, df_slice value)
+{
+    if (g->n == g->cap) {
+        g->cap = g->cap ? 2 * g->cap : 8;
+        g->names = xrealloc(g->names, g->cap * sizeof *g->names);
+        g->values = xrealloc(g->values, g->cap * sizeof *g->values);
+    }
+    g->names[g->n] = name;
+    g->values[g->n] = value;
+    name_index_add(&g->index, g->names, g->n++); /* a later ARG of the name wins */
 }
 
 static void global_args(df_doc *doc, globals *g)
 {
-    size_t cap = 0;
     for (df_node *n = doc->head; n && n->kind != DF_FROM; n = n->next) {
         if (n->kind != DF_ARG)
             continue;
@@ -133,13 +145,7 @@ static void global_args(df_doc *doc, globals *g)
             else if (!expand_word(&doc->arena, raw, doc->escape, global_lookup, g, true, &value,
                                   &err))
                 continue;
-            if (g->n == cap) {
-                cap = cap ? cap * 2 : 8;
-                g->names = xrealloc(g->names, cap * sizeof *g->names);
-                g->values = xrealloc(g->values, cap * sizeof *g->values);
-            }
-            g->names[g->n] = name;
-            g->values[g->n++] = value;
+            global_add(g, name, value);
         }
     }
 }
@@ -197,5 +203,6 @@ void sema_stages(df_doc *doc, df_diags *d)
     }
     free(g.names);
     free(g.values);
+    name_index_free(&g.index);
     doc->stages_stale = false;
 }

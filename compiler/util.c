@@ -212,6 +212,44 @@ char *arena_strndup(df_arena *a, const char *s, size_t n)
     return p;
 }
 
+/* ---- name index ---- */
+
+static size_t *name_slot_of(const name_index *x, const df_slice *names, df_slice name)
+{
+    uint64_t h = 0xcbf29ce484222325u; /* FNV-1a */
+    for (size_t i = 0; i < name.n; i++)
+        h = (h ^ (unsigned char)name.p[i]) * 0x100000001b3u;
+    size_t mask = x->cap - 1;
+    for (size_t i = (size_t)h & mask;; i = (i + 1) & mask)
+        if (!x->slot[i] || slice_eq(names[x->slot[i] - 1], name))
+            return &x->slot[i];
+}
+
+void name_index_add(name_index *x, const df_slice *names, size_t i)
+{
+    if (2 * (i + 1) > x->cap) { /* more room, and every name again, in order */
+        free(x->slot);
+        x->cap = x->cap ? 2 * x->cap : 16;
+        while (2 * (i + 1) > x->cap)
+            x->cap *= 2;
+        x->slot = xcalloc(x->cap, sizeof *x->slot);
+        for (size_t j = 0; j < i; j++)
+            *name_slot_of(x, names, names[j]) = j + 1;
+    }
+    *name_slot_of(x, names, names[i]) = i + 1;
+}
+
+size_t name_index_get(const name_index *x, const df_slice *names, df_slice name)
+{
+    return x->cap ? *name_slot_of(x, names, name) : 0;
+}
+
+void name_index_free(name_index *x)
+{
+    free(x->slot);
+    *x = (name_index){NULL, 0};
+}
+
 df_slice arena_slice(df_arena *a, const char *s, size_t n)
 {
     return (df_slice){arena_strndup(a, s, n), n};

@@ -114,6 +114,19 @@ static inline void arena_release(df_arena *a, df_arena_mark m)
         arena_release_chunks(a, m);
 }
 
+/* Where the last of each name is in an array of names that only grows (variables declared
+ * in order, the last declaration of a name winning): a hash table of 1 + index, so that a
+ * look-up costs the same however many names there are. Zero-initialised: empty. */
+typedef struct name_index {
+    size_t *slot;
+    size_t cap; /* slots, a power of two, at most half used */
+} name_index;
+/* names[i] was just added (names[0..i] are all there): it is now the last of its name. */
+void name_index_add(name_index *x, const df_slice *names, size_t i);
+/* 1 + the index of the last of name in names, 0 when none. */
+size_t name_index_get(const name_index *x, const df_slice *names, df_slice name);
+void name_index_free(name_index *x);
+
 /* Growable buffer. Contents are always NUL-terminated (not counted in len). */
 typedef struct df_buf {
     char *p;

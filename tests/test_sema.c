@@ -93,6 +93,43 @@ static void test_global_args(void **state)
     df_doc_free(doc);
 }
 
+/* Many global ARGs (the look-up is a hash table that grows): the last of a name wins, a
+ * default sees only the ARGs before it, names differ in case. */
+static void test_global_args_many(void **state)
+{
+    (void)state;
+    df_buf b = {0};
+    for (int i = 0; i < 100; i++)
+        buf_printf(&b, "ARG V%d=v%d\n", i, i);
+    buf_puts(&b, "ARG V7=seven\nARG W=${V7}-${V99}\nARG V99=late\nARG v1=lower\n"
+                 "FROM img:$V7\nFROM $W\nFROM $V99$V1$v1\n");
+    df_doc *doc = parse_ok(b.p);
+    buf_free(&b);
+    assert_stage(doc, 0, "", "img:$V7", "img:seven", -1, "");
+    assert_stage(doc, 1, "", "$W", "seven-v99", -1, "");
+    assert_stage(doc, 2, "", "$V99$V1$v1", "latev1lower", -1, "");
+    df_doc_free(doc);
+}
+
+static void test_name_index(void **state)
+{
+    (void)state;
+    df_slice names[40] = {{0}};
+    char text[40][8];
+    name_index x = {0};
+    assert_int_equal(name_index_get(&x, names, SLICE("a")), 0);
+    for (size_t i = 0; i < 40; i++) { /* a0 .. a19, then a0 .. a19 again */
+        snprintf(text[i], sizeof text[i], "a%zu", i % 20);
+        names[i] = slice_from(text[i]);
+        name_index_add(&x, names, i);
+        assert_int_equal(name_index_get(&x, names, names[i]), i + 1);
+    }
+    assert_int_equal(name_index_get(&x, names, SLICE("a3")), 24);
+    assert_int_equal(name_index_get(&x, names, SLICE("A3")), 0);
+    assert_int_equal(name_index_get(&x, names, SLICE("a20")), 0);
+    name_index_free(&x);
+}
+
 static void test_global_args_unset_and_stage(void **state)
 {
     (void)state;
@@ -181,6 +218,8 @@ int main(void)
         cmocka_unit_test(test_base_stage_links),
         cmocka_unit_test(test_base_numeric),
         cmocka_unit_test(test_global_args),
+        cmocka_unit_test(test_global_args_many),
+        cmocka_unit_test(test_name_index),
         cmocka_unit_test(test_global_args_unset_and_stage),
         cmocka_unit_test(test_stage_ref),
         cmocka_unit_test(test_node_flag),
