@@ -525,7 +525,8 @@ df_slice rw_wd_resolve(df_doc *doc, df_slice wd, df_slice path)
         return path_is_clean(path) ? path : rw_path_clean(&doc->arena, path);
     if (wd.n == 0)
         return (df_slice){NULL, 0};
-    return rw_path_join(&doc->arena, wd, path);
+    df_slice abs = rw_path_join(&doc->arena, wd, path);
+    return abs.n < RW_PATH_MAX ? abs : (df_slice){NULL, 0};
 }
 
 void rw_wd_change(rw_wd *w, df_doc *doc, const df_node *n)

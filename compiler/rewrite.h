@@ -123,7 +123,12 @@ df_node *rw_wd_skip_to(rw_wd *w, const df_doc *doc, const bool *walk, const df_n
 bool *rw_stages_for(df_doc *doc, const df_node *first, bool (*wanted)(const df_node *));
 void rw_wd_free(rw_wd *w);
 /* The absolute clean path a literal path means in directory wd; {NULL,0} when unknown. A path
- * that is already absolute and clean comes back as it is (a slice of the node). */
+ * that is already absolute and clean comes back as it is (a slice of the node). A relative path
+ * whose absolute path would be longer than RW_PATH_MAX is unknown too: the build cannot use it
+ * (Linux's PATH_MAX; the system calls fail with ENAMETOOLONG), and a chain of relative
+ * WORKDIRs would otherwise make paths, and what passes write with them, grow with the square
+ * of the document. */
+enum { RW_PATH_MAX = 4096 };
 df_slice rw_wd_resolve(df_doc *doc, df_slice wd, df_slice path);
 
 /* ---- RUN footprint ---- */

@@ -272,6 +272,9 @@ static bool scan(ms *m)
                 return ms_refuse(m, n, "line %zu: the WORKDIR holds a variable whose value is not "
                               "known", n->line);
             m->workdir = ms_path_join(m->a, m->workdir ? m->workdir : "/", slice_from(w));
+            if (strlen(m->workdir) >= RW_PATH_MAX) /* a chain of relative WORKDIRs */
+                return ms_refuse(m, n, "line %zu: the working directory is longer than the "
+                                       "system allows (%d bytes)", n->line, RW_PATH_MAX - 1);
             break;
         }
         case DF_USER:

@@ -295,6 +295,31 @@ static void test_refusals(void **state)
     }
 }
 
+/* A chain of relative WORKDIRs longer than the system allows: not split (and the walk stops
+ * there, so the paths it joins stay short). */
+static void test_long_workdir_refused(void **state)
+{
+    (void)state;
+    char *go = read_file("corpus/multistage-go.Dockerfile");
+    const char *at = strstr(go, "WORKDIR /src\n");
+    assert_non_null(at);
+    df_buf src = {0};
+    buf_put(&src, go, (size_t)(at - go));
+    for (int i = 0; i < 500; i++)
+        buf_puts(&src, "WORKDIR dddddddd\n");
+    buf_puts(&src, at);
+    df_doc *doc = parse_ok(src.p);
+    char *diags;
+    char *out = optimize_in(doc, "multistage", NULL, NULL, "corpus/multistage-go", &diags);
+    assert_string_equal(out, src.p);
+    assert_non_null(strstr(diags, "the working directory is longer than the system allows"));
+    free(diags);
+    free(out);
+    df_doc_free(doc);
+    buf_free(&src);
+    free(go);
+}
+
 /* A refusal is silent unless the pass was asked for by name. */
 static void test_refusal_silent_at_O2(void **state)
 {
@@ -525,6 +550,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_split_cases),
         cmocka_unit_test(test_refusals),
+        cmocka_unit_test(test_long_workdir_refused),
         cmocka_unit_test(test_refusal_silent_at_O2),
         cmocka_unit_test(test_runtime_base_override),
         cmocka_unit_test(test_node_package_managers),

@@ -406,6 +406,33 @@ static void test_copy_chown_by_stage(void **state)
     df_doc_free(doc);
 }
 
+/* A path longer than the system allows is unknown: a chain of relative WORKDIRs cannot make
+ * paths (and the WORKDIRs workdir-abs writes) grow with the square of the document. */
+static void test_workdir_path_max(void **state)
+{
+    (void)state;
+    char wd[4002], rel[101];
+    wd[0] = '/';
+    memset(wd + 1, 'a', 4000);
+    wd[4001] = '\0';
+    memset(rel, 'b', 100);
+    rel[100] = '\0';
+    df_doc *doc = parse_ok("FROM x\n");
+    assert_int_equal(rw_wd_resolve(doc, slice_from(wd), slice_from(rel)).n, 0);
+    assert_int_equal(rw_wd_resolve(doc, slice_from(wd), S("b")).n, 4003);
+    assert_slice(rw_wd_resolve(doc, slice_from(wd), S("../x")), "/x");
+    df_doc_free(doc);
+    df_buf src = {0}, want = {0};
+    buf_printf(&src, "FROM scratch\nWORKDIR %s\nWORKDIR %s\nWORKDIR c\n", wd, rel);
+    assert_pass("workdir-abs", src.p, src.p, NULL); /* unknown from the second on */
+    buf_printf(&want, "FROM scratch\nWORKDIR %s\nWORKDIR %s/b\n", wd, wd);
+    buf_free(&src);
+    buf_printf(&src, "FROM scratch\nWORKDIR %s\nWORKDIR b\n", wd);
+    assert_pass("workdir-abs", src.p, want.p, NULL);
+    buf_free(&src);
+    buf_free(&want);
+}
+
 static void test_add_to_copy_content(void **state)
 {
     (void)state;
@@ -488,6 +515,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_path_clean_join),
         cmocka_unit_test(test_path_relations),
+        cmocka_unit_test(test_workdir_path_max),
         cmocka_unit_test(test_words_and_mounts),
         cmocka_unit_test(test_pattern_match),
         cmocka_unit_test(test_dockerignore),
