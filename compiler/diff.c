@@ -18,8 +18,14 @@
  *    backward from the bottom-right one, one edit at a time, until the two frontiers overlap
  *    on a diagonal: that point lies on a shortest edit path, and compare() recurses on the
  *    two sub-boxes it splits off. Deleted lines of a and inserted lines of b are flagged.
- *    Time O((N+M)*D) for D differing lines, space O(N+M); recursion depth O(log D). There is
- *    no cost cap, so huge, highly repetitive, mostly different inputs are slow (quadratic).
+ *    Time O((N+M)*D) for D differing lines, space O(N+M); recursion depth O(log D).
+ *    As in GNU diff (without --minimal), a search that has taken more edits than about the
+ *    square root of the input (at least 4096) stops there and splits the box at the point its
+ *    frontiers have carried furthest (GNU's TOO_EXPENSIVE heuristic); the side of that split
+ *    that the frontier has already crossed is then searched in full. So a big document with
+ *    many changes costs about N^1.5 instead of N*D, and its script may be a little longer
+ *    than the shortest; below the cap, which covers every ordinary Dockerfile, it is the
+ *    shortest.
  *
  * 4. Hunks. The flags become changes (deletions then insertions at one position). Changes
  *    separated by at most 2*CONTEXT unchanged lines share a hunk (GNU find_hunk: a gap of
@@ -140,6 +146,7 @@ typedef struct myers {
     const long *xv, *yv; /* line ids of a and b */
     bool *xchg, *ychg;   /* the changed flags being filled in */
     long *fd, *bd;       /* furthest x reached on diagonal k = x - y, forward and backward */
+    long too_expensive;  /* edits a search may take before it settles for a good split */
 } myers;
 
 /* A box of the edit graph: lines [xoff, xlim) of a against [yoff, ylim) of b. */
@@ -205,8 +212,39 @@ static bool backward_step(myers *m, const box *bx, search *s, long *xmid, long *
     return false;
 }
 
-/* Finds a point on a shortest edit path through bx, whose corners differ on both ends. */
-static void middle_snake(myers *m, const box *bx, long *xmid, long *ymid)
+/* The search took too many edits (GNU diffseq.h's TOO_EXPENSIVE heuristic): the point the
+ * forward frontier carried furthest from the top-left corner (largest x + y), or the one the
+ * backward frontier carried furthest from the bottom-right one, whichever went further. *lo
+ * is true when it is the forward one: the box above it is then the one to search in full. */
+static void best_split(const myers *m, const box *bx, const search *s, long *xmid, long *ymid,
+                       bool *lo)
+{
+    long fxy = -1, fx = bx->xoff;
+    for (long d = s->fmax; d >= s->fmin; d -= 2) {
+        long x = m->fd[d] < bx->xlim ? m->fd[d] : bx->xlim, y = x - d;
+        if (y > bx->ylim)
+            x = bx->ylim + d, y = bx->ylim;
+        if (x + y > fxy)
+            fxy = x + y, fx = x;
+    }
+    long bxy = LONG_MAX, bx_ = bx->xlim;
+    for (long d = s->bmax; d >= s->bmin; d -= 2) {
+        long x = m->bd[d] > bx->xoff ? m->bd[d] : bx->xoff, y = x - d;
+        if (y < bx->yoff)
+            x = bx->yoff + d, y = bx->yoff;
+        if (x + y < bxy)
+            bxy = x + y, bx_ = x;
+    }
+    *lo = (bx->xlim + bx->ylim) - bxy < fxy - (bx->xoff + bx->yoff);
+    *xmid = *lo ? fx : bx_;
+    *ymid = *lo ? fxy - fx : bxy - bx_;
+}
+
+/* Finds a point on a shortest edit path through bx, whose corners differ on both ends; unless
+ * minimal, one on a short path once the search grows too expensive (*lo, *hi: which of the
+ * two boxes it splits off must be searched in full). */
+static void middle_snake(myers *m, const box *bx, bool minimal, long *xmid, long *ymid,
+                         bool *lo, bool *hi)
 {
     long fmid = bx->xoff - bx->yoff, bmid = bx->xlim - bx->ylim;
     search s = {
@@ -216,12 +254,21 @@ static void middle_snake(myers *m, const box *bx, long *xmid, long *ymid)
     };
     m->fd[fmid] = bx->xoff;
     m->bd[bmid] = bx->xlim;
-    while (!forward_step(m, bx, &s, xmid, ymid) && !backward_step(m, bx, &s, xmid, ymid))
-        ;
+    *lo = *hi = minimal;
+    for (long c = 1; !forward_step(m, bx, &s, xmid, ymid) &&
+                     !backward_step(m, bx, &s, xmid, ymid);
+         c++) {
+        if (!minimal && c >= m->too_expensive) {
+            best_split(m, bx, &s, xmid, ymid, lo);
+            *hi = !*lo;
+            return;
+        }
+    }
 }
 
-/* Flags a shortest edit script turning a[xoff, xlim) into b[yoff, ylim). */
-static void compare(myers *m, long xoff, long xlim, long yoff, long ylim)
+/* Flags an edit script turning a[xoff, xlim) into b[yoff, ylim): the shortest when minimal,
+ * else one the search may cut short (middle_snake). */
+static void compare(myers *m, long xoff, long xlim, long yoff, long ylim, bool minimal)
 {
     while (xoff < xlim && yoff < ylim && m->xv[xoff] == m->yv[yoff])
         xoff++, yoff++;
@@ -236,9 +283,10 @@ static void compare(myers *m, long xoff, long xlim, long yoff, long ylim)
     } else {
         box bx = {xoff, xlim, yoff, ylim};
         long xmid, ymid;
-        middle_snake(m, &bx, &xmid, &ymid);
-        compare(m, xoff, xmid, yoff, ymid);
-        compare(m, xmid, xlim, ymid, ylim);
+        bool lo, hi;
+        middle_snake(m, &bx, minimal, &xmid, &ymid, &lo, &hi);
+        compare(m, xoff, xmid, yoff, ymid, lo);
+        compare(m, xmid, xlim, ymid, ylim, hi);
     }
 }
 
@@ -266,8 +314,9 @@ static bool *present_ids(const side *sd, size_t nids)
     return present;
 }
 
-/* Flags a shortest edit script from a to b. Lines found on one side only are flagged first
- * and Myers runs on the others, so wholly rewritten regions cost linear time. */
+/* Flags an edit script from a to b (the shortest below the search's cost cap). Lines found on
+ * one side only are flagged first and Myers runs on the others, so wholly rewritten regions
+ * cost linear time. */
 static void diff_lines(side *a, side *b, size_t nids)
 {
     bool *in_a = present_ids(a, nids), *in_b = present_ids(b, nids);
@@ -279,8 +328,13 @@ static void diff_lines(side *a, side *b, size_t nids)
     size_t diags = (size_t)(xn + yn + 3);
     long *d = xmalloc(2 * diags * sizeof *d);
     bool *chg = xcalloc((size_t)(xn + yn), sizeof *chg);
-    myers m = {xv, yv, chg, chg + xn, d + yn + 1, d + diags + yn + 1};
-    compare(&m, 0, xn, 0, yn);
+    /* about the square root of the input, at least 4096 (GNU diff's analyze.c) */
+    long too_expensive = 1;
+    for (size_t k = diags; k; k >>= 2)
+        too_expensive <<= 1;
+    myers m = {xv, yv, chg, chg + xn, d + yn + 1, d + diags + yn + 1,
+               too_expensive > 4096 ? too_expensive : 4096};
+    compare(&m, 0, xn, 0, yn, false);
     for (long i = 0; i < xn; i++)
         a->changed[xi[i]] = chg[i];
     for (long j = 0; j < yn; j++)

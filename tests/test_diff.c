@@ -457,6 +457,74 @@ static void test_hunks_rebuild_random_edits(void **state)
     }
 }
 
+/* A big pair with thousands of edits over few distinct lines: the search stops at its cost
+ * cap and splits where it got furthest (as GNU diff does). The script is still one that turns
+ * a into b (its hunks rebuild b, patch applies it), and it keeps most lines in common. */
+static void test_expensive_search(void **state)
+{
+    (void)state;
+    enum { N = 40000 };
+    uint32_t rng = 0xd1ffu;
+    df_buf a = {0}, b = {0};
+    for (unsigned i = 0; i < N; i++) {
+        const char *l = vocab[below(&rng, 4)];
+        buf_puts(&a, l);
+        switch (below(&rng, 8)) {
+        case 0: /* dropped */
+            break;
+        case 1: /* replaced */
+            buf_puts(&b, vocab[4 + below(&rng, 4)]);
+            break;
+        case 2: /* one inserted after it */
+            buf_puts(&b, l);
+            buf_puts(&b, vocab[below(&rng, 8)]);
+            break;
+        default:
+            buf_puts(&b, l);
+        }
+    }
+    diff_hunk *h;
+    size_t n = diff_hunks(a.p, a.len, b.p, b.len, &h);
+    /* where each line starts (one more: the end), as line_offset gives it */
+    size_t *as = malloc((2 * N + 2) * sizeof *as), *bs = malloc((4 * N + 2) * sizeof *bs);
+    assert_true(as && bs);
+    size_t na = 0, nb = 0;
+    for (size_t i = 0; i <= a.len; i++)
+        if (i == 0 || a.p[i - 1] == '\n')
+            as[na++] = i;
+    for (size_t i = 0; i <= b.len; i++)
+        if (i == 0 || b.p[i - 1] == '\n')
+            bs[nb++] = i;
+    df_buf rebuilt = {0};
+    size_t at = 0, changed = 0;
+    for (size_t k = 0; k < n; k++) {
+        assert_true(h[k].a0 + h[k].alen < na && h[k].b0 + h[k].blen < nb);
+        buf_put(&rebuilt, a.p + at, as[h[k].a0] - at);
+        buf_put(&rebuilt, b.p + bs[h[k].b0], bs[h[k].b0 + h[k].blen] - bs[h[k].b0]);
+        at = as[h[k].a0 + h[k].alen];
+        changed += h[k].alen;
+    }
+    free(as);
+    free(bs);
+    buf_put(&rebuilt, a.p + at, a.len - at);
+    assert_int_equal(rebuilt.len, b.len);
+    assert_memory_equal(rebuilt.p, b.p, b.len);
+    assert_true(changed < N / 2); /* about 3/8 of a's lines differ in the edits made */
+    free(h);
+    char *dir = make_temp_dir();
+    df_buf patch = {0}, path = {0};
+    assert_true(diff_unified(&patch, a.p, a.len, b.p, b.len, "a/Dockerfile", "b/Dockerfile"));
+    buf_printf(&path, "%s/fix.patch", dir);
+    write_file(path.p, patch.p, patch.len);
+    check_applies(dir, "patch -p1 --batch --no-backup-if-mismatch -r -", &a, &b);
+    remove_temp_dir(dir);
+    buf_free(&path);
+    buf_free(&patch);
+    buf_free(&rebuilt);
+    buf_free(&a);
+    buf_free(&b);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -475,6 +543,7 @@ int main(void)
         cmocka_unit_test(test_matches_gnu_diff),
         cmocka_unit_test(test_hunks_by_hand),
         cmocka_unit_test(test_hunks_rebuild_random_edits),
+        cmocka_unit_test(test_expensive_search),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
