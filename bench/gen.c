@@ -26,6 +26,13 @@
  *   instr-10k, instr-100k      single files of exactly 10,000 and 100,000 instructions
  *                              (as counted by this generator's splitter; run.sh checks the count
  *                              against dfopt's own dump)
+ *   shape-NAME-10k, -100k      shapes that once cost the square of their size, N units each
+ *                              (not from the corpus; run.sh reports their growth):
+ *                                findings  stages, each on the one before, with a lower-case
+ *                                          remote ADD: a warning said again in later rounds
+ *                                args      N global ARGs, then N FROMs using them
+ *                                workdirs  FROM scratch, then N relative WORKDIRs, each in
+ *                                          the one before, with a RUN
  *   manifest.txt               name, bytes, instructions of each single file
  */
 #include <ctype.h>
@@ -507,6 +514,37 @@ static size_t small_file(buf *b, const tpl *t, size_t nt, size_t target)
     return units;
 }
 
+/* ---- shapes ---- */
+
+static void shape(buf *b, const char *name, size_t n)
+{
+    char line[160];
+    if (strcmp(name, "findings") == 0) {
+        puts_(b, "FROM alpine:3.19 AS s0\n");
+        for (size_t i = 1; i < n; i++) {
+            snprintf(line, sizeof line,
+                     "FROM s%zu AS s%zu\nadd https://example.com/f%zu.tgz /opt/\nRUN a%zu\nRUN b%zu\n",
+                     i - 1, i, i, i, i);
+            puts_(b, line);
+        }
+    } else if (strcmp(name, "args") == 0) {
+        for (size_t i = 0; i < n; i++) {
+            snprintf(line, sizeof line, "ARG V%zu=%zu.%zu\n", i, i / 100, i % 100);
+            puts_(b, line);
+        }
+        for (size_t i = 0; i < n; i++) {
+            snprintf(line, sizeof line, "FROM python:${V%zu}\nRUN pip install app%zu\n", i, i);
+            puts_(b, line);
+        }
+    } else {
+        puts_(b, "FROM scratch\n");
+        for (size_t i = 0; i < n; i++) {
+            snprintf(line, sizeof line, "WORKDIR d%zu\nRUN make s%zu\n", i, i);
+            puts_(b, line);
+        }
+    }
+}
+
 int main(int argc, char **argv)
 {
     if (argc != 3) {
@@ -565,6 +603,16 @@ int main(int argc, char **argv)
         snprintf(line, sizeof line, "%s %zu %zu\n", singles[s].name, b.len, units);
         puts_(&manifest, line);
     }
+    static const char *const shapes[] = {"findings", "args", "workdirs"};
+    for (size_t s = 0; s < sizeof shapes / sizeof shapes[0]; s++)
+        for (size_t n = 10000; n <= 100000; n *= 10) {
+            b.len = 0;
+            shape(&b, shapes[s], n);
+            snprintf(path, sizeof path, "%s/shape-%s-%zuk", out, shapes[s], n / 1000);
+            mkdir(path, 0755);
+            snprintf(path, sizeof path, "%s/shape-%s-%zuk/Dockerfile", out, shapes[s], n / 1000);
+            write_file(path, &b);
+        }
     snprintf(path, sizeof path, "%s/manifest.txt", out);
     write_file(path, &manifest);
     free(b.p);

@@ -250,6 +250,29 @@ done
 echo "(bytes: $b1k → $b10k; $(size instr-10k) → $(size instr-100k); $(size big-10m) → $(size big-100m))"
 echo
 
+# ---- shapes ----
+# Shapes that once took time with the square of their size (bench/gen.c): each at 10,000 and
+# 100,000 units, and --diff over the generated big files (changes all through them).
+echo "### Growth on shapes that once grew with the square of their size (time ratio; linear is 10)"
+echo
+echo "| shape | mode | small: ms | 10x: ms | growth |"
+echo "| --- | --- | ---: | ---: | ---: |"
+shape_row() { # NAME MODE SMALL BIG
+    local a b
+    # shellcheck disable=SC2086 # a mode is one or two words
+    a=$(hf "$runs" "$T '$bin' $2 '$data/$3/Dockerfile'")
+    # shellcheck disable=SC2086
+    b=$(hf "$runs" "$T '$bin' $2 '$data/$4/Dockerfile'")
+    echo "| $1 | \`$2\` | $(ms "$a") | $(ms "$b") | $(ratio %.2f "$b" "$a") |"
+}
+shape_row "findings said again in later rounds (stages)" "-O1" shape-findings-10k shape-findings-100k
+shape_row "global ARGs and the FROMs that use them" "-O1" shape-args-10k shape-args-100k
+shape_row "global ARGs and the FROMs that use them" "lint --format=json" shape-args-10k shape-args-100k
+shape_row "a chain of relative WORKDIRs" "-O1" shape-workdirs-10k shape-workdirs-100k
+shape_row "a chain of relative WORKDIRs" "lint --format=json" shape-workdirs-10k shape-workdirs-100k
+shape_row "changes all through a big file (1 MB → 10 MB)" "--diff" big-1m big-10m
+echo
+
 # ---- targets ----
 o1=2 o0=1 # indexes of -O1 and -O0 in modes
 verdict() { awk "BEGIN { print ($1) ? \"met\" : \"MISSED\" }"; }
