@@ -275,53 +275,38 @@ static void test_script_readings_shared(void **state)
     df_doc_free(doc);
 }
 
+/* The lines of the nodes a walk visits, forwards or backwards, as text ("1 2 3"). */
+static const char *walk_lines(const df_doc *doc, bool back)
+{
+    static char out[64];
+    size_t len = 0;
+    out[0] = '\0';
+    for (const df_node *m = back ? ir_walk_last(doc) : ir_walk_first(doc); m;
+         m = back ? ir_walk_prev(doc, m) : ir_walk_next(doc, m))
+        len += (size_t)snprintf(out + len, sizeof out - len, len ? " %zu" : "%zu", m->line);
+    return out;
+}
+
 /* The walk of a pass that looks at some stages: the nodes before the first FROM, then the
- * marked stages; and the changes ir.c counts per stage for it. */
+ * marked stages, either way; and the changes ir.c counts per stage for it. */
 static void test_walk_and_changes(void **state)
 {
     (void)state;
     df_doc *doc = parse_ok("ARG V=1\nFROM a\nRUN x\nFROM b\nRUN y\nFROM c\nRUN z\n");
-    size_t lines[8], n = 0;
-    bool some[3] = {true, false, true}, none[3] = {false, false, false};
+    bool some[3] = {true, false, true}, middle[3] = {false, true, false};
+    bool none[3] = {false, false, false};
     doc->walk = some;
-    for (const df_node *m = ir_walk_first(doc); m; m = ir_walk_next(doc, m))
-        lines[n++] = m->line;
-    assert_int_equal(n, 5);
-    assert_int_equal(lines[0], 1);
-    assert_int_equal(lines[2], 3);
-    assert_int_equal(lines[3], 6);
-    assert_int_equal(lines[4], 7);
-    n = 0; /* backwards: the same nodes */
-    for (const df_node *m = ir_walk_last(doc); m; m = ir_walk_prev(doc, m))
-        lines[n++] = m->line;
-    assert_int_equal(n, 5);
-    assert_int_equal(lines[0], 7);
-    assert_int_equal(lines[1], 6);
-    assert_int_equal(lines[2], 3);
-    assert_int_equal(lines[4], 1);
-    bool middle[3] = {false, true, false};
+    assert_string_equal(walk_lines(doc, false), "1 2 3 6 7");
+    assert_string_equal(walk_lines(doc, true), "7 6 3 2 1");
     doc->walk = middle;
-    n = 0;
-    for (const df_node *m = ir_walk_last(doc); m; m = ir_walk_prev(doc, m))
-        lines[n++] = m->line;
-    assert_int_equal(n, 3);
-    assert_int_equal(lines[0], 5);
-    assert_int_equal(lines[1], 4);
-    assert_int_equal(lines[2], 1);
+    assert_string_equal(walk_lines(doc, false), "1 4 5");
+    assert_string_equal(walk_lines(doc, true), "5 4 1");
     doc->walk = none;
-    n = 0;
-    for (const df_node *m = ir_walk_first(doc); m; m = ir_walk_next(doc, m))
-        lines[n++] = m->line;
-    assert_int_equal(n, 1); /* the global ARG alone */
-    n = 0;
-    for (const df_node *m = ir_walk_last(doc); m; m = ir_walk_prev(doc, m))
-        lines[n++] = m->line;
-    assert_int_equal(n, 1);
+    assert_string_equal(walk_lines(doc, false), "1"); /* the global ARG alone */
+    assert_string_equal(walk_lines(doc, true), "1");
     doc->walk = NULL;
-    n = 0;
-    for (const df_node *m = ir_walk_first(doc); m; m = ir_walk_next(doc, m))
-        n++;
-    assert_int_equal(n, 7);
+    assert_string_equal(walk_lines(doc, false), "1 2 3 4 5 6 7");
+    assert_string_equal(walk_lines(doc, true), "7 6 5 4 3 2 1");
 
     uint64_t edit[3] = {0, 0, 0};
     doc->stage_edit = edit;
