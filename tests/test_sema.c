@@ -103,12 +103,12 @@ static void test_global_args_many(void **state)
         buf_printf(&b, "ARG V%d=v%d\n", i, i);
     buf_puts(&b, "ARG V7=seven\nARG W=${V7}-${V99}\nARG V99=late\nARG v1=lower\n"
                  "FROM img:$V7\nFROM $W\nFROM $V99$V1$v1\n");
-    df_doc *doc = parse_ok(b.p);
-    buf_free(&b);
+    df_doc *doc = parse_ok(b.p); /* the document reads the source: freed after it */
     assert_stage(doc, 0, "", "img:$V7", "img:seven", -1, "");
     assert_stage(doc, 1, "", "$W", "seven-v99", -1, "");
     assert_stage(doc, 2, "", "$V99$V1$v1", "latev1lower", -1, "");
     df_doc_free(doc);
+    buf_free(&b);
 }
 
 static void test_name_index(void **state)
