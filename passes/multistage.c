@@ -35,7 +35,9 @@
  *             the command uses is neither produced by the build at a known path, copied from the
  *             context, nor certainly provided by the runtime image (a program name is trusted to
  *             the base image only when the runtime base is the same image and the build
- *             installed no tool into PATH); a relative path is used with no WORKDIR; a variable
+ *             installed no tool into PATH); a relative path (a relative WORKDIR too: the base
+ *             image's directory is not known) is used with no WORKDIR before it, or the working
+ *             directory grows longer than the system allows; a variable
  *             cannot be resolved; the program (or the script a shell runs) is a file a COPY from
  *             the build context may have put in place (sources looked up in the context;
  *             without one a source with no file extension may be a directory), rather than a
@@ -271,7 +273,11 @@ static bool scan(ms *m)
             if (!w)
                 return ms_refuse(m, n, "line %zu: the WORKDIR holds a variable whose value is not "
                               "known", n->line);
-            m->workdir = ms_path_join(m->a, m->workdir ? m->workdir : "/", slice_from(w));
+            /* relative to the base image's directory, which only the image knows */
+            m->workdir = ms_path_join(m->a, m->workdir, slice_from(w));
+            if (!m->workdir)
+                return ms_refuse(m, n, "line %zu: the relative WORKDIR %s is used with no "
+                                       "WORKDIR set before it", n->line, w);
             if (strlen(m->workdir) >= RW_PATH_MAX) /* a chain of relative WORKDIRs */
                 return ms_refuse(m, n, "line %zu: the working directory is longer than the "
                                        "system allows (%d bytes)", n->line, RW_PATH_MAX - 1);

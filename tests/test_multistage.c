@@ -303,6 +303,7 @@ static void test_long_workdir_refused(void **state)
     char *go = read_file("corpus/multistage-go.Dockerfile");
     const char *at = strstr(go, "WORKDIR /src\n");
     assert_non_null(at);
+    at += strlen("WORKDIR /src\n");
     df_buf src = {0};
     buf_put(&src, go, (size_t)(at - go));
     for (int i = 0; i < 500; i++)
@@ -317,6 +318,27 @@ static void test_long_workdir_refused(void **state)
     free(out);
     df_doc_free(doc);
     buf_free(&src);
+    free(go);
+}
+
+/* A relative WORKDIR before any absolute one is relative to the base image's directory,
+ * which only the image knows (golang's is /go): not split, rather than guessed as /. */
+static void test_relative_workdir_refused(void **state)
+{
+    (void)state;
+    char *go = read_file("corpus/multistage-go.Dockerfile");
+    char *at = strstr(go, "WORKDIR /src\n");
+    assert_non_null(at);
+    char *slash = at + strlen("WORKDIR ");
+    memmove(slash, slash + 1, strlen(slash + 1) + 1); /* WORKDIR src */
+    df_doc *doc = parse_ok(go);
+    char *diags;
+    char *out = optimize_in(doc, "multistage", NULL, NULL, "corpus/multistage-go", &diags);
+    assert_string_equal(out, go);
+    assert_non_null(strstr(diags, "the relative WORKDIR src is used with no WORKDIR set"));
+    free(diags);
+    free(out);
+    df_doc_free(doc);
     free(go);
 }
 
@@ -551,6 +573,7 @@ int main(void)
         cmocka_unit_test(test_split_cases),
         cmocka_unit_test(test_refusals),
         cmocka_unit_test(test_long_workdir_refused),
+        cmocka_unit_test(test_relative_workdir_refused),
         cmocka_unit_test(test_refusal_silent_at_O2),
         cmocka_unit_test(test_runtime_base_override),
         cmocka_unit_test(test_node_package_managers),
