@@ -268,6 +268,7 @@ shape_row() { # NAME MODE SMALL BIG
 shape_row "findings said again in later rounds (stages)" "-O1" shape-findings-10k shape-findings-100k
 shape_row "global ARGs and the FROMs that use them" "-O1" shape-args-10k shape-args-100k
 shape_row "global ARGs and the FROMs that use them" "lint --format=json" shape-args-10k shape-args-100k
+shape_row "global ARGs and the FROMs that use them (distinct images)" "graph" shape-args-10k shape-args-100k
 shape_row "a chain of relative WORKDIRs" "-O1" shape-workdirs-10k shape-workdirs-100k
 shape_row "a chain of relative WORKDIRs" "lint --format=json" shape-workdirs-10k shape-workdirs-100k
 shape_row "changes all through a big file (1 MB → 10 MB)" "--diff" big-1m big-10m

@@ -254,21 +254,24 @@ void graph_live(const df_doc *doc, const graph *g, int target, bool *live)
 
 /* ---- printing ---- */
 
+/* The distinct images, in the order first named, and where each is. */
 typedef struct images {
     df_slice *v;
     size_t n, cap;
+    name_index index;
 } images;
 
 static size_t image_id(images *im, df_slice name)
 {
-    for (size_t i = 0; i < im->n; i++)
-        if (slice_eq(im->v[i], name))
-            return i;
+    size_t i = name_index_get(&im->index, im->v, name);
+    if (i)
+        return i - 1;
     if (im->n == im->cap) {
         im->cap = im->cap ? im->cap * 2 : 8;
         im->v = xrealloc(im->v, im->cap * sizeof *im->v);
     }
     im->v[im->n] = name;
+    name_index_add(&im->index, im->v, im->n);
     return im->n++;
 }
 
@@ -371,6 +374,7 @@ void graph_print(df_doc *doc, const graph *g, int target, graph_format format, d
         buf_puts(out, "}\n");
     }
     free(im.v);
+    name_index_free(&im.index);
     free(live);
 }
 
