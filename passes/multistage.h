@@ -63,6 +63,8 @@ typedef struct ms {
     size_t nitems;
     region *regions;
     size_t nregions, capregions;
+    df_slice *region_paths; /* the regions' paths, and where each is (ms_add_region) */
+    name_index region_index;
     struct check {
         const char *path; /* a path mkdir/chmod/touch changed: it must be in a region */
         const df_node *n;
