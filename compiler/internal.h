@@ -294,6 +294,10 @@ typedef struct ir_edits {
 } ir_edits;
 void ir_edit_add(ir_edits *e, size_t loff, size_t llen, df_slice ins);
 bool ir_edit_apply(df_doc *doc, df_node *n, ir_edits *e, df_diags *d);
+/* The offset in n's text of logical offset loff (through its pieces, n->segs); at_end picks
+ * the end of the previous piece when loff falls on a piece boundary (for the end of a deleted
+ * range). */
+size_t ir_text_offset(const df_node *n, size_t loff, bool at_end);
 /* The newline the document uses ("\n" or "\r\n"). */
 df_slice ir_newline(const df_doc *doc);
 /* Line and column (1-based, byte columns) of a source offset. */

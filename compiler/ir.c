@@ -565,18 +565,22 @@ void ir_edit_add(ir_edits *e, size_t loff, size_t llen, df_slice ins)
     e->v[e->n++] = (ir_edit){loff, llen, ins};
 }
 
-/* The offset in the node's text of logical offset loff; at_end picks the end of the previous
- * piece when loff falls on a piece boundary (for the end of a deleted range). */
-static size_t text_offset(const df_node *n, size_t loff, bool at_end)
+size_t ir_text_offset(const df_node *n, size_t loff, bool at_end)
 {
-    size_t lo = 0;
-    for (size_t i = 0; i < n->nsegs; i++) {
-        if (n->segs[i].loff < loff || (n->segs[i].loff == loff && !at_end))
-            lo = i;
+    if (n->nsegs == 0)
+        return loff;
+    /* the pieces in order of loff: the last one that starts before loff (at loff too unless
+     * at_end), found by halving (a merged RUN has a piece per line, an edit per command) */
+    size_t lo = 0, hi = n->nsegs;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (n->segs[mid].loff < loff || (n->segs[mid].loff == loff && !at_end))
+            lo = mid + 1;
         else
-            break;
+            hi = mid;
     }
-    return n->segs[lo].soff + (loff - n->segs[lo].loff);
+    size_t i = lo ? lo - 1 : 0;
+    return n->segs[i].soff + (loff - n->segs[i].loff);
 }
 
 bool ir_edit_apply(df_doc *doc, df_node *n, ir_edits *e, df_diags *d)
@@ -586,8 +590,8 @@ bool ir_edit_apply(df_doc *doc, df_node *n, ir_edits *e, df_diags *d)
     size_t at = 0;
     bool ok = true;
     for (size_t i = 0; i < e->n && ok; i++) {
-        size_t from = text_offset(n, e->v[i].loff, false);
-        size_t to = e->v[i].llen ? text_offset(n, e->v[i].loff + e->v[i].llen, true) : from;
+        size_t from = ir_text_offset(n, e->v[i].loff, false);
+        size_t to = e->v[i].llen ? ir_text_offset(n, e->v[i].loff + e->v[i].llen, true) : from;
         if (from < at || to < from || to > n->text.n) {
             ok = false; /* overlapping edits or a range across pieces: refuse */
             break;

@@ -212,22 +212,6 @@ bool rw_ends_with(df_slice s, const char *suffix)
 
 /* ---- text ---- */
 
-/* The offset in n's text of logical offset loff; at_end picks the end of the previous piece
- * when loff falls on a piece boundary. */
-static size_t text_offset(const df_node *n, size_t loff, bool at_end)
-{
-    size_t lo = 0;
-    for (size_t i = 0; i < n->nsegs; i++) {
-        if (n->segs[i].loff < loff || (n->segs[i].loff == loff && !at_end))
-            lo = i;
-        else
-            break;
-    }
-    if (n->nsegs == 0)
-        return loff;
-    return n->segs[lo].soff + (loff - n->segs[lo].loff);
-}
-
 /* Does the text hold a comment line (a line whose first non-blank character is #)? */
 static bool has_comment_line(const char *p, size_t n)
 {
@@ -259,8 +243,8 @@ df_slice rw_splice(df_doc *doc, const df_node *n, ir_edits *e)
     size_t at = 0;
     bool ok = true;
     for (size_t i = 0; i < e->n && ok; i++) {
-        size_t from = text_offset(n, e->v[i].loff, false);
-        size_t to = e->v[i].llen ? text_offset(n, e->v[i].loff + e->v[i].llen, true) : from;
+        size_t from = ir_text_offset(n, e->v[i].loff, false);
+        size_t to = e->v[i].llen ? ir_text_offset(n, e->v[i].loff + e->v[i].llen, true) : from;
         if (from < at || to < from || to > n->text.n ||
             has_comment_line(n->text.p + from, to - from)) {
             ok = false;
@@ -304,7 +288,7 @@ bool rw_set_text(df_doc *doc, df_node *n, df_slice text, df_diags *d)
 
 df_slice rw_text_from(const df_node *n, size_t loff)
 {
-    size_t at = text_offset(n, loff, false);
+    size_t at = ir_text_offset(n, loff, false);
     if (at > n->text.n)
         at = n->text.n;
     return (df_slice){n->text.p + at, n->text.n - at};

@@ -21,14 +21,7 @@ bool rs_open(df_doc *doc, df_node *n, rs_run *out)
 
 size_t rs_text_offset(const df_node *n, size_t loff, bool at_end)
 {
-    size_t lo = 0;
-    for (size_t i = 0; i < n->nsegs; i++) {
-        if (n->segs[i].loff < loff || (n->segs[i].loff == loff && !at_end))
-            lo = i;
-        else
-            break;
-    }
-    return n->segs[lo].soff + (loff - n->segs[lo].loff);
+    return ir_text_offset(n, loff, at_end);
 }
 
 static bool blank(char c)

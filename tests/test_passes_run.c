@@ -58,6 +58,35 @@ static void test_text_offset(void **state)
     assert_int_equal(rs_text_offset(n, 6, true), 6);   /* end of the first piece */
     assert_int_equal(rs_text_offset(n, 10, false), 12); /* b */
     df_doc_free(doc);
+    /* many pieces (found by halving): each word of a 200-line RUN maps to where it is written,
+     * and each boundary to the start of its line, or with at_end to the end of the line before */
+    df_buf src = {0};
+    buf_puts(&src, "FROM x\nRUN w0");
+    for (int i = 1; i < 200; i++)
+        buf_printf(&src, " \\\n  w%d", i);
+    buf_puts(&src, "\n");
+    doc = parse_ok(src.p);
+    n = nth(doc, 1);
+    assert_int_equal(n->nsegs, 200);
+    for (size_t i = 0; i < n->nsegs; i++) {
+        char word[8];
+        int len = snprintf(word, sizeof word, "w%zu", i);
+        const char *in_logical = strstr(n->logical.p, word);
+        while (in_logical && in_logical[len] >= '0' && in_logical[len] <= '9')
+            in_logical = strstr(in_logical + 1, word);
+        assert_non_null(in_logical);
+        size_t loff = (size_t)(in_logical - n->logical.p);
+        size_t at = rs_text_offset(n, loff, false);
+        assert_memory_equal(n->text.p + at, word, (size_t)len);
+        if (i > 0) {
+            size_t b = n->segs[i].loff;
+            assert_int_equal(rs_text_offset(n, b, false), n->segs[i].soff);
+            assert_int_equal(rs_text_offset(n, b, true),
+                             n->segs[i - 1].soff + (b - n->segs[i - 1].loff));
+        }
+    }
+    df_doc_free(doc);
+    buf_free(&src);
 }
 
 static void test_style(void **state)
