@@ -87,10 +87,8 @@ static bool same_diag(const diag *g, const diag *h)
 /* Where same_diag looks: the level, line and message (the column is compared on a hit). */
 static size_t diag_hash(const diag *g)
 {
-    uint64_t h = 1469598103934665603u ^ ((uint64_t)g->line * 0x9E3779B97F4A7C15u) ^
-                 (uint64_t)g->level;
-    for (const unsigned char *p = (const unsigned char *)g->message; *p; p++)
-        h = (h ^ *p) * 1099511628211u;
+    uint64_t h = fnv1a(FNV_OFFSET ^ ((uint64_t)g->line * 0x9E3779B97F4A7C15u) ^ g->level,
+                       g->message, strlen(g->message));
     return (size_t)(h ^ (h >> 29));
 }
 

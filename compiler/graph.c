@@ -263,7 +263,7 @@ typedef struct images {
 
 static size_t image_id(images *im, df_slice name)
 {
-    size_t i = name_index_get(&im->index, im->v, name);
+    size_t i = name_index_get(&im->index, name);
     if (i)
         return i - 1;
     if (im->n == im->cap) {
@@ -271,7 +271,7 @@ static size_t image_id(images *im, df_slice name)
         im->v = xrealloc(im->v, im->cap * sizeof *im->v);
     }
     im->v[im->n] = name;
-    name_index_add(&im->index, im->v, im->n);
+    name_index_put(&im->index, name, im->n);
     return im->n++;
 }
 

@@ -946,14 +946,6 @@ bool lint_fix_lines(const lint_file *f, const lint_fix *x, size_t *first, size_t
 
 /* ---- fingerprints ---- */
 
-static uint64_t fnv(uint64_t h, const void *p, size_t n)
-{
-    const unsigned char *s = p;
-    for (size_t i = 0; i < n; i++)
-        h = (h ^ s[i]) * 1099511628211u;
-    return h;
-}
-
 /* Writes h as 16 lower-case hex digits and a NUL. */
 static void put_hex(char *out, uint64_t h)
 {
@@ -983,21 +975,21 @@ static void fingerprints(lint_file *f)
     keyed *keys = xmalloc((f->n + 1) * sizeof *keys);
     for (size_t i = 0; i < f->n; i++) {
         lint_finding *g = &f->v[i];
-        uint64_t h = fnv(14695981039346656037u, g->rule->id, strlen(g->rule->id));
-        h = fnv(h, "\0", 1);
-        h = fnv(h, f->path, strlen(f->path));
-        h = fnv(h, "\0", 1);
+        uint64_t h = fnv1a(FNV_OFFSET, g->rule->id, strlen(g->rule->id));
+        h = fnv1a(h, "\0", 1);
+        h = fnv1a(h, f->path, strlen(f->path));
+        h = fnv1a(h, "\0", 1);
         bool blank = false;
         for (size_t k = g->off; k < g->off + g->len && k < f->len; k++) {
             char c = f->src[k];
             bool b = c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\\';
             if (b && !blank)
-                h = fnv(h, " ", 1);
+                h = fnv1a(h, " ", 1);
             else if (!b)
-                h = fnv(h, &c, 1);
+                h = fnv1a(h, &c, 1);
             blank = b;
         }
-        h = fnv(h, g->message, strlen(g->message));
+        h = fnv1a(h, g->message, strlen(g->message));
         keys[i] = (keyed){h, i};
     }
     /* the occurrence of a key: how many findings before this one have it */
@@ -1006,8 +998,8 @@ static void fingerprints(lint_file *f)
     size_t occurrence = 0;
     for (size_t k = 0; k < f->n; k++) {
         occurrence = k > 0 && keys[k].key == keys[k - 1].key ? occurrence + 1 : 0;
-        uint64_t h1 = fnv(keys[k].key, &occurrence, sizeof occurrence);
-        uint64_t h2 = fnv(h1 ^ 0x9e3779b97f4a7c15u, "dfopt", 5);
+        uint64_t h1 = fnv1a(keys[k].key, &occurrence, sizeof occurrence);
+        uint64_t h2 = fnv1a(h1 ^ 0x9e3779b97f4a7c15u, "dfopt", 5);
         put_hex(f->v[keys[k].i].fingerprint, h1);
         put_hex(f->v[keys[k].i].fingerprint + 16, h2);
     }
@@ -1357,7 +1349,7 @@ typedef struct dir_memo {
 
 static size_t memo_slot(const dir_memo *m, const char *dir, size_t n)
 {
-    size_t i = (size_t)fnv(14695981039346656037u, dir, n) & (m->cap - 1);
+    size_t i = (size_t)fnv1a(FNV_OFFSET, dir, n) & (m->cap - 1);
     while (m->dir[i] && (strlen(m->dir[i]) != n || memcmp(m->dir[i], dir, n) != 0))
         i = (i + 1) & (m->cap - 1);
     return i;

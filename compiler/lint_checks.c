@@ -666,7 +666,7 @@ typedef struct globals {
 static bool global_lookup(void *ctx, df_slice name, df_slice *value)
 {
     globals *g = ctx;
-    size_t i = name_index_get(&g->index, g->names, name);
+    size_t i = name_index_get(&g->index, name);
     if (i) {
         *value = g->has_default[i - 1] ? g->values[i - 1] : (df_slice){"", 0};
         return true;
@@ -704,7 +704,8 @@ static void collect_globals(df_doc *doc, globals *g)
                                 doc->escape, global_lookup, g, false, &v, &err))
                     g->values[g->n] = v;
             }
-            name_index_add(&g->index, g->names, g->n++);
+            name_index_put(&g->index, g->names[g->n], g->n);
+            g->n++;
         }
     }
 }

@@ -108,7 +108,7 @@ typedef struct globals {
 static bool global_lookup(void *ctx, df_slice name, df_slice *value)
 {
     globals *g = ctx;
-    size_t i = name_index_get(&g->index, g->names, name);
+    size_t i = name_index_get(&g->index, name);
     if (!i)
         return false;
     *value = g->values[i - 1];
@@ -124,7 +124,7 @@ static void global_add(globals *g, df_slice name, df_slice value)
     }
     g->names[g->n] = name;
     g->values[g->n] = value;
-    name_index_add(&g->index, g->names, g->n++); /* a later ARG of the name wins */
+    name_index_put(&g->index, name, g->n++); /* a later ARG of the name wins */
 }
 
 static void global_args(df_doc *doc, globals *g)

@@ -214,40 +214,49 @@ char *arena_strndup(df_arena *a, const char *s, size_t n)
 
 /* ---- name index ---- */
 
-static size_t *name_slot_of(const name_index *x, const df_slice *names, df_slice name)
+uint64_t fnv1a(uint64_t h, const void *p, size_t n)
 {
-    uint64_t h = 0xcbf29ce484222325u; /* FNV-1a */
-    for (size_t i = 0; i < name.n; i++)
-        h = (h ^ (unsigned char)name.p[i]) * 0x100000001b3u;
-    size_t mask = x->cap - 1;
-    for (size_t i = (size_t)h & mask;; i = (i + 1) & mask)
-        if (!x->slot[i] || slice_eq(names[x->slot[i] - 1], name))
-            return &x->slot[i];
+    const unsigned char *s = p;
+    for (size_t i = 0; i < n; i++)
+        h = (h ^ s[i]) * 1099511628211u;
+    return h;
 }
 
-void name_index_add(name_index *x, const df_slice *names, size_t i)
+/* The slot holding name, or the empty one where it would go. */
+static struct name_slot *name_slot_of(struct name_slot *slot, size_t cap, df_slice name)
 {
-    if (2 * (i + 1) > x->cap) { /* more room, and every name again, in order */
+    size_t mask = cap - 1;
+    for (size_t i = (size_t)fnv1a(FNV_OFFSET, name.p, name.n) & mask;; i = (i + 1) & mask)
+        if (!slot[i].i1 || slice_eq(slot[i].name, name))
+            return &slot[i];
+}
+
+void name_index_put(name_index *x, df_slice name, size_t i)
+{
+    if (2 * (x->n + 1) > x->cap) { /* more room: every name again */
+        size_t cap = x->cap ? 2 * x->cap : 16;
+        struct name_slot *slot = xcalloc(cap, sizeof *slot);
+        for (size_t k = 0; k < x->cap; k++)
+            if (x->slot[k].i1)
+                *name_slot_of(slot, cap, x->slot[k].name) = x->slot[k];
         free(x->slot);
-        x->cap = x->cap ? 2 * x->cap : 16;
-        while (2 * (i + 1) > x->cap)
-            x->cap *= 2;
-        x->slot = xcalloc(x->cap, sizeof *x->slot);
-        for (size_t j = 0; j < i; j++)
-            *name_slot_of(x, names, names[j]) = j + 1;
+        x->slot = slot;
+        x->cap = cap;
     }
-    *name_slot_of(x, names, names[i]) = i + 1;
+    struct name_slot *s = name_slot_of(x->slot, x->cap, name);
+    x->n += !s->i1;
+    *s = (struct name_slot){name, i + 1};
 }
 
-size_t name_index_get(const name_index *x, const df_slice *names, df_slice name)
+size_t name_index_get(const name_index *x, df_slice name)
 {
-    return x->cap ? *name_slot_of(x, names, name) : 0;
+    return x->cap ? name_slot_of(x->slot, x->cap, name)->i1 : 0;
 }
 
 void name_index_free(name_index *x)
 {
     free(x->slot);
-    *x = (name_index){NULL, 0};
+    *x = (name_index){NULL, 0, 0};
 }
 
 df_slice arena_slice(df_arena *a, const char *s, size_t n)

@@ -114,17 +114,24 @@ static inline void arena_release(df_arena *a, df_arena_mark m)
         arena_release_chunks(a, m);
 }
 
-/* Where the last of each name is in an array of names that only grows (variables declared
- * in order, the last declaration of a name winning): a hash table of 1 + index, so that a
- * look-up costs the same however many names there are. Zero-initialised: empty. */
+/* FNV-1a over n bytes, from h (FNV_OFFSET to start). */
+#define FNV_OFFSET 14695981039346656037u
+uint64_t fnv1a(uint64_t h, const void *p, size_t n);
+
+/* Names to indexes (variables declared in order, the last declaration of a name winning): a
+ * hash table, so that a look-up costs the same however many names there are. It keeps the
+ * names' slices, whose bytes must outlive it. Zero-initialised: empty. */
 typedef struct name_index {
-    size_t *slot;
-    size_t cap; /* slots, a power of two, at most half used */
+    struct name_slot {
+        df_slice name;
+        size_t i1; /* 1 + index, 0 empty */
+    } *slot;
+    size_t n, cap; /* names; slots, a power of two, at most half used */
 } name_index;
-/* names[i] was just added (names[0..i] are all there): it is now the last of its name. */
-void name_index_add(name_index *x, const df_slice *names, size_t i);
-/* 1 + the index of the last of name in names, 0 when none. */
-size_t name_index_get(const name_index *x, const df_slice *names, df_slice name);
+/* name now maps to i (replacing what it mapped to). */
+void name_index_put(name_index *x, df_slice name, size_t i);
+/* 1 + the index name maps to, 0 when none. */
+size_t name_index_get(const name_index *x, df_slice name);
 void name_index_free(name_index *x);
 
 /* Growable buffer. Contents are always NUL-terminated (not counted in len). */

@@ -213,19 +213,15 @@ const char *ms_expand(ms *m, df_slice w)
 void ms_add_region(ms *m, const char *path, bool whole, bool program)
 {
     df_slice p = slice_from(path);
-    size_t i = name_index_get(&m->region_index, m->region_paths, p);
+    size_t i = name_index_get(&m->region_index, p);
     if (i) { /* a region of this path already: found by hash, not by comparing with each */
         m->regions[i - 1].whole |= whole;
         m->regions[i - 1].program |= program;
         return;
     }
-    size_t cap = m->capregions;
     m->regions = ms_grow(m->regions, m->nregions, &m->capregions, sizeof *m->regions);
-    if (m->capregions != cap)
-        m->region_paths = xrealloc(m->region_paths, m->capregions * sizeof *m->region_paths);
-    m->region_paths[m->nregions] = p;
-    m->regions[m->nregions] = (region){path, whole, program};
-    name_index_add(&m->region_index, m->region_paths, m->nregions++);
+    name_index_put(&m->region_index, p, m->nregions);
+    m->regions[m->nregions++] = (region){path, whole, program};
 }
 
 /* The region holding p, the innermost one; NULL when none. */
@@ -1295,7 +1291,6 @@ PASS(multistage)
     }
     free(m.vars);
     free(m.regions);
-    free(m.region_paths);
     name_index_free(&m.region_index);
     free(m.checks);
     free(m.copies);

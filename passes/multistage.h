@@ -63,8 +63,7 @@ typedef struct ms {
     size_t nitems;
     region *regions;
     size_t nregions, capregions;
-    df_slice *region_paths; /* the regions' paths, and where each is (ms_add_region) */
-    name_index region_index;
+    name_index region_index; /* where the region of each path is (ms_add_region) */
     struct check {
         const char *path; /* a path mkdir/chmod/touch changed: it must be in a region */
         const df_node *n;
