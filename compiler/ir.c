@@ -355,8 +355,9 @@ static void stage_rebind(df_doc *doc, const df_node *n)
 
 void ir_node_adopt(df_doc *doc, df_node *n, const df_node *fresh)
 {
-    bool rebind = !doc->stages_stale && n->stage >= 0 && (size_t)n->stage < doc->nstages &&
-                  doc->stages[n->stage].from == n && same_stage(n, fresh);
+    bool rebind = n->kind == DF_FROM && !doc->stages_stale && n->stage >= 0 &&
+                  (size_t)n->stage < doc->nstages && doc->stages[n->stage].from == n &&
+                  same_stage(n, fresh);
     if (!rebind && (n->kind == DF_FROM || fresh->kind == DF_FROM || n->stage < 0))
         doc->stages_stale = true;
     df_node *prev = n->prev, *next = n->next;

@@ -503,7 +503,7 @@ PASS(merge_run)
             q->n = b;
             q->tailed = false;
             rs_open(doc, b, &q->r);
-            q->at = b->nargs ? rs_text_offset(b, q->r.base, false) : 0;
+            q->at = b->nargs ? ir_text_offset(b, q->r.base, false) : 0;
             if (np > 0 && (second_refusal(&q->r) || q->at > b->text.n ||
                            comment_before_script(b, q->at)))
                 break;

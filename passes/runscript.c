@@ -19,11 +19,6 @@ bool rs_open(df_doc *doc, df_node *n, rs_run *out)
     return out->ok;
 }
 
-size_t rs_text_offset(const df_node *n, size_t loff, bool at_end)
-{
-    return ir_text_offset(n, loff, at_end);
-}
-
 static bool blank(char c)
 {
     return c == ' ' || c == '\t';
@@ -180,7 +175,7 @@ bool rs_tail_of(const rs_run *r, rs_tail *t, const char **why)
     if (end == 0)
         return (*why = "no command"), false;
     const df_node *n = r->n;
-    size_t at = rs_text_offset(n, r->base + end, true);
+    size_t at = ir_text_offset(n, r->base + end, true);
     size_t i = at;
     while (i < n->text.n && blank(n->text.p[i]))
         i++;
@@ -277,8 +272,8 @@ bool rs_splice(df_doc *doc, const rs_run *r, size_t from, size_t to, df_slice in
     if (!r->ok || from > to || to > r->script.n || memchr(ins.p, '\n', ins.n))
         return false;
     const df_node *n = r->n;
-    size_t a = rs_text_offset(n, r->base + from, false);
-    size_t b = rs_text_offset(n, r->base + to, false);
+    size_t a = ir_text_offset(n, r->base + from, false);
+    size_t b = ir_text_offset(n, r->base + to, false);
     if (a > b || b > n->text.n)
         return false;
     /* a comment line inside a continuation would be lost */

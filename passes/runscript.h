@@ -5,7 +5,7 @@
  * n->args[0].off (the logical line is the instruction with its line continuations removed and
  * the comment lines inside them dropped). These helpers
  *   - read that script with the sh model (shell.h),
- *   - map script offsets back to the instruction's text (rs_text_offset),
+ *   - map script offsets back to the instruction's text (ir_text_offset, internal.h),
  *   - learn how the file continues commands (`A && \` + indent + `B`, or `A \` + indent +
  *     `&& B`) so new lines look like the user's own,
  *   - write new text and check, before committing it, that BuildKit reads back exactly the
@@ -31,11 +31,6 @@ typedef struct rs_run {
 
 /* Reads n (a RUN, or ONBUILD's RUN when given n->sub) into out. Returns out->ok. */
 bool rs_open(df_doc *doc, df_node *n, rs_run *out);
-
-/* The offset in n->text of logical offset loff. On a boundary between two pieces of the logical
- * line (a line continuation), at_end picks the end of the earlier piece, otherwise the start of
- * the later one. */
-size_t rs_text_offset(const df_node *n, size_t loff, bool at_end);
 
 /* How commands continue on the next line. */
 typedef struct rs_style {

@@ -53,10 +53,10 @@ static void test_text_offset(void **state)
     df_doc *doc = parse_ok("FROM x\nRUN a \\\n    b\n");
     df_node *n = nth(doc, 1);
     assert_slice(n->logical, "RUN a     b");
-    assert_int_equal(rs_text_offset(n, 4, false), 4);  /* a */
-    assert_int_equal(rs_text_offset(n, 6, false), 8);  /* start of the second line */
-    assert_int_equal(rs_text_offset(n, 6, true), 6);   /* end of the first piece */
-    assert_int_equal(rs_text_offset(n, 10, false), 12); /* b */
+    assert_int_equal(ir_text_offset(n, 4, false), 4);  /* a */
+    assert_int_equal(ir_text_offset(n, 6, false), 8);  /* start of the second line */
+    assert_int_equal(ir_text_offset(n, 6, true), 6);   /* end of the first piece */
+    assert_int_equal(ir_text_offset(n, 10, false), 12); /* b */
     df_doc_free(doc);
     /* many pieces (found by halving): each word of a 200-line RUN maps to where it is written,
      * and each boundary to the start of its line, or with at_end to the end of the line before */
@@ -76,12 +76,12 @@ static void test_text_offset(void **state)
             in_logical = strstr(in_logical + 1, word);
         assert_non_null(in_logical);
         size_t loff = (size_t)(in_logical - n->logical.p);
-        size_t at = rs_text_offset(n, loff, false);
+        size_t at = ir_text_offset(n, loff, false);
         assert_memory_equal(n->text.p + at, word, (size_t)len);
         if (i > 0) {
             size_t b = n->segs[i].loff;
-            assert_int_equal(rs_text_offset(n, b, false), n->segs[i].soff);
-            assert_int_equal(rs_text_offset(n, b, true),
+            assert_int_equal(ir_text_offset(n, b, false), n->segs[i].soff);
+            assert_int_equal(ir_text_offset(n, b, true),
                              n->segs[i - 1].soff + (b - n->segs[i - 1].loff));
         }
     }
