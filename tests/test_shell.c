@@ -11,12 +11,19 @@ static sh_script parse(const char *s)
     return sc;
 }
 
+/* parse, asserting that the script reads and has ncmds commands. */
+static sh_script parse_cmds(const char *s, size_t ncmds)
+{
+    sh_script sc = parse(s);
+    assert_true(sc.ok);
+    assert_int_equal(sc.ncmds, ncmds);
+    return sc;
+}
+
 static void test_and_chain(void **state)
 {
     (void)state;
-    sh_script sc = parse("apt-get update &&   apt-get install -y curl; echo done");
-    assert_true(sc.ok);
-    assert_int_equal(sc.ncmds, 3);
+    sh_script sc = parse_cmds("apt-get update &&   apt-get install -y curl; echo done", 3);
     assert_int_equal(sc.cmds[0].op, SH_AND);
     assert_int_equal(sc.cmds[1].op, SH_SEQ);
     assert_int_equal(sc.cmds[2].op, SH_END);
@@ -29,9 +36,7 @@ static void test_and_chain(void **state)
 static void test_quotes_and_expansions(void **state)
 {
     (void)state;
-    sh_script sc = parse("echo 'a b' \"c $HOME\" d\\ e $(ls \"x)\" | wc -l) `pwd`");
-    assert_true(sc.ok);
-    assert_int_equal(sc.ncmds, 1);
+    sh_script sc = parse_cmds("echo 'a b' \"c $HOME\" d\\ e $(ls \"x)\" | wc -l) `pwd`", 1);
     assert_int_equal(sc.cmds[0].nwords, 6);
     assert_slice(sc.cmds[0].words[1].value, "a b");
     assert_true(sc.cmds[0].words[1].literal);
@@ -47,9 +52,7 @@ static void test_quotes_and_expansions(void **state)
 static void test_trailing_backslash(void **state)
 {
     (void)state;
-    sh_script sc = parse("apt-get update \\");
-    assert_true(sc.ok);
-    assert_int_equal(sc.ncmds, 1);
+    sh_script sc = parse_cmds("apt-get update \\", 1);
     assert_int_equal(sc.cmds[0].nwords, 3);
     assert_int_equal(sc.cmds[0].end, 16);
     assert_false(sc.cmds[0].words[2].literal);
@@ -90,13 +93,9 @@ static void test_compound(void **state)
     assert_int_equal(sc.cmds[0].depth, 1);
     assert_int_equal(sc.cmds[1].depth, 1);
     assert_int_equal(sc.cmds[2].depth, 0);
-    sc = parse("for f in a b; do echo $f; done");
-    assert_true(sc.ok);
-    assert_int_equal(sc.ncmds, 1);
+    sc = parse_cmds("for f in a b; do echo $f; done", 1);
     assert_slice(sc.cmds[0].words[0].value, "echo");
-    sc = parse("case $x in a) echo a;; *) echo b;; esac; echo c");
-    assert_true(sc.ok);
-    assert_int_equal(sc.ncmds, 1);
+    sc = parse_cmds("case $x in a) echo a;; *) echo b;; esac; echo c", 1);
     assert_slice(sc.cmds[0].words[1].value, "c");
     sc = parse("(cd /x && make)");
     assert_true(sc.ok && sc.compound);
@@ -106,9 +105,7 @@ static void test_compound(void **state)
 static void test_redirections_and_assignments(void **state)
 {
     (void)state;
-    sh_script sc = parse("FOO=1 BAR=2 make -j4 >/dev/null 2>&1 </dev/null");
-    assert_true(sc.ok);
-    assert_int_equal(sc.ncmds, 1);
+    sh_script sc = parse_cmds("FOO=1 BAR=2 make -j4 >/dev/null 2>&1 </dev/null", 1);
     assert_int_equal(sc.cmds[0].nassign, 2);
     assert_int_equal(sc.cmds[0].nwords, 4);
     assert_int_equal(sc.cmds[0].nredirs, 3);
@@ -146,9 +143,7 @@ static void test_funcdef_loopvar_redirect_first(void **state)
     assert_false(sc.loopvar);
     assert_false(parse("echo for").loopvar);
     /* a command that starts with a redirection starts where the redirection does */
-    sc = parse("cd /x && >out echo a");
-    assert_true(sc.ok);
-    assert_int_equal(sc.ncmds, 2);
+    sc = parse_cmds("cd /x && >out echo a", 2);
     assert_int_equal(sc.cmds[1].off, 9);
     assert_int_equal(sc.cmds[1].nredirs, 1);
     assert_slice(sc.cmds[1].words[0].value, "echo");
