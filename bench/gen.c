@@ -16,13 +16,15 @@
  *   files10k/NNNNN/Dockerfile  10,000 files: file i is template i mod T, whole (BOM, CRLF,
  *                              directives, missing final newline kept), and two files in three
  *                              get one or two more stages from templates of the same class,
- *                              stage names renamed so references stay right; every file that
- *                              ends in a newline gets a LABEL with its number (all distinct)
+ *                              stage names renamed and from= indexes renumbered so references
+ *                              stay right; every file that ends in a newline gets a LABEL with
+ *                              its number (all distinct)
  *   files1k/NNNNN/Dockerfile   the first 1,000 of those (for the 10x growth factor)
  *   one-1k/Dockerfile          one file of about 1 KB
  *   typical-2k/Dockerfile      one typical file of about 2 KB
  *   big-1m, big-10m, big-100m  single files of 1, 10 and 100 MB (NAME/Dockerfile): units of
- *                              every LF template in turn, stages renamed per copy
+ *                              every LF template in turn, stages renamed (and stage indexes in
+ *                              from= renumbered) per copy
  *   instr-10k, instr-100k      single files of exactly 10,000 and 100,000 instructions
  *                              (as counted by this generator's splitter; run.sh checks the count
  *                              against dfopt's own dump)
@@ -378,10 +380,13 @@ static const char *stage_at(const tpl *t, const char *p, const char *end)
 
 /* Appends unit u of t; with copy > 0 its stage names (AS x, FROM x, --from=x, from=x) get the
  * suffix -c<copy>, so each copy of a template refers to its own stages. */
-static void put_unit(buf *b, const tpl *t, const unit *u, unsigned long copy)
+/* Writes unit u of copy number copy of template t (0: as it is), into a file that holds base
+ * stages before the copy: its stage names get the suffix -cCOPY, and a stage index in from=
+ * becomes the index of the same stage in the file, so that references stay right. */
+static void put_unit(buf *b, const tpl *t, const unit *u, unsigned long copy, size_t base)
 {
     const char *p = t->data + u->start, *end = t->data + u->end;
-    if (copy == 0 || t->nstages == 0) {
+    if (copy == 0) {
         put(b, p, (size_t)(end - p));
         return;
     }
@@ -390,7 +395,24 @@ static void put_unit(buf *b, const tpl *t, const unit *u, unsigned long copy)
     const char *last = p;
     for (const char *q = p; q < end; q++) {
         const char *name = NULL;
-        if (q - p >= 5 && q[-1] == '=' && strncasecmp(q - 5, "from=", 5) == 0)
+        bool from = q - p >= 5 && q[-1] == '=' && strncasecmp(q - 5, "from=", 5) == 0;
+        if (from && isdigit((unsigned char)*q)) {
+            const char *e = q;
+            while (e < end && isdigit((unsigned char)*e))
+                e++;
+            if (e == end || strchr(" \t\r\n,\"'", *e)) { /* a stage index */
+                char num[32];
+                snprintf(num, sizeof num, "%lu", strtoul(q, NULL, 10) + (unsigned long)base);
+                put(b, last, (size_t)(q - last));
+                puts_(b, num);
+                q = e - 1;
+                last = e;
+                continue;
+            }
+        }
+        if (t->nstages == 0)
+            continue;
+        if (from)
             name = stage_at(t, q, end);
         else if (u->from && q > p && (q[-1] == ' ' || q[-1] == '\t'))
             name = stage_at(t, q, end);
@@ -441,6 +463,15 @@ static size_t members(const tpl *t, size_t n, int class, size_t *out)
     return k;
 }
 
+/* The stages of template t (its FROMs). */
+static size_t stages_of(const tpl *t)
+{
+    size_t n = 0;
+    for (size_t u = 0; u < t->nunits; u++)
+        n += t->units[u].from;
+    return n;
+}
+
 /* One file of the multi-file corpus. */
 static void corpus_file(buf *b, const tpl *t, size_t nt, size_t i)
 {
@@ -453,11 +484,13 @@ static void corpus_file(buf *b, const tpl *t, size_t nt, size_t i)
     size_t ns = members(t, nt < 1024 ? nt : 1024, a->class, same);
     uint64_t r = rng();
     size_t extra = ns ? r % 3 : 0; /* 0, 1 or 2 more templates' stages */
+    size_t stages = stages_of(a);
     for (size_t k = 0; k < extra; k++) {
         const tpl *x = &t[same[rng() % ns]];
         put_newline(b, a->class);
         for (size_t u = 0; u < x->nunits; u++)
-            put_unit(b, x, &x->units[u], k + 1);
+            put_unit(b, x, &x->units[u], k + 1, stages);
+        stages += stages_of(x);
     }
     if (b->p[b->len - 1] != '\n')
         put_newline(b, a->class);
@@ -476,13 +509,15 @@ static size_t big_file(buf *b, const tpl *t, size_t nt, size_t max_bytes, size_t
     if (nlf == 0)
         die("no LF template to build big files from", NULL);
     puts_(b, "# syntax=docker/dockerfile:1\n");
-    size_t units = 0;
+    size_t units = 0, stages = 0;
     for (unsigned long copy = 1;; copy++) {
         const tpl *x = &t[lf[(copy - 1) % nlf]];
+        size_t base = stages;
         for (size_t u = 0; u < x->nunits; u++) {
             if ((max_bytes && b->len >= max_bytes) || (max_units && units >= max_units))
                 return units;
-            put_unit(b, x, &x->units[u], copy);
+            put_unit(b, x, &x->units[u], copy, base);
+            stages += x->units[u].from;
             if (b->len && b->p[b->len - 1] != '\n')
                 put(b, "\n", 1);
             units++;
@@ -503,11 +538,14 @@ static size_t small_file(buf *b, const tpl *t, size_t nt, size_t target)
     const tpl *a = &t[lf[k]];
     put(b, a->data, a->len);
     units += a->nunits;
+    size_t stages = stages_of(a);
     for (unsigned long copy = 1; b->len < target; copy++) {
         const tpl *x = &t[lf[(k + copy) % nlf]];
         put(b, b->p[b->len - 1] == '\n' ? "\n" : "\n\n", b->p[b->len - 1] == '\n' ? 1 : 2);
+        size_t base = stages;
         for (size_t u = 0; u < x->nunits && b->len < target; u++) {
-            put_unit(b, x, &x->units[u], copy);
+            put_unit(b, x, &x->units[u], copy, base);
+            stages += x->units[u].from;
             units++;
         }
     }
