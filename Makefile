@@ -53,6 +53,7 @@ LIB_OBJS = \
 	$(BUILD)/compiler/lint_checks.o \
 	$(BUILD)/compiler/lint_format.o \
 	$(BUILD)/compiler/parallel.o \
+	$(BUILD)/compiler/segment.o \
 	$(BUILD)/compiler/yaml.o \
 	$(BUILD)/compiler/spec.o \
 	$(BUILD)/compiler/gen_quote.o \
@@ -106,7 +107,7 @@ HEADERS = include/dfopt.h compiler/internal.h compiler/kinds.h compiler/util.h \
 	compiler/passes.h compiler/expand.h compiler/diff.h compiler/anchor.h compiler/shell.h compiler/io.h passes/multistage.h compiler/lint.h \
 	compiler/lint_rules.h \
 	compiler/context.h compiler/rewrite.h compiler/gen.h compiler/stats.h compiler/parallel.h \
-	compiler/stream.h \
+	compiler/stream.h compiler/segment.h \
 	passes/runscript.h
 
 # The fuzz harnesses (fuzz/), built two ways: libFuzzer targets with clang (`make fuzz` runs each

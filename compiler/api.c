@@ -75,6 +75,20 @@ static bool names_known(const char *list, df_diags *d)
     return ok;
 }
 
+bool optimize_selects(const df_options *opt, const df_pass *p)
+{
+    return selected_pass(opt, p);
+}
+
+bool optimize_names_ok(const df_options *opt)
+{
+    df_diags scratch = {0};
+    bool ok = names_known(opt->passes, &scratch) && names_known(opt->skip, &scratch) &&
+              (!opt->dump_after || pipeline_find(opt->dump_after));
+    diags_release(&scratch);
+    return ok;
+}
+
 /* Do g and h say the same thing at the same place? A rewritten instruction's diagnostic points at
  * its line only (diag.whole_line), so there any column of that line is the same place. */
 static bool same_diag(const diag *g, const diag *h)
@@ -162,22 +176,6 @@ typedef struct stage_track {
     bool grouped;
 } stage_track;
 
-static int group_of(int *g, int s)
-{
-    while (g[s] != s)
-        s = g[s] = g[g[s]];
-    return s;
-}
-
-static void tie(int *g, int a, int b)
-{
-    if (a < 0 || b < 0)
-        return;
-    a = group_of(g, a), b = group_of(g, b);
-    if (a != b)
-        g[a < b ? b : a] = a < b ? a : b;
-}
-
 typedef struct tie_ctx {
     df_doc *doc;
     int *group;
@@ -188,7 +186,7 @@ static void tie_ref(void *ctx, const df_node *n, df_slice ref, graph_edge_kind k
 {
     (void)n, (void)kind;
     tie_ctx *t = ctx;
-    tie(t->group, t->stage, sema_stage_ref(t->doc, ref, t->doc->nstages));
+    uf_join(t->group, t->stage, sema_stage_ref(t->doc, ref, t->doc->nstages));
 }
 
 static void track_group(df_doc *doc, stage_track *t)
@@ -198,8 +196,8 @@ static void track_group(df_doc *doc, stage_track *t)
         t->loose[s] = graph_base_may_name_stage(doc->stages[s].base);
     }
     for (size_t s = 0; s < t->n; s++) {
-        tie(t->group, (int)s, doc->stages[s].base_stage);
-        tie(t->group, (int)s, doc->stages[s].prev_same); /* a name is looked up before or after */
+        uf_join(t->group, (int)s, doc->stages[s].base_stage);
+        uf_join(t->group, (int)s, doc->stages[s].prev_same); /* a name is looked up before or after */
     }
     tie_ctx c = {doc, t->group, -1};
     for (df_node *n = doc->head; n; n = n->next) {
@@ -326,15 +324,28 @@ static int track_walk(df_doc *doc, stage_track *t, size_t i)
         }
         if (t->loose[s])
             return RUN_ALL;
-        t->walk[group_of(t->group, (int)s)] = true;
+        t->walk[uf_root(t->group, (int)s)] = true;
     }
     if (!any)
         return RUN_NONE;
     /* down from the end: a group's root is its first stage, whose mark the others read before
      * it gets its own */
     for (size_t s = t->n; s-- > 0;)
-        t->walk[s] = t->walk[group_of(t->group, (int)s)] || t->loose[s];
+        t->walk[s] = t->walk[uf_root(t->group, (int)s)] || t->loose[s];
     return RUN_SOME;
+}
+
+void facts_step(df_facts *f, const df_doc *doc, const df_node *n)
+{
+    /* only an instruction continued on another line can show a continuation style */
+    if (!f->have_style && n->nsegs > 1)
+        rs_note_style(doc, n, f);
+}
+
+void facts_end(df_facts *f, const df_doc *doc)
+{
+    f->upper = doc->read_upper;
+    f->lower = doc->read_lower;
 }
 
 int df_doc_optimize(df_doc *doc, const df_options *opt, df_diags *d)
@@ -394,6 +405,15 @@ static int optimize(df_doc *doc, const df_options *opt, df_diags *d)
     size_t selected = 0, quiet = 0;
     for (size_t i = 0; i < pipeline_len; i++)
         selected += chosen[i] = selected_pass(opt, &pipeline[i]);
+    /* what the passes read of the file as it was read (a part of a large file has its file's) */
+    const df_facts *given = doc->facts;
+    if (!given) {
+        doc->own_facts = (df_facts){0};
+        for (const df_node *n = doc->head; n && !doc->own_facts.have_style; n = n->next)
+            facts_step(&doc->own_facts, doc, n);
+        facts_end(&doc->own_facts, doc);
+        doc->facts = &doc->own_facts;
+    }
     stage_track track;
     track_init(doc, &track);
     for (int round = 0, before = -1; round < MAX_ROUNDS && changed != before; round++) {
@@ -443,6 +463,7 @@ static int optimize(df_doc *doc, const df_options *opt, df_diags *d)
     }
     track_free(doc, &track);
     doc->opt = NULL;
+    doc->facts = given;
     ir_check_passes(doc, changed, opt->check);
     return changed;
 }

@@ -15,6 +15,7 @@
 #include "gen.h"
 #include "stats.h"
 #include "parallel.h"
+#include "segment.h"
 #include "io.h"
 #include "stream.h"
 
@@ -250,15 +251,34 @@ static int process(const cli *c, const char *path)
     bool plain = !c->check && !c->diff && !c->in_place && !c->output;
     df_doc *doc = NULL;
     int status;
+    df_buf part_diags = {0};
+    seg_plan plan;
     if (streamed(c)) {
         doc = ir_doc_new(name, src, len);
         status = stream_doc(c, doc, d, plain, &out, &outlen);
+    } else if (!c->stats && c->emit == EMIT_DOCKERFILE &&
+               segment_plan(name, src, len, &c->opt, segment_bytes(), &plan)) {
+        /* a large file whose stages fall into independent runs: optimized in parts */
+        const char *file = !c->context && strcmp(path, "-") != 0 ? path : NULL;
+        df_options o = c->opt;
+        o.context = c->context;
+        status = segment_run(name, src, file, &plan, &o, c->color, &out, &outlen, &part_diags);
+        segment_plan_free(&plan);
+        if (status != EXIT_OK) { /* a part failed (a worker died): the whole file, as usual */
+            free(out);
+            out = NULL;
+            part_diags.len = 0;
+            status = render_ir(c, path, name, src, len, d, plain, &doc, &out, &outlen);
+        }
     } else {
         status = render_ir(c, path, name, src, len, d, plain, &doc, &out, &outlen);
     }
     if (status == EXIT_OK && out)
         status = deliver(c, path, src, len, out, outlen, &before);
     df_diags_print(d, stderr, c->color);
+    if (part_diags.len)
+        fwrite(part_diags.p, 1, part_diags.len, stderr);
+    buf_free(&part_diags);
     free(out);
     df_doc_free(doc);
     df_diags_free(d);

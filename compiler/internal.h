@@ -85,10 +85,12 @@ enum {
 /* A document is mostly its nodes (one per instruction, a few hundred thousand in a big file):
  * kind and flags are narrow, and the counts that no other module takes the address of are
  * 32 bits, so that the fields pack without padding. */
+enum { KW_LOWER = 1, KW_UPPER = 2 };
 typedef struct df_node df_node;
 struct df_node {
     df_node *prev, *next;
     uint8_t kind;          /* a df_kind */
+    uint8_t kwcase;        /* the letters of keyword: KW_LOWER, KW_UPPER, both (parser.c) */
     uint16_t flags;        /* DF_N_* */
     int stage;             /* index in doc->stages; -1 before the first FROM */
 
@@ -122,6 +124,23 @@ typedef struct df_stage {
     int prev_same;        /* the previous stage with the same name (case-insensitive), or -1 */
 } df_stage;
 
+/* What the passes know of the whole file as it was read, before any pass changed it: worked
+ * out when df_doc_optimize starts (api.c facts_read), or once for all the parts of a large file
+ * (segment.c), so that each part decides as the whole file would. */
+typedef struct df_facts {
+    size_t upper, lower;   /* keyword-case: keywords all upper case, all lower case */
+    bool have_style;       /* rs_doc_style: the first command continuation of the file ... */
+    df_slice indent;       /* ... its leading blanks ... */
+    bool leading;          /* ... and whether `&&` starts the line (runscript.h rs_style) */
+    /* set for the parts of a file alone (of_parts): what a pass would see in the others */
+    bool of_parts;
+    bool buildkit;         /* some instruction uses BuildKit-only syntax (rw_buildkit_syntax) */
+    bool shell;            /* a SHELL instruction, alone or in ONBUILD (rw_has_shell) */
+    bool uncertain;        /* dead-stage: some stage reference no text resolves */
+    bool variable_from;    /* exec-form: a FROM whose variable may name a stage */
+    bool reads_all;        /* pkg-hygiene: a --from with a variable copies package metadata */
+} df_facts;
+
 struct df_doc {
     df_arena arena;
     df_arena nodes;       /* the nodes alone (ir_node_new): a walk of the list reads memory
@@ -136,6 +155,8 @@ struct df_doc {
     df_node *head, *tail;
     df_slice trailer;
     size_t nnodes;
+    size_t read_upper, read_lower; /* keywords read from the source all upper, all lower case
+                                    * (ONBUILD's included: parse_document_each) */
     df_stage *stages;
     size_t nstages;
     size_t stages_cap;    /* room in stages (sema_stages reuses it) */
@@ -173,6 +194,12 @@ struct df_doc {
      * its next run then looks at every stage. */
     const bool *walk;
     bool walk_all_next;
+    /* A part of a larger file (segment.c): its text is a slice of the file's, and lines and
+     * stages are numbered as in the file, line_base lines and stage_base stages before it. */
+    bool part;
+    size_t line_base, stage_base;
+    const df_facts *facts; /* while df_doc_optimize runs: own_facts, or the file's (a part) */
+    df_facts own_facts;
 };
 
 /* The document's build context, opened on first use (context.c); NULL when there is none. A
@@ -434,11 +461,29 @@ static inline df_node *ir_walk_last(const df_doc *doc)
 typedef enum { WALK_DEFAULT, WALK_CHANGED_STAGES, WALK_EVERY_STAGE } optimize_walk_mode;
 void optimize_walk(optimize_walk_mode mode);
 
+/* Does opt select pass p (--passes, else the level; minus --skip)? Are the pass names opt
+ * gives all known (df_doc_optimize reports those that are not)? */
+bool optimize_selects(const df_options *opt, const df_pass *p);
+bool optimize_names_ok(const df_options *opt);
+
 extern const df_pass pipeline[];
 extern const size_t pipeline_len;
 const df_pass *pipeline_find(const char *name);
 
 #define PASS(name) bool pass_##name##_run(df_doc *doc, df_diags *d)
 #include "passes.h"
+
+/* The facts (df_facts) of the file as read, gathered one instruction at a time, in order, and
+ * finished with the parser's counts (api.c); from the passes that use them: */
+void facts_step(df_facts *f, const df_doc *doc, const df_node *n);
+void facts_end(df_facts *f, const df_doc *doc);
+/* rewrite.c: does n (or its ONBUILD instruction) use BuildKit-only syntax; is it a SHELL? */
+bool rw_node_buildkit(const df_node *n);
+bool rw_node_shell(const df_node *n);
+/* runscript.c: n's command-continuation style into f, when it shows one */
+bool rs_note_style(const df_doc *doc, const df_node *n, df_facts *f);
+/* pkg_hygiene.c: does n (COPY/ADD, RUN, ONBUILD) copy package metadata out of a stage its
+ * --from or mount from= names with a variable (so out of any stage)? */
+bool pkg_reads_every_stage(const df_node *n);
 
 #endif

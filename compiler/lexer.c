@@ -130,8 +130,9 @@ static void lexer_init(lexer *lx, df_doc *doc, df_diags *d, const char *s, size_
     lx->d = d;
     lx->s = s;
     lx->len = len;
-    lx->pos = lx->lineno = 0;
-    lx->directives_done = synth; /* rewritten text has no directives */
+    lx->pos = 0;
+    lx->lineno = synth ? 0 : doc->line_base;
+    lx->directives_done = synth || doc->part; /* rewritten text and parts have no directives */
     lx->seen_syntax = lx->seen_escape = lx->seen_check = false;
     lx->segs = NULL;
     lx->nsegs = lx->capsegs = lx->loglen = 0;
@@ -386,13 +387,13 @@ bool parse_document_each(df_doc *doc, df_diags *d, parse_each_fn each, void *ctx
     lexer lx;
     lexer_init(&lx, doc, d, doc->src.p, doc->src.n, false);
     bool ok = true;
-    size_t lead = 0, count = 0;
+    size_t lead = 0, count = 0, upper = 0, lower = 0;
     df_arena_mark mark = each ? arena_mark(&doc->arena) : (df_arena_mark){0};
     df_arena_mark node_mark = each ? arena_mark(&doc->nodes) : (df_arena_mark){0};
     while (lx.pos < lx.len) {
         size_t ls = lx.pos, n;
         lx.pos = next_line(&lx, ls, &n);
-        if (ls == 0 && n >= 3 && memcmp(lx.s, "\xEF\xBB\xBF", 3) == 0)
+        if (ls == 0 && !doc->part && n >= 3 && memcmp(lx.s, "\xEF\xBB\xBF", 3) == 0)
             ls = 3, n -= 3; /* the BOM belongs to the lead, not to the first instruction */
         const char *p = lx.s + ls;
         size_t sp = trim_left(p, n);
@@ -414,6 +415,10 @@ bool parse_document_each(df_doc *doc, df_diags *d, parse_each_fn each, void *ctx
         node->lead = (df_slice){lx.s + lead, ls - lead};
         lead = lx.pos;
         count++;
+        for (const df_node *m = node; m && m->kind != DF_UNKNOWN; m = m->sub) {
+            upper += !(m->kwcase & KW_LOWER); /* keyword-case's majority (api.c) */
+            lower += !(m->kwcase & KW_UPPER);
+        }
         if (!each) {
             ir_append(doc, node);
         } else {
@@ -430,6 +435,8 @@ bool parse_document_each(df_doc *doc, df_diags *d, parse_each_fn each, void *ctx
         }
     }
     doc->trailer = (df_slice){lx.s + lead, lx.len - lead};
+    doc->read_upper = upper;
+    doc->read_lower = lower;
     if (lx.segs && lx.segs != lx.seg_room)
         free(lx.segs);
     if (ok && count == 0) {

@@ -58,8 +58,9 @@ static int run(size_t from, size_t to, par_fn fn, void *ctx)
     return status;
 }
 
-/* Copies what fd holds (from its start) to the file descriptor to. */
-static void copy_out(int fd, int to)
+/* Copies what fd holds (from its start) to the file descriptor to, or appends it to b when
+ * b is not NULL. */
+static void copy_out(int fd, int to, df_buf *b)
 {
     char buf[1 << 16];
     if (lseek(fd, 0, SEEK_SET) != 0)
@@ -70,9 +71,37 @@ static void copy_out(int fd, int to)
             continue;
         if (n <= 0)
             return;
-        if (!io_write_all(to, buf, (size_t)n))
+        if (b)
+            buf_put(b, buf, (size_t)n);
+        else if (!io_write_all(to, buf, (size_t)n))
             return;
     }
+}
+
+/* Waits for forked worker w, passes on what it wrote (to the real streams, or to out and err
+ * when they are not NULL) and returns its exit status. */
+static int finish(worker *w, df_buf *out, df_buf *err, const char *items)
+{
+    int ws;
+    while (waitpid(w->pid, &ws, 0) < 0 && errno == EINTR)
+        ;
+    if (!out) {
+        fflush(stdout);
+        fflush(stderr);
+    }
+    copy_out(w->out, STDOUT_FILENO, out);
+    copy_out(w->err, STDERR_FILENO, err);
+    if (WIFEXITED(ws))
+        return WEXITSTATUS(ws);
+    df_buf msg = {0};
+    buf_printf(&msg, "dfopt: a worker died (signal %d) doing %s %zu to %zu\n",
+               WIFSIGNALED(ws) ? WTERMSIG(ws) : 0, items, w->from + 1, w->to);
+    if (err)
+        buf_put(err, msg.p, msg.len);
+    else
+        fputs(msg.p, stderr);
+    buf_free(&msg);
+    return 2;
 }
 
 static bool start(worker *w, par_fn fn, void *ctx)
@@ -94,6 +123,24 @@ static bool start(worker *w, par_fn fn, void *ctx)
     _exit(status);
 }
 
+/* Waits for the jobs in order (see finish), doing here the runs of those not forked (the
+ * first, or a worker that failed to start) with fn; returns the highest status. */
+static int gather(worker *w, size_t jobs, par_fn fn, void *ctx, df_buf *out, df_buf *err,
+                  const char *items)
+{
+    int status = 0;
+    for (size_t k = 0; k < jobs; k++) {
+        int s = w[k].pid > 0 ? finish(&w[k], out, err, items) : run(w[k].from, w[k].to, fn, ctx);
+        if (w[k].out >= 0)
+            close(w[k].out);
+        if (w[k].err >= 0)
+            close(w[k].err);
+        if (s > status)
+            status = s;
+    }
+    return status;
+}
+
 int par_each(size_t n, bool may_fork, par_fn fn, void *ctx)
 {
     size_t jobs = may_fork ? cores() : 1;
@@ -109,30 +156,55 @@ int par_each(size_t n, bool may_fork, par_fn fn, void *ctx)
         if (k > 0 && !start(&w[k], fn, ctx))
             w[k].pid = -1;
     }
-    int status = 0;
-    for (size_t k = 0; k < jobs; k++) {
-        int s;
-        if (w[k].pid > 0) {
-            int ws;
-            while (waitpid(w[k].pid, &ws, 0) < 0 && errno == EINTR)
-                ;
-            fflush(stdout);
-            fflush(stderr);
-            copy_out(w[k].out, STDOUT_FILENO);
-            copy_out(w[k].err, STDERR_FILENO);
-            s = WIFEXITED(ws) ? WEXITSTATUS(ws) : 2;
-            if (!WIFEXITED(ws))
-                fprintf(stderr, "dfopt: a worker died (signal %d) doing files %zu to %zu\n",
-                        WIFSIGNALED(ws) ? WTERMSIG(ws) : 0, w[k].from + 1, w[k].to);
-        } else {
-            s = run(w[k].from, w[k].to, fn, ctx); /* the first run, or a worker that failed */
-        }
-        if (w[k].out >= 0)
-            close(w[k].out);
-        if (w[k].err >= 0)
-            close(w[k].err);
-        if (s > status)
-            status = s;
-    }
+    return gather(w, jobs, fn, ctx, NULL, NULL, "files");
+}
+
+/* ---- par_collect ---- */
+
+typedef struct collector {
+    par_buf_fn fn;
+    void *ctx;
+    df_buf *out, *err; /* in this process: the caller's; NULL in a worker */
+} collector;
+
+/* One item. In a worker its output and diagnostics go to the worker's stdout and stderr (the
+ * memfds) as soon as it is done, so a worker holds one item's at a time. */
+static int collect_item(void *ctx, size_t i)
+{
+    const collector *c = ctx;
+    if (c->out)
+        return c->fn(c->ctx, i, c->out, c->err);
+    df_buf out = {0}, err = {0};
+    int status = c->fn(c->ctx, i, &out, &err);
+    if ((out.len && !io_write_all(STDOUT_FILENO, out.p, out.len)) ||
+        (err.len && !io_write_all(STDERR_FILENO, err.p, err.len)))
+        status = 2;
+    buf_free(&out);
+    buf_free(&err);
     return status;
+}
+
+int par_collect(size_t n, const size_t *weight, par_buf_fn fn, void *ctx, df_buf *out,
+                df_buf *err)
+{
+    size_t jobs = cores(), total = 0;
+    if (jobs > n)
+        jobs = n;
+    for (size_t i = 0; i < n; i++)
+        total += weight[i];
+    worker w[MAX_JOBS];
+    collector c = {fn, ctx, NULL, NULL}, here = {fn, ctx, out, err};
+    fflush(stdout); /* a worker must not inherit pending output */
+    fflush(stderr);
+    /* runs of about total / jobs each */
+    size_t i = 0, sum = 0;
+    for (size_t k = 0; k < jobs; k++) {
+        size_t from = i, goal = total / jobs * (k + 1);
+        while (i < n && (k + 1 == jobs || sum + weight[i] / 2 < goal))
+            sum += weight[i++];
+        w[k] = (worker){from, i, -1, -1, -1};
+        if (k > 0 && w[k].from < w[k].to && !start(&w[k], collect_item, &c))
+            w[k].pid = -1;
+    }
+    return gather(w, jobs, collect_item, &here, out, err, "parts");
 }

@@ -22,4 +22,19 @@ typedef int (*par_fn)(void *ctx, size_t i);
  */
 int par_each(size_t n, bool may_fork, par_fn fn, void *ctx);
 
+struct df_buf;
+/* Does one item, appending its output to out and its diagnostics (rendered) to err; returns
+ * its exit status. */
+typedef int (*par_buf_fn)(void *ctx, size_t i, struct df_buf *out, struct df_buf *err);
+
+/*
+ * Runs fn for i = 0..n-1 and returns the highest status, with out and err holding what the
+ * items gave, in item order, as if they had been done in turn. The items are cut into one
+ * contiguous run per core of about the same total weight (weight[i], the item's size): this
+ * process does the first run, forked workers the others, each item's output passed back
+ * through an in-memory file as soon as it is done. DFOPT_JOBS caps the workers as for par_each.
+ */
+int par_collect(size_t n, const size_t *weight, par_buf_fn fn, void *ctx, struct df_buf *out,
+                struct df_buf *err);
+
 #endif

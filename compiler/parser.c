@@ -260,6 +260,37 @@ static bool is_ascii_space(char c) /* unicode.IsSpace of an ASCII byte */
     return ctype[(unsigned char)c] & C_SPACE;
 }
 
+/* The case of each ASCII letter, 0 for any other byte: one look-up per byte of a keyword. */
+#define LETTER(c) [c] = KW_LOWER, [(c) - 'a' + 'A'] = KW_UPPER
+static const unsigned char letter_case[256] = {
+    LETTER('a'), LETTER('b'), LETTER('c'), LETTER('d'), LETTER('e'), LETTER('f'), LETTER('g'),
+    LETTER('h'), LETTER('i'), LETTER('j'), LETTER('k'), LETTER('l'), LETTER('m'), LETTER('n'),
+    LETTER('o'), LETTER('p'), LETTER('q'), LETTER('r'), LETTER('s'), LETTER('t'), LETTER('u'),
+    LETTER('v'), LETTER('w'), LETTER('x'), LETTER('y'), LETTER('z'),
+};
+#undef LETTER
+
+/* The case of the letters of keyword k (KW_LOWER | KW_UPPER), avail bytes readable from k.p.
+ * A keyword of its kind's length is ASCII letters (ascii): eight bytes read at once hold the
+ * case in their 0x20 bits. */
+static inline unsigned keyword_case(df_slice k, size_t avail, bool ascii)
+{
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    if (ascii && k.n <= 8 && avail >= 8) {
+        uint64_t a, m = (k.n == 8 ? ~(uint64_t)0 : ((uint64_t)1 << (8 * k.n)) - 1) &
+                        0x2020202020202020u;
+        memcpy(&a, k.p, 8);
+        return ((a & m) ? KW_LOWER : 0) | ((a & m) != m ? KW_UPPER : 0);
+    }
+#else
+    (void)avail, (void)ascii;
+#endif
+    unsigned has = 0;
+    for (size_t i = 0; i < k.n; i++)
+        has |= letter_case[(unsigned char)k.p[i]];
+    return has;
+}
+
 /*
  * keyword := [^sep]*   the first word of p (n bytes); returns its kind and sets *len. A keyword
  * is recognized where it stands (its letters, then a sep or the end), so the usual line is read
@@ -837,6 +868,8 @@ static bool parse_line(df_doc *doc, df_node *top, df_node *n, size_t base, df_sl
     size_t kn;
     n->kind = keyword_at(text.p + i, end - i, &kn);
     n->keyword = (df_slice){text.p + i, kn};
+    n->kwcase = (uint8_t)keyword_case(n->keyword, end - i,
+                                      n->kind != DF_UNKNOWN && kn == kinds[n->kind].len);
     size_t k = i + kn, as;
     ln.len = end;
     n->bflags = NULL;

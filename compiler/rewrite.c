@@ -167,7 +167,7 @@ static bool flag_named(const df_node *n, const char *name)
     return node_flag(n, name, &v);
 }
 
-static bool node_buildkit(const df_node *n)
+bool rw_node_buildkit(const df_node *n)
 {
     if (n->nheredocs)
         return true;
@@ -178,23 +178,34 @@ static bool node_buildkit(const df_node *n)
         (flag_named(n, "link") || flag_named(n, "chmod") || flag_named(n, "parents") ||
          flag_named(n, "exclude") || flag_named(n, "checksum") || flag_named(n, "keep-git-dir")))
         return true;
-    return n->sub && node_buildkit(n->sub);
+    return n->sub && rw_node_buildkit(n->sub);
 }
 
+bool rw_node_shell(const df_node *n)
+{
+    return n->kind == DF_SHELL || (n->sub && n->sub->kind == DF_SHELL);
+}
+
+/* In a part of a large file (segment.c), the whole file counts as it was read: segment.c takes
+ * no file whose passes could add such syntax (heredoc-form's heredocs, under --heredoc). */
 bool rw_buildkit_syntax(const df_doc *doc)
 {
-    if (doc->syntax.n)
+    if (doc->syntax.n || (doc->facts && doc->facts->of_parts && doc->facts->buildkit))
         return true;
     for (const df_node *n = doc->head; n; n = n->next)
-        if (node_buildkit(n))
+        if (rw_node_buildkit(n))
             return true;
     return false;
 }
 
+/* A SHELL in the document; in a part of a large file, in the file (no pass adds or removes one
+ * there: dead-stage, which may remove one, removes nothing from a file segment.c cuts). */
 bool rw_has_shell(const df_doc *doc)
 {
+    if (doc->facts && doc->facts->of_parts)
+        return doc->facts->shell;
     for (const df_node *n = doc->head; n; n = n->next)
-        if (n->kind == DF_SHELL || (n->sub && n->sub->kind == DF_SHELL))
+        if (rw_node_shell(n))
             return true;
     return false;
 }

@@ -69,11 +69,15 @@ int sema_stage_ref(const df_doc *doc, df_slice ref, size_t before)
             break;
         }
         idx = idx * 10 + (size_t)(ref.p[i] - '0');
-        if (idx > doc->nstages)
+        if (idx > doc->stage_base + doc->nstages)
             break;
     }
-    if (digits)
+    if (digits) { /* a part's stages are numbered as in its file (segment.c) */
+        if (idx < doc->stage_base)
+            return -1;
+        idx -= doc->stage_base;
         return idx < before && idx < doc->nstages ? (int)idx : -1;
+    }
     if (!doc->stage_names)
         return -1;
     /* the last stage of that name, then back along its earlier namesakes */

@@ -214,6 +214,22 @@ char *arena_strndup(df_arena *a, const char *s, size_t n)
 
 /* ---- name index ---- */
 
+int uf_root(int *g, int s)
+{
+    while (g[s] != s)
+        s = g[s] = g[g[s]];
+    return s;
+}
+
+void uf_join(int *g, int a, int b)
+{
+    if (a < 0 || b < 0)
+        return;
+    a = uf_root(g, a), b = uf_root(g, b);
+    if (a != b)
+        g[a < b ? b : a] = a < b ? a : b;
+}
+
 uint64_t fnv1a(uint64_t h, const void *p, size_t n)
 {
     const unsigned char *s = p;

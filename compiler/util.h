@@ -114,6 +114,12 @@ static inline void arena_release(df_arena *a, df_arena_mark m)
         arena_release_chunks(a, m);
 }
 
+/* Union-find over an array of parents (g[s] == s: a root): the root of s's set (halving the
+ * path on the way); uf_join makes the smaller of two roots the root of both sets, so a set's
+ * root is its least member. Negative members are no one: uf_join ignores them. */
+int uf_root(int *g, int s);
+void uf_join(int *g, int a, int b);
+
 /* FNV-1a over n bytes, from h (FNV_OFFSET to start). */
 #define FNV_OFFSET 14695981039346656037u
 uint64_t fnv1a(uint64_t h, const void *p, size_t n);

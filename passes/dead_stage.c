@@ -166,8 +166,9 @@ PASS(dead_stage)
     bool notes = asked(doc); /* refusals are worth a note */
     if (ns == 1 && !notes)
         return false; /* the target is the only stage: nothing to remove, no note to give */
-    if (!notes && base_may_name_stage(doc))
-        return false; /* with no note to give, an uncertain graph need not be built */
+    if (!notes && ((doc->facts && doc->facts->uncertain) || base_may_name_stage(doc)))
+        return false; /* with no note to give, an uncertain graph need not be built (a part
+                       * of a large file: some part's is uncertain, segment.c) */
     graph g;
     graph_build(doc, &g);
     if (g.uncertain) {

@@ -91,9 +91,11 @@ static unsigned *stage_config(const df_doc *doc)
 }
 
 /* Does a FROM name its base with a variable that may make it a stage name (so a build argument
- * may pick another stage)? */
+ * may pick another stage)? In a part of a large file, a FROM of the file (segment.c). */
 static bool variable_from(const df_doc *doc)
 {
+    if (doc->facts && doc->facts->of_parts && doc->facts->variable_from)
+        return true;
     for (size_t s = 0; s < doc->nstages; s++)
         if (graph_base_may_name_stage(doc->stages[s].base))
             return true;

@@ -1,6 +1,7 @@
 /*
  * keyword-case: every instruction keyword, `AS` in FROM and HEALTHCHECK's CMD/NONE get the
- * letter case most of the file's keywords already have (upper case on a tie).
+ * letter case most of the file's keywords have as it was read, before any pass ran (upper case
+ * on a tie).
  *
  * Requires:   a parsed document.
  * Guarantees: only the case of these words changes; BuildKit reads them case-insensitively, so
@@ -15,31 +16,16 @@ typedef struct tally {
     size_t upper, lower, keywords;
 } tally;
 
-/* What count saw in the keywords of a node and its ONBUILD instruction. */
-enum { SEEN_LOWER = 1, SEEN_UPPER = 2 };
-
-/* The case of each ASCII letter, 0 for any other byte: one look-up per byte of a keyword. */
-#define LETTER(c) [c] = SEEN_LOWER, [(c) - 'a' + 'A'] = SEEN_UPPER
-static const unsigned char letter_case[256] = {
-    LETTER('a'), LETTER('b'), LETTER('c'), LETTER('d'), LETTER('e'), LETTER('f'), LETTER('g'),
-    LETTER('h'), LETTER('i'), LETTER('j'), LETTER('k'), LETTER('l'), LETTER('m'), LETTER('n'),
-    LETTER('o'), LETTER('p'), LETTER('q'), LETTER('r'), LETTER('s'), LETTER('t'), LETTER('u'),
-    LETTER('v'), LETTER('w'), LETTER('x'), LETTER('y'), LETTER('z'),
-};
-#undef LETTER
-
-/* Tallies the keywords of n and of its ONBUILD instructions; returns what they hold. */
-static unsigned count(const df_node *n, tally *t)
+/* Tallies the keywords of n and of its ONBUILD instructions; returns what they hold
+ * (KW_LOWER, KW_UPPER: the parser notes each keyword's letters). */
+static inline unsigned count(const df_node *n, tally *t)
 {
     unsigned seen = 0;
     for (const df_node *m = n; m && m->kind != DF_UNKNOWN; m = m->sub) {
         t->keywords++;
-        unsigned has = 0;
-        for (size_t i = 0; i < m->keyword.n; i++)
-            has |= letter_case[(unsigned char)m->keyword.p[i]];
-        t->upper += !(has & SEEN_LOWER);
-        t->lower += !(has & SEEN_UPPER);
-        seen |= has;
+        t->upper += !(m->kwcase & KW_LOWER);
+        t->lower += !(m->kwcase & KW_UPPER);
+        seen |= m->kwcase;
     }
     return seen;
 }
@@ -95,11 +81,14 @@ PASS(keyword_case)
     size_t i = 0;
     for (const df_node *n = doc->head; n; n = n->next)
         seen[i++] = (unsigned char)count(n, &t);
-    bool upper = t.upper >= t.lower, changed = false;
+    /* the majority of the file as it was read (api.c facts_step), which no pass before this
+     * one changes, and which is the same for every part of a large file (segment.c) */
+    bool upper = doc->facts ? doc->facts->upper >= doc->facts->lower : t.upper >= t.lower;
+    bool changed = false;
     /* usually every keyword already has the majority's case */
     bool keywords = (upper ? t.upper : t.lower) < t.keywords;
     /* a keyword needs the other case when it holds a letter of the minority's case */
-    unsigned wrong = upper ? SEEN_LOWER : SEEN_UPPER;
+    unsigned wrong = upper ? KW_LOWER : KW_UPPER;
     i = 0;
     /* rw_set_text gives a node new text in its place: the nodes stay those counted */
     for (df_node *n = doc->head; n; n = n->next, i++) {

@@ -1238,8 +1238,10 @@ static bool asked(const df_doc *doc)
 static bool split(ms *m, df_diags *d)
 {
     df_doc *doc = m->doc;
-    if (doc->nstages != 1)
-        return false; /* silently: this is also the pass's own output, on a later round */
+    /* silently: this is also the pass's own output, on a later round; a part of a large file
+     * (segment.c) is one of several stages */
+    if (doc->nstages != 1 || (doc->facts && doc->facts->of_parts))
+        return false;
     const df_stage *st = &doc->stages[0];
     if (st->base_stage >= 0 || slice_eq_nocase(st->base_expanded, "scratch") || !st->from->nargs)
         return ms_refuse(m, st->from, "the stage is not built on an image");

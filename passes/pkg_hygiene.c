@@ -1898,6 +1898,52 @@ static bool reads_metadata(df_slice src)
     return false;
 }
 
+/* The from= and the source of a RUN's --mount flag v (source "/" when absent); false when it
+ * has no from=. */
+static bool mount_from(df_slice v, df_slice *ref, df_slice *source)
+{
+    if (!slice_has_prefix(v, "--mount="))
+        return false;
+    *ref = (df_slice){NULL, 0}, *source = SLICE("/");
+    for (size_t i = 8; i < v.n;) {
+        const char *comma = memchr(v.p + i, ',', v.n - i);
+        size_t e = comma ? (size_t)(comma - v.p) : v.n;
+        df_slice kv = {v.p + i, e - i};
+        if (slice_has_prefix(kv, "from="))
+            *ref = (df_slice){kv.p + 5, kv.n - 5};
+        else if (slice_has_prefix(kv, "source="))
+            *source = (df_slice){kv.p + 7, kv.n - 7};
+        else if (slice_has_prefix(kv, "src="))
+            *source = (df_slice){kv.p + 4, kv.n - 4};
+        i = e + 1;
+    }
+    return ref->p != NULL;
+}
+
+/* Does a COPY/ADD copy package metadata (one of its sources)? */
+static bool copies_metadata(const df_node *n)
+{
+    for (size_t i = 0; i + 1 < n->nargs; i++)
+        if (reads_metadata(n->args[i].v))
+            return true;
+    return false;
+}
+
+/* A --from or mount from= that names no stage as written but holds a variable (or, in a mount,
+ * a quote): it may name any stage. */
+static bool loose_ref(df_slice ref, bool mount)
+{
+    return memchr(ref.p, '$', ref.n) || (mount && memchr(ref.p, '"', ref.n));
+}
+
+/* Marks info[s].read[m] for the stages from..to-1. */
+static void mark_read(stage_info *info, size_t from, size_t to)
+{
+    for (size_t s = from; s < to; s++)
+        for (int m = 0; m < NTRACK; m++)
+            info[s].read[m] = true;
+}
+
 /* Marks, in info[stage].read[m], the stages top copies package metadata out of (COPY/ADD
  * --from, RUN --mount from=, also inside ONBUILD); a --from that is not a known stage name or
  * index but holds a variable marks every stage. What is copied is read only out of a stage
@@ -1906,47 +1952,38 @@ static void copies_out(const df_doc *doc, const df_node *top, stage_info *info)
 {
     const df_node *n = top->kind == DF_ONBUILD && top->sub ? top->sub : top;
     size_t before = top->stage < 0 ? 0 : (size_t)top->stage;
+    size_t limit = top->kind == DF_ONBUILD ? doc->nstages : before;
     df_slice from;
     if ((n->kind == DF_COPY || n->kind == DF_ADD) && node_flag(n, "from", &from)) {
-        int ref = sema_stage_ref(doc, from, top->kind == DF_ONBUILD ? doc->nstages : before);
-        bool all = ref < 0 && memchr(from.p, '$', from.n);
-        bool hit = false;
-        if (all || (ref >= 0 && info[ref].upstream))
-            for (size_t i = 0; i + 1 < n->nargs && !hit; i++)
-                hit = reads_metadata(n->args[i].v);
-        if (hit)
-            for (size_t s = all ? 0 : (size_t)ref; s < (all ? doc->nstages : (size_t)ref + 1); s++)
-                for (int m = 0; m < NTRACK; m++)
-                    info[s].read[m] = true;
+        int ref = sema_stage_ref(doc, from, limit);
+        bool all = ref < 0 && loose_ref(from, false);
+        if ((all || (ref >= 0 && info[ref].upstream)) && copies_metadata(n))
+            mark_read(info, all ? 0 : (size_t)ref, all ? doc->nstages : (size_t)ref + 1);
     }
     if (n->kind != DF_RUN)
         return;
     for (size_t f = 0; f < n->nbflags; f++) {
-        df_slice v = n->bflags[f].v;
-        if (!slice_has_prefix(v, "--mount="))
+        df_slice ref, source;
+        if (!mount_from(n->bflags[f].v, &ref, &source))
             continue;
-        df_slice ref = {NULL, 0}, source = SLICE("/");
-        for (size_t i = 8; i < v.n;) {
-            const char *comma = memchr(v.p + i, ',', v.n - i);
-            size_t e = comma ? (size_t)(comma - v.p) : v.n;
-            df_slice kv = {v.p + i, e - i};
-            if (slice_has_prefix(kv, "from="))
-                ref = (df_slice){kv.p + 5, kv.n - 5};
-            else if (slice_has_prefix(kv, "source="))
-                source = (df_slice){kv.p + 7, kv.n - 7};
-            else if (slice_has_prefix(kv, "src="))
-                source = (df_slice){kv.p + 4, kv.n - 4};
-            i = e + 1;
-        }
-        if (!ref.p)
-            continue;
-        int st = sema_stage_ref(doc, ref, top->kind == DF_ONBUILD ? doc->nstages : before);
-        bool all = st < 0 && (memchr(ref.p, '$', ref.n) || memchr(ref.p, '"', ref.n));
+        int st = sema_stage_ref(doc, ref, limit);
+        bool all = st < 0 && loose_ref(ref, true);
         if ((all || (st >= 0 && info[st].upstream)) && reads_metadata(source))
-            for (size_t s = all ? 0 : (size_t)st; s < (all ? doc->nstages : (size_t)st + 1); s++)
-                for (int m = 0; m < NTRACK; m++)
-                    info[s].read[m] = true;
+            mark_read(info, all ? 0 : (size_t)st, all ? doc->nstages : (size_t)st + 1);
     }
+}
+
+bool pkg_reads_every_stage(const df_node *top)
+{
+    const df_node *n = top->kind == DF_ONBUILD && top->sub ? top->sub : top;
+    df_slice from, source;
+    if ((n->kind == DF_COPY || n->kind == DF_ADD) && node_flag(n, "from", &from))
+        return loose_ref(from, false) && copies_metadata(n);
+    for (size_t f = 0; n->kind == DF_RUN && f < n->nbflags; f++)
+        if (mount_from(n->bflags[f].v, &from, &source) && loose_ref(from, true) &&
+            reads_metadata(source))
+            return true;
+    return false;
 }
 
 /* Counts, per stage, the RUNs that run a manager (the only ones phase 3 may act on), and
@@ -2088,6 +2125,8 @@ PASS(pkg_hygiene)
     rs_shells shells;
     rs_shells_init(&shells, doc);
     bool changed = false;
+    if (doc->facts && doc->facts->reads_all) /* another part of the file's (segment.c) */
+        mark_read(st, 0, ns);
     /* phase 1, in document order: per-stage facts, and flags on each command */
     size_t k = 0; /* the runners before n */
     for (df_node *n = ir_walk_first(doc); n; n = ir_walk_next(doc, n)) {

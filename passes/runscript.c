@@ -79,9 +79,23 @@ static bool style_in(const df_doc *doc, const df_node *n, rs_style *st)
     return false;
 }
 
+bool rs_note_style(const df_doc *doc, const df_node *n, df_facts *f)
+{
+    rs_style st;
+    if (!several_lines(n) || !style_in(doc, n, &st))
+        return false;
+    f->have_style = true;
+    f->indent = st.indent;
+    f->leading = st.leading;
+    return true;
+}
+
 rs_style rs_doc_style(const df_doc *doc)
 {
     rs_style st;
+    if (doc->facts) /* the file as read (api.c) */
+        return doc->facts->have_style ? (rs_style){doc->facts->indent, doc->facts->leading}
+                                      : (rs_style){SLICE("    "), false};
     for (const df_node *n = doc->head; n; n = n->next) /* most are one line: tested here */
         if (several_lines(n) && style_in(doc, n, &st))
             return st;
