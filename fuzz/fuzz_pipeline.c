@@ -10,10 +10,14 @@
  *            pass on every stage in each round gives the same output as running the passes
  *            that work stage by stage only on the stages changed since their last run;
  *   passes   report no error on a document that parsed, and the IR checker (run after every
- *            pass) finds nothing.
+ *            pass) finds nothing;
+ *   parts    cut wherever segment.c may cut it, optimized part by part (in this process), the
+ *            document gives the same output as whole (-O1 without dead-stage, -O2).
  */
 #include "fuzz.h"
+#include "segment.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 typedef struct result {
@@ -75,9 +79,33 @@ static char *settled(const result *out, int level, const char *skip)
     return config;
 }
 
+/* Optimized in parts of one byte (every cut segment.c may make), src gives what it gives
+ * whole. */
+static void parts_same(const char *src, size_t size, int level, const char *skip,
+                       const result *whole)
+{
+    df_options o = {.level = level, .skip = skip, .check = true};
+    seg_plan plan;
+    if (!segment_plan("Dockerfile", src, size, &o, 1, &plan))
+        return;
+    char *out;
+    size_t len;
+    df_buf diags = {0};
+    int status = segment_run("Dockerfile", src, NULL, &plan, &o, false, &out, &len, &diags);
+    size_t parts = plan.n;
+    segment_plan_free(&plan);
+    if (status != 0 || len != whole->len || memcmp(out, whole->text, len) != 0)
+        fuzz_fail("-O%d%s%s: %zu parts give another output (status %d):\n--- whole\n%s--- parts\n"
+                  "%s", level, skip ? " --skip=" : "", skip ? skip : "", parts, status,
+                  whole->text, out);
+    free(out);
+    buf_free(&diags);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     const char *src = (const char *)data;
+    setenv("DFOPT_JOBS", "1", 0); /* the parts in this process: no fork under the fuzzer */
     result o0 = {0}, o1 = {0}, o1s = {0}, o2 = {0};
     if (!run("input", src, size, 0, NULL, &o0))
         return 0;
@@ -95,6 +123,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
     run("input", src, size, 1, "dead-stage", &o1s);
     config1 = settled(&o1s, 1, "dead-stage");
+    parts_same(src, size, 1, "dead-stage", &o1s);
     if (strcmp(o0.config, config1) != 0)
         fuzz_fail("-O1 --skip=dead-stage changed the stage count or the final image "
                   "configuration:\n--- input\n%s--- -O1\n%s", o0.config, config1);
@@ -109,6 +138,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     optimize_walk(WALK_EVERY_STAGE);
     run("input", src, size, 2, NULL, &all);
     optimize_walk(WALK_DEFAULT);
+    parts_same(src, size, 2, NULL, &all);
     if (!same(&o2, &all))
         fuzz_fail("-O2: passes on the changed stages only differ from passes on every "
                   "stage:\n--- changed stages\n%s--- every stage\n%s", o2.text, all.text);

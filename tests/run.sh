@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # The checks over whole files, run by `make test` after the unit tests.
 #
-#   tests/run.sh BIN [SECTION...]      sections: conformance roundtrip golden graph invariants shn cli gen lint
-#                                      conventions install fuzz hostile faults
+#   tests/run.sh BIN [SECTION...]      sections: conformance roundtrip golden graph invariants
+#                                      segments shn cli gen lint conventions install fuzz hostile
+#                                      faults
 #   UPDATE=1 tests/run.sh BIN golden   rewrite the golden files (review the diff!)
 #
 # Each check prints `name ... ok` or the difference; the script ends with a count and exits 1
@@ -12,7 +13,7 @@ bin=${1:?usage: tests/run.sh BIN [SECTION...]}; shift
 case $bin in /*) ;; *) bin=$PWD/$bin ;; esac
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top" || exit 2
-sections=${*:-conformance roundtrip golden graph invariants shn cli gen lint conventions install fuzz hostile faults}
+sections=${*:-conformance roundtrip golden graph invariants segments shn cli gen lint conventions install fuzz hostile faults}
 shared=${DFOPT_SHARED:-$top/../shared}
 [ -d "$shared/conformance" ] || [ -n "${DFOPT_SHARED:-}" ] || shared=/work/shared   # this workplace's copy
 # dfopt checks the IR once after its passes; here, after every pass that changed something
@@ -154,6 +155,9 @@ shn)
     # bash SHELL; PowerShell and cmd RUNs are skipped and counted), see tests/shn.py
     if out=$(python3 tests/shn.py "$bin" $(corpus_files) 2>&1); then ok "shn: ${out##*$'\n'}"
     else bad "shn" "$out"; fi ;;
+segments)
+    # a large file optimized in parts gives what the whole file gives (tests/segments.sh)
+    if out=$(tests/segments.sh "$bin" 2>&1); then ok "segments: ${out##*$'\n'}"; else bad "segments" "$out"; fi ;;
 cli)
     if out=$(tests/cli.sh "$bin" 2>&1); then ok "cli: ${out##*$'\n'}"; else bad "cli" "$out"; fi ;;
 conventions)
