@@ -41,6 +41,23 @@ mkdir "$tmp/copies" && cp "${files[@]}" "$tmp/copies/"
 vg "-i -O2 over copies of the corpus" 0 -i -O2 "$tmp/copies/"*.Dockerfile
 vg "lint --format=sarif over the corpus" '0|1' lint --no-config --format=sarif "${files[@]}"
 vg "parse errors (tests/bad/)" 2 tests/bad/*.Dockerfile
+# a large file cut into parts (compiler/segment.c): corpus files that start with a FROM (and
+# have LF lines and the backslash escape), joined under a syntax directive (some use BuildKit
+# syntax), with a stage whose --from no text resolves; DFOPT_SEGMENT=1 cuts it wherever it may
+# be (few places: the files share stage names, and stages of one name stay together)
+echo '# syntax=docker/dockerfile:1' >"$tmp/joined.Dockerfile"
+for f in "${files[@]}"; do
+    grep -q -e $'\r' -e '^#[[:space:]]*escape' "$f" && continue
+    first=$(grep -v -e '^[[:space:]]*#' -e '^[[:space:]]*$' "$f" | head -1 | awk '{ print toupper($1) }')
+    [ "$first" = FROM ] && { cat "$f"; echo; }
+done >>"$tmp/joined.Dockerfile"
+printf 'FROM scratch AS loose\nCOPY --from=${SRC} /x /x\n' >>"$tmp/joined.Dockerfile"
+parts=$(DFOPT_SEGMENT=1 DFOPT_SEGMENT_TRACE=1 "$bin" -O2 "$tmp/joined.Dockerfile" 2>&1 >/dev/null |
+        sed -n 's/^dfopt: .*: \([0-9]*\) parts, .*/\1/p')
+if [ "${parts:-0}" -ge 3 ]; then pass=$((pass + 1)); echo "the joined corpus is cut ($parts parts) ... ok"
+else fail=$((fail + 1)); echo "the joined corpus is cut ... FAILED: '$parts' parts"; fi
+DFOPT_SEGMENT=1 vg "-O2 in parts over the joined corpus" 0 -O2 "$tmp/joined.Dockerfile"
+DFOPT_SEGMENT=1 vg "--diff -O1 in parts over the joined corpus" 0 --diff -O1 "$tmp/joined.Dockerfile"
 for spec in corpus/gen/*.yaml; do
     [ -f "$spec" ] || continue
     vg "gen $spec" 0 gen "$spec"
