@@ -257,7 +257,7 @@ static int process(const cli *c, const char *path)
         doc = ir_doc_new(name, src, len);
         status = stream_doc(c, doc, d, plain, &out, &outlen);
     } else if (!c->stats && c->emit == EMIT_DOCKERFILE &&
-               segment_plan(name, src, len, &c->opt, segment_bytes(), &plan)) {
+               segment_plan(name, src, len, &c->opt, segment_bytes(len), &plan)) {
         /* a large file whose stages fall into independent runs: optimized in parts */
         const char *file = !c->context && strcmp(path, "-") != 0 ? path : NULL;
         df_options o = c->opt;

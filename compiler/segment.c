@@ -27,14 +27,25 @@
 #include <stdlib.h>
 #include <string.h>
 
-size_t segment_bytes(void)
+size_t segment_bytes(size_t len)
 {
-    static size_t bytes = SIZE_MAX; /* the environment, read once */
+    static size_t bytes = SIZE_MAX; /* the environment's, read once; 0: unset */
     if (bytes == SIZE_MAX) {
         const char *v = getenv("DFOPT_SEGMENT");
-        bytes = v && *v ? (size_t)strtoull(v, NULL, 10) : SEGMENT_BYTES;
+        bytes = v && *v ? (size_t)strtoull(v, NULL, 10) : 0;
+        if (v && *v && bytes == 0)
+            bytes = SIZE_MAX - 1; /* never */
     }
-    return bytes;
+    if (bytes == SIZE_MAX - 1)
+        return 0;
+    if (bytes)
+        return bytes;
+    if (len < SEGMENT_MIN_FILE)
+        return 0;
+    size_t part = len / 16;
+    return part < SEGMENT_MIN_PART ? SEGMENT_MIN_PART
+           : part > SEGMENT_MAX_PART ? SEGMENT_MAX_PART
+                                     : part;
 }
 
 /* A stage reference waiting for every stage to be known. */

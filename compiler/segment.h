@@ -26,10 +26,19 @@ typedef struct seg_plan {
     df_facts facts;     /* the whole file's, as read */
 } seg_plan;
 
-/* Bytes per part: DFOPT_SEGMENT=N in the environment (0: never cut), else SEGMENT_BYTES. A
- * file is cut only when it holds at least SEGMENT_PARTS parts of that size. */
-enum { SEGMENT_BYTES = 1 << 20, SEGMENT_PARTS = 4 };
-size_t segment_bytes(void);
+/* The bytes per part for a file of len bytes, 0 when it is not to be cut: DFOPT_SEGMENT=N in
+ * the environment (0: never), else a sixteenth of the file from SEGMENT_MIN_FILE on, between
+ * SEGMENT_MIN_PART and SEGMENT_MAX_PART: the parts a document each, at about 12 bytes of
+ * memory per byte of text, stay a fraction of the input (which is held, with the output), and
+ * are long enough for little cost per part. A file is cut only when it holds at least
+ * SEGMENT_PARTS parts. */
+enum {
+    SEGMENT_MIN_FILE = 512 << 10,
+    SEGMENT_MIN_PART = 64 << 10,
+    SEGMENT_MAX_PART = 1 << 20,
+    SEGMENT_PARTS = 4
+};
+size_t segment_bytes(size_t len);
 
 /* Can src (len bytes, read as name) be optimized in parts of about part bytes under opt, and
  * where is it cut? False (and plan empty) when the file is small, does not parse, holds NUL
