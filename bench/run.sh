@@ -236,6 +236,25 @@ kb=$(rss "cd '$data/files10k' && $T '$bin' -O1 */Dockerfile")
 echo "| 10,000 files | \`-O1\` | $(calc %.1f "$b10k / 1e6") | $(calc %.1f "$kb * 1024 / 1e6") | $(calc %.2f "$kb * 1024 / $b10k") | $(calc %.1f "(3 * $b10k + 8 * 1048576) / 1e6"): $(awk "BEGIN { print ($kb * 1024 < 3 * $b10k + 8 * 1048576) ? \"ok\" : \"over\" }") |"
 echo
 
+# ---- parts ----
+# A large file is optimized in parts (compiler/segment.c); DFOPT_SEGMENT=0 keeps it whole. The
+# same output either way (tests/segments.sh); here the time and the memory of each.
+echo "### Large files in parts and whole (\`DFOPT_SEGMENT=0\`)"
+echo
+echo "| input | mode | parts: s | whole: s | parts: peak RSS MB | whole: peak RSS MB |"
+echo "| --- | --- | ---: | ---: | ---: | ---: |"
+for f in big-10m big-100m; do
+    for m in -O1 -O2; do
+        tp=$(hf "$runs" "$T '$bin' $m '$data/$f/Dockerfile'")
+        tw=$(hf "$runs" "DFOPT_SEGMENT=0 $T '$bin' $m '$data/$f/Dockerfile'")
+        kp=$(rss "$T '$bin' $m '$data/$f/Dockerfile'")
+        kw=$(rss "DFOPT_SEGMENT=0 $T '$bin' $m '$data/$f/Dockerfile'")
+        echo "| $f | \`$m\` | $(calc %.2f "$tp") | $(calc %.2f "$tw") | $(calc %.1f "$kp * 1024 / 1e6")" \
+             "| $(calc %.1f "$kw * 1024 / 1e6") |"
+    done
+done
+echo
+
 # ---- growth ----
 echo "### Growth when the input grows 10x (time ratio; linear is 10)"
 echo
