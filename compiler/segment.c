@@ -319,6 +319,10 @@ static int run_part(void *ctx, size_t i, df_buf *out, df_buf *err)
         status = 2;
     } else {
         sema_stages(doc, &d);
+#ifndef NDEBUG
+        if (ir_check_each_pass()) /* as df_doc_parse checks a whole document */
+            ir_check(doc, "parse");
+#endif
         doc->facts = &p->facts;
         doc->context_file = j->context_file;
         if (df_doc_optimize(doc, j->opt, &d) < 0)
