@@ -28,6 +28,22 @@ void diags_release(df_diags *d)
     *d = (df_diags){0};
 }
 
+void diags_drop_lines(df_diags *d, size_t first, size_t last)
+{
+    size_t k = 0;
+    for (size_t i = 0; i < d->n; i++) {
+        diag *g = &d->v[i];
+        if (g->line >= first && g->line <= last) {
+            d->nerrors -= g->level == DIAG_ERROR;
+            free(g->message);
+            free(g->source_line);
+        } else {
+            d->v[k++] = *g;
+        }
+    }
+    d->n = k;
+}
+
 void df_diags_free(df_diags *d)
 {
     if (!d)

@@ -194,10 +194,14 @@ struct df_doc {
      * its next run then looks at every stage. */
     const bool *walk;
     bool walk_all_next;
-    /* A part of a larger file (segment.c): its text is a slice of the file's, and lines and
-     * stages are numbered as in the file, line_base lines and stage_base stages before it. */
+    /* A part of a larger file (segment.c): its text is a slice of the file's (part), or the
+     * file's head up to its first FROM and then the slice; lines and stages are numbered as in
+     * the file, line_base lines and stage_base stages before the slice. */
     bool part;
     size_t line_base, stage_base;
+    /* A part that starts with a copy of its file's global ARGs (jump_off bytes, line_jump
+     * lines): line_base applies from line line_jump on (0: every line). */
+    size_t jump_off, line_jump;
     const df_facts *facts; /* while df_doc_optimize runs: own_facts, or the file's (a part) */
     df_facts own_facts;
 };
@@ -231,6 +235,8 @@ struct df_diags {
 /* Frees d's diagnostics and leaves it empty, for a sink on the stack: a pass that reads text it
  * wrote only counts what the reading reports, `df_diags scratch = {0}`. */
 void diags_release(df_diags *d);
+/* Drops the diagnostics on lines first..last. */
+void diags_drop_lines(df_diags *d, size_t first, size_t last);
 void diag_add(df_diags *d, diag_level level, const df_doc *doc, size_t src_off, size_t len,
               const char *fmt, ...) __attribute__((format(printf, 6, 7)));
 /* diag_add about node n at source offset off (SIZE_MAX: none): a node a pass rewrote has no
@@ -340,10 +346,18 @@ void sema_stages(df_doc *doc, df_diags *d);
 bool node_flag(const df_node *n, const char *name, df_slice *value);
 /* The stage a `--from=` value or FROM base names, -1 when it is an image. */
 int sema_stage_ref(const df_doc *doc, df_slice ref, size_t before_stage);
+/* The global ARGs of doc (the ARGs before its first FROM, with their defaults), to expand a
+ * FROM's base as sema_stages does (into arena; g NULL: none); doc must outlive them. */
+typedef struct sema_globals sema_globals;
+sema_globals *sema_globals_read(df_doc *doc);
+df_slice sema_expand_base(sema_globals *g, char escape, df_arena *arena, df_slice base);
+void sema_globals_free(sema_globals *g); /* NULL is allowed */
 
 /* ---- printing (printer.c) ---- */
 
 void print_doc(const df_doc *doc, df_buf *out);
+/* The same from node n on (n in doc's list): its lead, text, and what follows. */
+void print_doc_from(const df_doc *doc, const df_node *n, df_buf *out);
 /* print_doc written to f piece by piece (the output is never held whole); false on a write
  * error. */
 bool print_doc_file(const df_doc *doc, FILE *f);

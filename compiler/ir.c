@@ -427,7 +427,7 @@ void ir_line_col(const df_doc *cdoc, size_t off, size_t *line, size_t *col)
         else
             hi = mid;
     }
-    *line = doc->line_base + lo + 1;
+    *line = lo + 1 + (lo >= doc->line_jump ? doc->line_base : 0);
     *col = off - ls[lo] + 1;
     if (lo == 0 && !doc->part && doc->src.n >= 3 && memcmp(doc->src.p, "\xEF\xBB\xBF", 3) == 0 && off >= 3)
         *col -= 3;
@@ -437,7 +437,8 @@ size_t ir_line_start(const df_doc *cdoc, size_t line)
 {
     df_doc *doc = (df_doc *)cdoc; /* the index is a cache */
     size_t *ls = line_index(doc);
-    line -= line > doc->line_base ? doc->line_base : line; /* 0: before the document */
+    if (line > doc->line_jump) /* past the head a part starts with: 0 when before the slice */
+        line = line > doc->line_jump + doc->line_base ? line - doc->line_base : 0;
     return line && line <= doc->nlines ? ls[line - 1] : SIZE_MAX;
 }
 

@@ -131,7 +131,7 @@ static void lexer_init(lexer *lx, df_doc *doc, df_diags *d, const char *s, size_
     lx->s = s;
     lx->len = len;
     lx->pos = 0;
-    lx->lineno = synth ? 0 : doc->line_base;
+    lx->lineno = synth || doc->jump_off ? 0 : doc->line_base;
     lx->directives_done = synth || doc->part; /* rewritten text and parts have no directives */
     lx->seen_syntax = lx->seen_escape = lx->seen_check = false;
     lx->segs = NULL;
@@ -393,6 +393,8 @@ bool parse_document_each(df_doc *doc, df_diags *d, parse_each_fn each, void *ctx
     while (lx.pos < lx.len) {
         size_t ls = lx.pos, n;
         lx.pos = next_line(&lx, ls, &n);
+        if (ls == doc->jump_off && ls)
+            lx.lineno += doc->line_base; /* a part's own text, after its file's head */
         if (ls == 0 && !doc->part && n >= 3 && memcmp(lx.s, "\xEF\xBB\xBF", 3) == 0)
             ls = 3, n -= 3; /* the BOM belongs to the lead, not to the first instruction */
         const char *p = lx.s + ls;

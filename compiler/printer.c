@@ -13,7 +13,12 @@
 
 void print_doc(const df_doc *doc, df_buf *out)
 {
-    for (const df_node *n = doc->head; n; n = n->next) {
+    print_doc_from(doc, doc->head, out);
+}
+
+void print_doc_from(const df_doc *doc, const df_node *from, df_buf *out)
+{
+    for (const df_node *n = from; n; n = n->next) {
         const df_slice *prev = n->prev ? &n->prev->text : NULL;
         if (prev && prev->n && prev->p[prev->n - 1] != '\n')
             buf_put_slice(out, ir_newline(doc)); /* a node moved after an unterminated line */

@@ -15,7 +15,10 @@
  * A part is a document of its own over its slice of the file (doc->part): its lines and its
  * stages are numbered as in the file (doc->line_base, doc->stage_base; numeric --from values
  * name the same stage), it has the file's directives, newline style and facts, and its output
- * is its text's. The first part holds the file's head (directives, comments) as read.
+ * is its text's. The first part holds the file's head (directives, comments) as read. When the
+ * head holds global ARGs (the only instructions it may hold), every other part is read after a
+ * copy of it (doc->jump_off), so that its FROMs expand as in the file; it prints from its first
+ * FROM on, and what the passes say about the head it leaves to the first part.
  */
 #include "segment.h"
 #include "expand.h"
@@ -67,6 +70,9 @@ typedef struct scan {
     size_t nodes;
     bool ok;                 /* nothing rules the plan out so far */
     df_facts facts;
+    size_t head_args;        /* ARGs before the first FROM */
+    df_doc *head;            /* the file up to its first FROM, when it holds ARGs ... */
+    sema_globals *globals;   /* ... and their defaults, to expand the FROMs as sema does */
 } scan;
 
 static void tie(scan *sc, size_t a, size_t b)
@@ -81,12 +87,6 @@ static df_slice lower_copy(scan *sc, df_slice s)
     for (size_t i = 0; i < s.n; i++)
         p[i] = (char)ascii_fold((unsigned char)s.p[i]);
     return (df_slice){p, s.n};
-}
-
-static bool no_global(void *ctx, df_slice name, df_slice *value)
-{
-    (void)ctx, (void)name, (void)value;
-    return false;
 }
 
 static void add_ref(void *ctx, const df_node *n, df_slice ref, graph_edge_kind kind)
@@ -116,13 +116,21 @@ static void add_stage(scan *sc, const df_doc *doc, const df_node *n)
     sc->line[s] = n->line - 1 - nl;
     sc->group[s] = (int)s;
     sc->last_name[s] = (df_slice){NULL, 0};
-    /* the base as sema_stages expands it, with no global ARG: an earlier stage of that name */
+    /* the file's head: the global ARGs, read apart (the scan keeps no instruction) */
+    if (s == 0 && sc->head_args) {
+        sc->head = ir_doc_new(doc->name, doc->src.p, sc->start[0]);
+        df_diags d = {0};
+        if (parse_document(sc->head, &d) && d.nerrors == 0)
+            sc->globals = sema_globals_read(sc->head);
+        else
+            sc->ok = false;
+        diags_release(&d);
+    }
+    /* the base as sema_stages expands it: an earlier stage of that name */
     if (n->nargs > 0) {
-        df_slice base = n->args[0].v, expanded = base;
-        expand_error err;
+        df_slice base = n->args[0].v;
         df_arena_mark m = arena_mark(&sc->names);
-        if (!expand_word(&sc->names, base, doc->escape, no_global, NULL, true, &expanded, &err))
-            expanded = base;
+        df_slice expanded = sema_expand_base(sc->globals, doc->escape, &sc->names, base);
         if (expanded.n && !(expanded.p[0] >= '0' && expanded.p[0] <= '9')) {
             size_t i = name_index_get(&sc->by_name, lower_copy(sc, expanded));
             if (i)
@@ -158,8 +166,11 @@ static void scan_node(void *ctx, const df_doc *doc, const df_node *n)
         add_stage(sc, doc, n);
         return;
     }
-    if (sc->n == 0) {
-        sc->ok = false; /* an instruction before the first FROM (a global ARG) */
+    if (sc->n == 0) { /* before the first FROM: the global ARGs, which every part gets */
+        if (n->kind == DF_ARG)
+            sc->head_args++;
+        else
+            sc->ok = false;
         return;
     }
     if (n->kind == DF_COPY || n->kind == DF_ADD || n->kind == DF_RUN || n->kind == DF_ONBUILD) {
@@ -267,6 +278,10 @@ bool segment_plan(const char *name, const char *src, size_t len, const df_option
     }
     if (ok) {
         facts_end(&sc.facts, doc);
+        plan->head = sc.head_args ? sc.start[0] : 0;
+        plan->head_lines = 0;
+        for (size_t i = 0; i < plan->head; i++)
+            plan->head_lines += src[i] == '\n';
         plan->escape = doc->escape;
         plan->crlf = doc->crlf;
         plan->syntax = doc->syntax;
@@ -281,6 +296,8 @@ bool segment_plan(const char *name, const char *src, size_t len, const df_option
         fprintf(stderr, "dfopt: %s: %zu part%s, %zu stages\n", name, ok ? plan->n : 1,
                 ok ? "s" : "", sc.n);
     df_doc_free(doc);
+    sema_globals_free(sc.globals);
+    df_doc_free(sc.head);
     arena_free(&sc.names);
     name_index_free(&sc.by_name);
     free(sc.start);
@@ -305,14 +322,27 @@ static int run_part(void *ctx, size_t i, df_buf *out, df_buf *err)
 {
     const job *j = ctx;
     const seg_plan *p = j->plan;
-    df_doc *doc = ir_doc_new(j->name, j->src + p->off[i], p->off[i + 1] - p->off[i]);
-    doc->part = i > 0;
-    doc->line_base = p->line[i];
+    size_t head = i > 0 ? p->head : 0, n = p->off[i + 1] - p->off[i];
+    char *text = NULL; /* the file's head, then the part */
+    df_doc *doc;
+    if (head) {
+        text = xmalloc(head + n);
+        memcpy(text, j->src, head);
+        memcpy(text + head, j->src + p->off[i], n);
+        doc = ir_doc_new(j->name, text, head + n);
+        doc->jump_off = head;
+        doc->line_jump = p->head_lines;
+        doc->line_base = p->line[i] - p->head_lines;
+    } else {
+        doc = ir_doc_new(j->name, j->src + p->off[i], n);
+        doc->part = i > 0;
+        doc->line_base = p->line[i];
+        doc->escape = p->escape;
+        doc->syntax = p->syntax;
+        doc->check = p->check;
+    }
     doc->stage_base = p->stage[i];
-    doc->escape = p->escape;
     doc->crlf = p->crlf;
-    doc->syntax = p->syntax;
-    doc->check = p->check;
     df_diags d = {0};
     int status = 0;
     if (!parse_document(doc, &d) || d.nerrors) {
@@ -325,14 +355,22 @@ static int run_part(void *ctx, size_t i, df_buf *out, df_buf *err)
 #endif
         doc->facts = &p->facts;
         doc->context_file = j->context_file;
-        if (df_doc_optimize(doc, j->opt, &d) < 0)
+        if (df_doc_optimize(doc, j->opt, &d) < 0) {
             status = 2;
-        else
+        } else if (!head) {
             print_doc(doc, out);
+        } else { /* the part from its first FROM: the head is the first part's */
+            const df_node *from = doc->head;
+            while (from && from->kind != DF_FROM)
+                from = from->next;
+            print_doc_from(doc, from, out);
+            diags_drop_lines(&d, 1, p->head_lines);
+        }
     }
     diag_render(&d, err, j->color);
     diags_release(&d);
     df_doc_free(doc);
+    free(text);
     return status;
 }
 

@@ -20,6 +20,9 @@ typedef struct seg_plan {
     size_t *off;        /* n + 1 byte offsets: part k is off[k] .. off[k + 1] */
     size_t *line;       /* the lines before part k */
     size_t *stage;      /* the stages before part k */
+    size_t head;        /* the bytes before the first FROM when they hold global ARGs, which
+                         * every part gets in front of its own text (0: none) ... */
+    size_t head_lines;  /* ... and their lines */
     char escape;        /* the file's parser directives and newline style */
     bool crlf;
     df_slice syntax, check;
@@ -42,8 +45,8 @@ size_t segment_bytes(size_t len);
 
 /* Can src (len bytes, read as name) be optimized in parts of about part bytes under opt, and
  * where is it cut? False (and plan empty) when the file is small, does not parse, holds NUL
- * bytes or ends in an open continuation, has instructions before its first FROM (global ARGs),
- * has no place to cut (stage references tie every stage to the next), or when a part could
+ * bytes or ends in an open continuation, has instructions other than ARG before its first
+ * FROM, has no place to cut (stage references tie every stage to the next), or when a part could
  * not decide as the whole file would: --target, --heredoc, --dump-after; dead-stage named in
  * --passes, or selected on a file whose stage graph is certain (it would remove the stages the
  * last one does not need); BuildKit-only syntax with no syntax directive. */

@@ -154,6 +154,50 @@ static void global_args(df_doc *doc, globals *g)
     }
 }
 
+/* A FROM's base with the global ARGs' defaults substituted (sema_stages' base_expanded). */
+static df_slice expand_base(char escape, df_arena *arena, globals *g, df_slice base)
+{
+    df_slice out = base;
+    expand_error err;
+    if (base.n && !plain_word(base, escape))
+        expand_word(arena, base, escape, global_lookup, g, true, &out, &err);
+    return out;
+}
+
+struct sema_globals {
+    df_doc *doc;
+    globals g;
+};
+
+sema_globals *sema_globals_read(df_doc *doc)
+{
+    sema_globals *sg = xcalloc(1, sizeof *sg);
+    sg->doc = doc;
+    global_args(doc, &sg->g);
+    return sg;
+}
+
+df_slice sema_expand_base(sema_globals *sg, char escape, df_arena *arena, df_slice base)
+{
+    globals none = {0};
+    return expand_base(escape, arena, sg ? &sg->g : &none, base);
+}
+
+static void globals_free(globals *g)
+{
+    free(g->names);
+    free(g->values);
+    name_index_free(&g->index);
+}
+
+void sema_globals_free(sema_globals *sg)
+{
+    if (!sg)
+        return;
+    globals_free(&sg->g);
+    free(sg);
+}
+
 void sema_stages(df_doc *doc, df_diags *d)
 {
     (void)d;
@@ -186,10 +230,7 @@ void sema_stages(df_doc *doc, df_diags *d)
             if (n->nargs >= 3 && slice_eq_nocase(n->args[1].v, "as"))
                 s->name = n->args[2].v;
             node_flag(n, "platform", &s->platform);
-            expand_error err;
-            if (s->base.n && !plain_word(s->base, doc->escape))
-                expand_word(&doc->arena, s->base, doc->escape, global_lookup, &g, true,
-                            &s->base_expanded, &err);
+            s->base_expanded = expand_base(doc->escape, &doc->arena, &g, s->base);
             size_t blen = s->base_expanded.n < 63 ? s->base_expanded.n : 63;
             if ((name_lengths >> blen) & 1)
                 s->base_stage = sema_stage_ref(doc, s->base_expanded, (size_t)stage);
@@ -205,8 +246,6 @@ void sema_stages(df_doc *doc, df_diags *d)
         }
         n->stage = stage;
     }
-    free(g.names);
-    free(g.values);
-    name_index_free(&g.index);
+    globals_free(&g);
     doc->stages_stale = false;
 }

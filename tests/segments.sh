@@ -38,6 +38,7 @@ for i in $(seq 0 159); do
     : >"$out"
     # the mount is BuildKit syntax: without the directive, the file is not cut (below)
     [ $((i % 3)) = 1 ] && echo '# syntax=docker/dockerfile:1' >"$out"
+    [ $((i % 5)) = 2 ] && printf 'arg TAG=3.19\nARG NAME=x\n' >>"$out" # global ARGs
     for j in $(seq 0 $((1 + i % 6))); do
         f=${froms[$(((i * 7 + j * 13 + j * j) % n))]}
         [ -s "$out" ] && [ "$(tail -c1 "$out" | od -An -c | tr -d ' ')" != '\n' ] && echo >>"$out"
@@ -47,6 +48,7 @@ for i in $(seq 0 159); do
         [ "$(tail -c1 "$out" | od -An -c | tr -d ' ')" != '\n' ] && echo >>"$out"
         printf "${loose[$((i % 3))]}" >>"$out"
     fi
+    [ $((i % 5)) = 2 ] && printf 'FROM alpine:${TAG} AS tagged\nRUN echo $NAME\n' >>"$out"
 done
 inputs=("$tmp"/in/*.Dockerfile)
 
@@ -95,8 +97,17 @@ whole() { # NAME EXPECT-ONE-PART-BECAUSE ARGS...
     k=$(parts "$@")
     if [ "$k" = 1 ] || [ -z "$k" ]; then ok "whole: $name"; else bad "whole: $name" "$k parts"; fi
 }
-{ echo 'ARG V=1'; cat "$base"; } >"$tmp/globalarg.Dockerfile"
-whole "a global ARG" -O1 "$tmp/globalarg.Dockerfile"
+# the global ARGs go with every part: a FROM that names a stage through one ties to it
+{ echo '# syntax=docker/dockerfile:1'; printf 'ARG FIRST=first\nFROM alpine AS first\nRUN true\n'
+  sed 1d "$base"; } >"$tmp/argfirst.Dockerfile"
+cp "$tmp/argfirst.Dockerfile" "$tmp/argnamed.Dockerfile"
+printf 'FROM alpine\nRUN true\n' >>"$tmp/argfirst.Dockerfile"
+printf 'FROM ${FIRST}\nRUN true\n' >>"$tmp/argnamed.Dockerfile"
+k=$(parts -O1 "$tmp/argfirst.Dockerfile")
+if [ "${k:-0}" -ge 3 ]; then ok "a file with global ARGs is cut"; else bad "a file with global ARGs is cut" "parts: '$k'"; fi
+whole "a global ARG naming the first stage in the last" -O1 "$tmp/argnamed.Dockerfile"
+{ echo 'ENV V=1'; cat "$base"; } >"$tmp/globalenv.Dockerfile"
+whole "an ENV before the first FROM" -O1 "$tmp/globalenv.Dockerfile"
 whole "--target" -O1 --target loose "$base"
 whole "--heredoc" -O1 --heredoc "$base"
 whole "dead-stage named" --passes=dead-stage,merge-run "$base"
