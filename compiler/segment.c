@@ -4,8 +4,8 @@
  * The plan reads the file once, one instruction at a time (parse_document_each: the node list
  * is never built), and keeps per stage only where it starts and what ties it to others:
  *   - its name (stages of one name are tied: a name is looked up before or after);
- *   - its base, expanded as sema_stages expands it (the file has no global ARG to expand it
- *     with), when that names an earlier stage;
+ *   - its base, expanded as sema_stages expands it (with the file's global ARGs), when that
+ *     names an earlier stage;
  *   - each --from and mount from= (graph_node_refs), by name or index, resolved once every
  *     stage is known as sema_stage_ref resolves it.
  * The stages so tied form groups (union-find); the file may be cut before a stage no group
@@ -58,16 +58,13 @@ typedef struct pending {
 } pending;
 
 typedef struct scan {
-    const df_options *opt;
     df_arena names;          /* the names and references kept (lower case) */
     size_t n, cap;           /* stages */
     size_t *start, *line;    /* where each stage's FROM (with its lead) starts; lines before */
     int *group;              /* union-find parent */
     name_index by_name;      /* lower-case name -> 1 + the first stage of that name */
-    df_slice *last_name;     /* per stage: its name (lower case), empty when unnamed */
     pending *refs;
     size_t nrefs, caprefs;
-    size_t nodes;
     bool ok;                 /* nothing rules the plan out so far */
     df_facts facts;
     size_t head_args;        /* ARGs before the first FROM */
@@ -107,7 +104,6 @@ static void add_stage(scan *sc, const df_doc *doc, const df_node *n)
         sc->start = xrealloc(sc->start, sc->cap * sizeof *sc->start);
         sc->line = xrealloc(sc->line, sc->cap * sizeof *sc->line);
         sc->group = xrealloc(sc->group, sc->cap * sizeof *sc->group);
-        sc->last_name = xrealloc(sc->last_name, sc->cap * sizeof *sc->last_name);
     }
     size_t s = sc->n++, nl = 0;
     for (size_t i = 0; i < n->lead.n; i++)
@@ -115,7 +111,6 @@ static void add_stage(scan *sc, const df_doc *doc, const df_node *n)
     sc->start[s] = (size_t)(n->lead.p - doc->src.p);
     sc->line[s] = n->line - 1 - nl;
     sc->group[s] = (int)s;
-    sc->last_name[s] = (df_slice){NULL, 0};
     /* the file's head: the global ARGs, read apart (the scan keeps no instruction) */
     if (s == 0 && sc->head_args) {
         sc->head = ir_doc_new(doc->name, doc->src.p, sc->start[0]);
@@ -149,7 +144,6 @@ static void add_stage(scan *sc, const df_doc *doc, const df_node *n)
             tie(sc, s, i - 1);
         else
             name_index_put(&sc->by_name, name, s);
-        sc->last_name[s] = name;
     }
 }
 
@@ -157,7 +151,8 @@ static void add_stage(scan *sc, const df_doc *doc, const df_node *n)
 static void scan_node(void *ctx, const df_doc *doc, const df_node *n)
 {
     scan *sc = ctx;
-    sc->nodes++;
+    if (n->flags & DF_N_OPEN)
+        sc->ok = false; /* its continuation runs into the end of the file: not optimized */
     if (!sc->facts.have_style)
         facts_step(&sc->facts, doc, n);
     sc->facts.buildkit = sc->facts.buildkit || rw_node_buildkit(n);
@@ -179,8 +174,6 @@ static void scan_node(void *ctx, const df_doc *doc, const df_node *n)
             sc->facts.uncertain = true;
         sc->facts.reads_all = sc->facts.reads_all || pkg_reads_every_stage(n);
     }
-    if (n->flags & DF_N_OPEN)
-        sc->ok = false; /* its continuation runs into the end of the file */
 }
 
 /* Resolves the references as sema_stage_ref does with every stage known: an index, or the
@@ -235,7 +228,7 @@ bool segment_plan(const char *name, const char *src, size_t len, const df_option
     if (part == 0 || len < part * SEGMENT_PARTS || (opt->level == 0 && !opt->passes) ||
         memchr(src, '\0', len))
         return false;
-    scan sc = {.opt = opt, .ok = true};
+    scan sc = {.ok = true};
     df_doc *doc = ir_doc_new(name, src, len);
     df_diags d = {0};
     bool parsed = parse_document_each(doc, &d, scan_node, &sc) && d.nerrors == 0;
@@ -303,7 +296,6 @@ bool segment_plan(const char *name, const char *src, size_t len, const df_option
     free(sc.start);
     free(sc.line);
     free(sc.group);
-    free(sc.last_name);
     free(sc.refs);
     return ok;
 }

@@ -108,6 +108,9 @@ if [ "${k:-0}" -ge 3 ]; then ok "a file with global ARGs is cut"; else bad "a fi
 whole "a global ARG naming the first stage in the last" -O1 "$tmp/argnamed.Dockerfile"
 { echo 'ENV V=1'; cat "$base"; } >"$tmp/globalenv.Dockerfile"
 whole "an ENV before the first FROM" -O1 "$tmp/globalenv.Dockerfile"
+# a last FROM whose continuation runs into the end: the file is not optimized at all
+{ cat "$base"; printf 'FROM alpine AS open \\\n'; } >"$tmp/open.Dockerfile"
+whole "a continuation into the end of the file" -O1 "$tmp/open.Dockerfile"
 whole "--target" -O1 --target loose "$base"
 whole "--heredoc" -O1 --heredoc "$base"
 whole "dead-stage named" --passes=dead-stage,merge-run "$base"
