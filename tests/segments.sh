@@ -86,10 +86,21 @@ for p in maintainer env-form add-to-copy workdir-abs cd-workdir copy-chown hoist
 done
 inputs=("${all_inputs[@]}")
 
+# the file the checks below start from (it holds a syntax directive on its first line)
+base=$tmp/in/j4.Dockerfile
+# ---- directives and line ends: CRLF, a BOM before the global ARGs, the backtick escape ----
+sed 's/$/\r/' "$base" >"$tmp/crlf.Dockerfile"
+{ printf '\357\273\277# syntax=docker/dockerfile:1\nARG X=1\n'; sed 1d "$base"; } >"$tmp/bom.Dockerfile"
+{ printf '# escape=`\n# syntax=docker/dockerfile:1\nARG X=1\n'; sed 1d "$base" | sed 's/\\$/`/'; } \
+    >"$tmp/backtick.Dockerfile"
+inputs=("$tmp/crlf.Dockerfile" "$tmp/bom.Dockerfile" "$tmp/backtick.Dockerfile")
+same "CRLF, BOM, backtick escape (-O1)" 3 -O1
+same "CRLF, BOM, backtick escape (-O2)" 3 -O2
+inputs=("${all_inputs[@]}")
+
 # ---- what keeps a file whole ----
 parts() { DFOPT_SEGMENT=1 DFOPT_SEGMENT_TRACE=1 "$bin" "$@" 2>&1 >/dev/null |
           sed -n 's/^dfopt: .*: \([0-9]*\) parts\?, [0-9]* stages$/\1/p'; }
-base=$tmp/in/j4.Dockerfile
 k=$(parts -O1 "$base")
 if [ "${k:-0}" -ge 3 ]; then ok "a joined file is cut"; else bad "a joined file is cut" "parts: '$k'"; fi
 whole() { # NAME EXPECT-ONE-PART-BECAUSE ARGS...
