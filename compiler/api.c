@@ -197,7 +197,8 @@ static void track_group(df_doc *doc, stage_track *t)
     }
     for (size_t s = 0; s < t->n; s++) {
         uf_join(t->group, (int)s, doc->stages[s].base_stage);
-        uf_join(t->group, (int)s, doc->stages[s].prev_same); /* a name is looked up before or after */
+        /* a name is looked up before or after */
+        uf_join(t->group, (int)s, doc->stages[s].prev_same);
     }
     tie_ctx c = {doc, t->group, -1};
     for (df_node *n = doc->head; n; n = n->next) {

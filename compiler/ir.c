@@ -429,7 +429,8 @@ void ir_line_col(const df_doc *cdoc, size_t off, size_t *line, size_t *col)
     }
     *line = lo + 1 + (lo >= doc->line_jump ? doc->line_base : 0);
     *col = off - ls[lo] + 1;
-    if (lo == 0 && !doc->part && doc->src.n >= 3 && memcmp(doc->src.p, "\xEF\xBB\xBF", 3) == 0 && off >= 3)
+    if (lo == 0 && !doc->part && doc->src.n >= 3 &&
+        memcmp(doc->src.p, "\xEF\xBB\xBF", 3) == 0 && off >= 3)
         *col -= 3;
 }
 
