@@ -154,10 +154,11 @@ static int optimize(df_doc *doc, const df_options *opt, df_diags *d);
  * it by a FROM, a --from or a mount's from= (in either direction: heirs and readers tell a
  * stage what to keep; every stage of a name counts). The stages so tied form groups
  * (union-find, recomputed when an instruction that may name a stage changes); the pass walks
- * the groups holding a changed stage, and every stage holding a reference no text resolves (a
- * variable in --from, a quoted mount, ONBUILD with --from: its effect may reach any stage, so
- * the walk must see it), unless that stage changed itself: then it walks everything. A change
- * to the stages themselves or to the global ARGs makes every stage changed.
+ * the groups holding a changed stage, and the groups holding a stage with a reference no text
+ * resolves (a variable in --from, a quoted mount, ONBUILD with --from: its effect may reach any
+ * stage, so the walk must see it, and with the stages tied to it), unless that stage changed
+ * itself: then it walks everything. A change to the stages themselves or to the global ARGs
+ * makes every stage changed.
  */
 /* Below TRACK_STAGES stages the bookkeeping costs more than the walks it saves. */
 enum { MAX_PASSES = 64, TRACK_STAGES = 32 };
@@ -329,10 +330,16 @@ static int track_walk(df_doc *doc, stage_track *t, size_t i)
     }
     if (!any)
         return RUN_NONE;
+    /* a stage holding a reference no text resolves is walked in every run, with the stages tied
+     * to it: what a pass decides there may depend on them (pkg-hygiene keeps the package lists
+     * of a stage another one mounts) */
+    for (size_t s = 0; s < t->n; s++)
+        if (t->loose[s])
+            t->walk[uf_root(t->group, (int)s)] = true;
     /* down from the end: a group's root is its first stage, whose mark the others read before
      * it gets its own */
     for (size_t s = t->n; s-- > 0;)
-        t->walk[s] = t->walk[uf_root(t->group, (int)s)] || t->loose[s];
+        t->walk[s] = t->walk[uf_root(t->group, (int)s)];
     return RUN_SOME;
 }
 
