@@ -5,14 +5,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-df_doc *df_doc_parse(const char *name, const char *src, size_t len, df_diags *d)
+bool doc_read(df_doc *doc, df_diags *d)
 {
-    df_doc *doc = ir_doc_new(name, src, len);
     size_t before = d->nerrors;
-    if (!parse_document(doc, d) || d->nerrors > before) {
-        df_doc_free(doc);
-        return NULL;
-    }
+    if (!parse_document(doc, d) || d->nerrors > before)
+        return false;
     sema_stages(doc, d);
 #ifndef NDEBUG
     /* when asked (the tests): df_doc_optimize checks the whole IR, the parser's nodes with the
@@ -20,6 +17,16 @@ df_doc *df_doc_parse(const char *name, const char *src, size_t len, df_diags *d)
     if (ir_check_each_pass())
         ir_check(doc, "parse");
 #endif
+    return true;
+}
+
+df_doc *df_doc_parse(const char *name, const char *src, size_t len, df_diags *d)
+{
+    df_doc *doc = ir_doc_new(name, src, len);
+    if (!doc_read(doc, d)) {
+        df_doc_free(doc);
+        return NULL;
+    }
     return doc;
 }
 

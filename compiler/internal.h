@@ -475,6 +475,9 @@ static inline df_node *ir_walk_last(const df_doc *doc)
 typedef enum { WALK_DEFAULT, WALK_CHANGED_STAGES, WALK_EVERY_STAGE } optimize_walk_mode;
 void optimize_walk(optimize_walk_mode mode);
 
+/* Parses doc (made by ir_doc_new, and set up as a part when it is one) and reads its stages,
+ * as df_doc_parse does; false on a parse error (reported in d). */
+bool doc_read(df_doc *doc, df_diags *d);
 /* Does opt select pass p (--passes, else the level; minus --skip)? Are the pass names opt
  * gives all known (df_doc_optimize reports those that are not)? */
 bool optimize_selects(const df_options *opt, const df_pass *p);

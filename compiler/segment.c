@@ -337,14 +337,9 @@ static int run_part(void *ctx, size_t i, df_buf *out, df_buf *err)
     doc->crlf = p->crlf;
     df_diags d = {0};
     int status = 0;
-    if (!parse_document(doc, &d) || d.nerrors) {
+    if (!doc_read(doc, &d)) {
         status = 2;
     } else {
-        sema_stages(doc, &d);
-#ifndef NDEBUG
-        if (ir_check_each_pass()) /* as df_doc_parse checks a whole document */
-            ir_check(doc, "parse");
-#endif
         doc->facts = &p->facts;
         doc->context_file = j->context_file;
         if (df_doc_optimize(doc, j->opt, &d) < 0) {
