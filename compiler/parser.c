@@ -270,21 +270,9 @@ static const unsigned char letter_case[256] = {
 };
 #undef LETTER
 
-/* The case of the letters of keyword k (KW_LOWER | KW_UPPER), avail bytes readable from k.p.
- * A keyword of its kind's length is ASCII letters (ascii): eight bytes read at once hold the
- * case in their 0x20 bits. */
-static inline unsigned keyword_case(df_slice k, size_t avail, bool ascii)
+/* The case of the letters of keyword k: KW_LOWER, KW_UPPER, both or neither. */
+static inline unsigned keyword_case(df_slice k)
 {
-#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-    if (ascii && k.n <= 8 && avail >= 8) {
-        uint64_t a, m = (k.n == 8 ? ~(uint64_t)0 : ((uint64_t)1 << (8 * k.n)) - 1) &
-                        0x2020202020202020u;
-        memcpy(&a, k.p, 8);
-        return ((a & m) ? KW_LOWER : 0) | ((a & m) != m ? KW_UPPER : 0);
-    }
-#else
-    (void)avail, (void)ascii;
-#endif
     unsigned has = 0;
     for (size_t i = 0; i < k.n; i++)
         has |= letter_case[(unsigned char)k.p[i]];
@@ -868,8 +856,7 @@ static bool parse_line(df_doc *doc, df_node *top, df_node *n, size_t base, df_sl
     size_t kn;
     n->kind = keyword_at(text.p + i, end - i, &kn);
     n->keyword = (df_slice){text.p + i, kn};
-    n->kwcase = (uint8_t)keyword_case(n->keyword, end - i,
-                                      n->kind != DF_UNKNOWN && kn == kinds[n->kind].len);
+    n->kwcase = (uint8_t)keyword_case(n->keyword);
     size_t k = i + kn, as;
     ln.len = end;
     n->bflags = NULL;
