@@ -125,7 +125,7 @@ typedef struct df_stage {
 } df_stage;
 
 /* What the passes know of the whole file as it was read, before any pass changed it: worked
- * out when df_doc_optimize starts (api.c facts_read), or once for all the parts of a large file
+ * out when df_doc_optimize starts (api.c facts_step), or once for all the parts of a large file
  * (segment.c), so that each part decides as the whole file would. */
 typedef struct df_facts {
     size_t upper, lower;   /* keyword-case: keywords all upper case, all lower case */
@@ -134,7 +134,6 @@ typedef struct df_facts {
     bool leading;          /* ... and whether `&&` starts the line (runscript.h rs_style) */
     /* set for the parts of a file alone (of_parts): what a pass would see in the others */
     bool of_parts;
-    bool buildkit;         /* some instruction uses BuildKit-only syntax (rw_buildkit_syntax) */
     bool shell;            /* a SHELL instruction, alone or in ONBUILD (rw_has_shell) */
     bool uncertain;        /* dead-stage: some stage reference no text resolves */
     bool variable_from;    /* exec-form: a FROM whose variable may name a stage */

@@ -186,11 +186,12 @@ bool rw_node_shell(const df_node *n)
     return n->kind == DF_SHELL || (n->sub && n->sub->kind == DF_SHELL);
 }
 
-/* In a part of a large file (segment.c), the whole file counts as it was read: segment.c takes
- * no file whose passes could add such syntax (heredoc-form's heredocs, under --heredoc). */
+/* A part of a large file (segment.c) answers as its file: segment.c cuts a file with such
+ * syntax only under a syntax directive, which every part has, and no file whose passes could
+ * add such syntax (heredoc-form's heredocs, under --heredoc). */
 bool rw_buildkit_syntax(const df_doc *doc)
 {
-    if (doc->syntax.n || (doc->facts && doc->facts->of_parts && doc->facts->buildkit))
+    if (doc->syntax.n)
         return true;
     for (const df_node *n = doc->head; n; n = n->next)
         if (rw_node_buildkit(n))

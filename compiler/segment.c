@@ -66,6 +66,7 @@ typedef struct scan {
     pending *refs;
     size_t nrefs, caprefs;
     bool ok;                 /* nothing rules the plan out so far */
+    bool buildkit;           /* some instruction uses BuildKit-only syntax */
     df_facts facts;
     size_t head_args;        /* ARGs before the first FROM */
     df_doc *head;            /* the file up to its first FROM, when it holds ARGs ... */
@@ -155,7 +156,7 @@ static void scan_node(void *ctx, const df_doc *doc, const df_node *n)
         sc->ok = false; /* its continuation runs into the end of the file: not optimized */
     if (!sc->facts.have_style)
         facts_step(&sc->facts, doc, n);
-    sc->facts.buildkit = sc->facts.buildkit || rw_node_buildkit(n);
+    sc->buildkit = sc->buildkit || rw_node_buildkit(n);
     sc->facts.shell = sc->facts.shell || rw_node_shell(n);
     if (n->kind == DF_FROM) {
         add_stage(sc, doc, n);
@@ -234,7 +235,7 @@ bool segment_plan(const char *name, const char *src, size_t len, const df_option
     bool parsed = parse_document_each(doc, &d, scan_node, &sc) && d.nerrors == 0;
     diags_release(&d);
     bool ok = parsed && sc.ok && sc.n > 1 && passes_allow(opt, &sc.facts) &&
-              (doc->syntax.n || !sc.facts.buildkit);
+              (doc->syntax.n || !sc.buildkit);
     if (ok) {
         tie_refs(&sc);
         /* the last stage each group reaches: a cut before s is open when no group of the
