@@ -25,23 +25,20 @@
 #include "parallel.h"
 #include "stream.h"
 
-#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 size_t segment_bytes(size_t len)
 {
-    static size_t bytes = SIZE_MAX; /* the environment's, read once; 0: unset */
-    if (bytes == SIZE_MAX) {
+    static int given = -1; /* DFOPT_SEGMENT is set (read once) ... */
+    static size_t bytes;   /* ... to this */
+    if (given < 0) {
         const char *v = getenv("DFOPT_SEGMENT");
-        bytes = v && *v ? (size_t)strtoull(v, NULL, 10) : 0;
-        if (v && *v && bytes == 0)
-            bytes = SIZE_MAX - 1; /* never */
+        given = v && *v;
+        bytes = given ? (size_t)strtoull(v, NULL, 10) : 0;
     }
-    if (bytes == SIZE_MAX - 1)
-        return 0;
-    if (bytes)
+    if (given)
         return bytes;
     if (len < SEGMENT_MIN_FILE)
         return 0;

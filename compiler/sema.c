@@ -165,14 +165,12 @@ static df_slice expand_base(char escape, df_arena *arena, globals *g, df_slice b
 }
 
 struct sema_globals {
-    df_doc *doc;
     globals g;
 };
 
 sema_globals *sema_globals_read(df_doc *doc)
 {
     sema_globals *sg = xcalloc(1, sizeof *sg);
-    sg->doc = doc;
     global_args(doc, &sg->g);
     return sg;
 }
